@@ -1,0 +1,30 @@
+"""What kind of document is this? Decided from its text, never from its file name."""
+from __future__ import annotations
+
+from loaders.model import SourceDoc
+from loaders.parsers.final_accounts import title_of
+
+FINAL_ACCOUNTS = "final_accounts"
+PROJECT_EVALUATION = "project_evaluation"
+DEPARTMENT_EVALUATION = "department_evaluation"
+
+_DEPT_MARKERS = ("部门整体支出绩效自评表", "部门整体支出绩效评价", "整体支出绩效自评")
+_PROJECT_MARKERS = ("项目支出绩效自评表", "绩效自评表", "绩效自评报告", "绩效目标实现情况", "评价结果等次",
+                    "一级指标", "三级指标", "绩效指标")
+
+
+def classify(doc: SourceDoc) -> str | None:
+    """final_accounts / department_evaluation / project_evaluation, or None: not a fiscal document.
+
+    A final-accounts document needs at least two of its tables found by title (a narrative that
+    merely names one is not enough). Evaluations are recognised by their form's fixed words."""
+    lines = doc.nonblank()
+    if len({title_of(ln)[0] for ln in lines if title_of(ln)}) >= 2:
+        return FINAL_ACCOUNTS
+    text = "".join(ln.squashed for ln in lines[:400])
+    if any(m in text for m in _DEPT_MARKERS):
+        return DEPARTMENT_EVALUATION
+    hits = sum(1 for m in _PROJECT_MARKERS if m in text)
+    if hits >= 2 or ("评分表" in text and "项目名称" in text):
+        return PROJECT_EVALUATION
+    return None

@@ -1,0 +1,91 @@
+"""The intermediate form every reader produces and every parser consumes.
+
+A reader turns a file (txt, pdf, docx, xlsx) into a `SourceDoc`: an ordered list of `Line`s, each a
+row of `Cell`s with its position in the source (page and line number, or sheet and row). A parser
+sees only this form, never the file format; a reader never knows what kind of document it read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed: how labels are compared (PDF and Word insert spaces
+    inside Chinese words, e.g. `上缴 上级 支出`)."""
+    return _WS.sub("", text or "")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    col: int  # position of the cell in its line (0-based); blank cells keep their place
+    x0: float | None = None  # horizontal extent, when the format has geometry (PDF)
+    x1: float | None = None
+
+
+@dataclass
+class Line:
+    lineno: int  # 1-based line (text), row (sheet) or visual line (pdf) number within the document
+    cells: list[Cell]
+    page: int | None = None  # 1-based page (pdf) or sheet index (xlsx); None for plain text
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t for t in self.texts if t.strip())
+
+    @property
+    def squashed(self) -> str:
+        return squash("".join(self.texts))
+
+    def cell(self, col: int) -> str:
+        """Text of the cell at position `col`, '' when the line has no such cell."""
+        for c in self.cells:
+            if c.col == col:
+                return c.text
+        return ""
+
+    @property
+    def width(self) -> int:
+        return max((c.col for c in self.cells), default=-1) + 1
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(t.strip() for t in self.texts)
+
+    @property
+    def source_ref(self) -> str:
+        return f"p{self.page}:l{self.lineno}" if self.page is not None else f"l{self.lineno}"
+
+
+@dataclass
+class SourceDoc:
+    doc_id: str  # SHA-256 of the file's bytes
+    path: str
+    file_format: str  # txt | pdf | docx | xlsx | xls
+    lines: list[Line] = field(default_factory=list)
+    pages: int | None = None
+
+    def nonblank(self) -> list[Line]:
+        return [ln for ln in self.lines if not ln.is_blank]
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+
+class DocumentError(Exception):
+    """A document that cannot be read or parsed. `stage` says where (read, classify, parse),
+    `reason` is a sentence a finance officer can act on."""
+
+    def __init__(self, stage: str, reason: str, detail: str = ""):
+        super().__init__(f"{stage}: {reason}")
+        self.stage = stage
+        self.reason = reason
+        self.detail = detail

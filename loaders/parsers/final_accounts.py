@@ -1,0 +1,472 @@
+"""Final accounts (决算公开): every table found by its title and header, never by its number.
+
+Input: a `SourceDoc` (lines of positioned cells, whatever the file format).
+Output: one record per printed cell of every amount column (`cells`), one record per table found
+(`tables`), and figures repeated in the narrative (`narrative`). A blank cell is kept as state
+`blank` with no value; `——` as `not_applicable`; a printed 0.00 as the value 0.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from loaders.model import DocumentError, Line, SourceDoc, squash
+from loaders.numbers import (BLANK, NOT_APPLICABLE, TEXT, VALUE, amounts_in_text, half_unit_wan,
+                             parse_amount, to_wan)
+from loaders.reference import (column_codes, label_key, row_roles, stats_items, table_titles,
+                               three_public_items)
+
+PARSER_NAME = "final_accounts"
+PARSER_VERSION = "1"
+
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
+_TABLE_NO = re.compile(r"^(?:公开\d+表|附表\d+|表[一二三四五六七八九十\d]+|[Zz]\d+表?)$")
+_UNIT_NAME = re.compile(r"^(?:部门|单位|编制单位|预算单位)(?:名称)?[:：]\s*(.+)$")
+_YEAR = re.compile(r"^(\d{4})\s*年度?$")
+_AMOUNT_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|千元|亿元)")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_NOTE = re.compile(r"^(?:注|说明|备注)[:：]")
+_NUMBERING_ROW = re.compile(r"^\d{1,2}$")
+
+ECON_BLOCKS = {"人员经费": "personnel", "公用经费": "public"}
+STATS_SECTIONS = (("政府采购", "procurement"), ("机关运行经费", "running_cost"), ("国有资产", "assets"))
+COUNT_UNITS = {"vehicles": "辆", "equipment": "台（套）"}
+
+
+@dataclass
+class Table:
+    table_code: str
+    layout: str
+    title: str
+    title_line: Line
+    meta_lines: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    printed_table_no: str | None = None
+    unit_name: str | None = None
+    fiscal_year: int | None = None
+    amount_unit: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ParsedFinalAccounts:
+    unit_name: str | None
+    fiscal_year: int | None
+    amount_unit: str | None
+    tables: list[dict]
+    cells: list[dict]
+    narrative: list[dict]
+    warnings: list[str]
+
+
+def title_of(line: Line) -> tuple[str, str] | None:
+    """(table_code, layout) when the line is exactly a known table title (or alias)."""
+    key = label_key("".join(line.texts))
+    key = re.sub(r"^\d{4}年度?", "", key)  # "2024年度收入支出决算总表"
+    return table_titles().get(key)
+
+
+def find_tables(doc: SourceDoc) -> list[Table]:
+    lines = doc.nonblank()
+    starts = [(i, title_of(ln)) for i, ln in enumerate(lines)]
+    starts = [(i, t) for i, t in starts if t]
+    tables = []
+    for n, (i, (code, layout)) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        t = Table(code, layout, lines[i].text, lines[i])
+        in_meta, closed = True, False
+        for ln in lines[i + 1:end]:
+            first = squash(ln.texts[0]) if ln.cells else ""
+            if _PART.match(ln.text.strip()):
+                break
+            if _NOTE.match(first):
+                if "无数据" in ln.squashed:
+                    t.note = "本表无数据"
+                closed = closed or bool(t.body)  # a note after the body closes it
+                continue
+            if in_meta and _is_meta(ln, t):
+                t.meta_lines.append(ln)
+                continue
+            in_meta = False
+            if closed or _looks_like_prose(ln):
+                closed = closed or bool(t.body)
+                continue
+            t.body.append(ln)
+        tables.append(t)
+    return tables
+
+
+def _is_meta(ln: Line, t: Table) -> bool:
+    """Table number, unit name, year and amount unit lines (possibly several in one line)."""
+    hit = False
+    for text in ln.texts:
+        s = text.strip()
+        if not s:
+            continue
+        if _TABLE_NO.match(squash(s)):
+            t.printed_table_no, hit = squash(s), True
+        elif m := _AMOUNT_UNIT.search(squash(s)):
+            t.amount_unit, hit = m.group(1), True
+        elif m := _UNIT_NAME.match(s):
+            t.unit_name, hit = squash(m.group(1)), True
+        elif m := _YEAR.match(squash(s)):
+            t.fiscal_year, hit = int(m.group(1)), True
+        else:
+            return False
+    return hit
+
+
+def _looks_like_prose(ln: Line) -> bool:
+    texts = [x for x in ln.texts if x.strip()]
+    return len(texts) == 1 and len(texts[0]) > 40 and not _CODE.match(squash(texts[0]))
+
+
+class _Emitter:
+    """Builds cell records with provenance, value and rounding envelope."""
+
+    def __init__(self, doc: SourceDoc, table: Table, amount_unit: str):
+        self.doc, self.t, self.unit = doc, table, amount_unit
+        self.records: list[dict] = []
+
+    def emit(self, ln: Line, col: int, *, row_label: str, column_label: str, column_code: str | None,
+             side: str | None = None, row_no: int | None = None, row_role: str | None = None,
+             subject_code: str | None = None, subject_name: str | None = None, block: str | None = None,
+             item: str | None = None, section: str | None = None, unit: str | None = None,
+             column_no: int | None = None) -> None:
+        text = ln.cell(col)
+        a = parse_amount(text)
+        if a.state == TEXT:
+            # a word where an amount belongs: keep it, flagged, without a value
+            pass
+        unit = unit or self.unit
+        money = unit in ("万元", "元", "千元", "亿元")
+        self.records.append({
+            "doc_id": self.doc.doc_id,
+            "table_code": self.t.table_code,
+            "table_title": self.t.title,
+            "printed_table_no": self.t.printed_table_no,
+            "side": side,
+            "block": block,
+            "section": section,
+            "row_label": row_label,
+            "row_key": label_key(row_label),
+            "row_no": row_no,
+            "row_role": row_role,
+            "subject_code": subject_code,
+            "subject_name": subject_name,
+            "item": item,
+            "column_label": column_label,
+            "column_code": column_code,
+            "column_no": column_no,
+            "printed_text": text,
+            "cell_state": a.state,
+            "value": a.value,
+            "decimals": a.decimals,
+            "unit": unit,
+            "amount_wan": to_wan(a.value, unit) if money else None,
+            "half_unit_wan": half_unit_wan(a.decimals, unit) if money else None,
+            "page": ln.page,
+            "line": ln.lineno,
+            "col": col,
+            "source_ref": ln.source_ref,
+        })
+
+
+def _int(text: str) -> int | None:
+    s = squash(text)
+    return int(s) if s.isdigit() else None
+
+
+def _subject(code: str) -> tuple[str, int]:
+    return code, {3: 1, 5: 2, 7: 3}[len(code)]
+
+
+# ---------------------------------------------------------------- two-sided tables (总表)
+
+def _parse_two_sided(t: Table, em: _Emitter) -> None:
+    hdr_i = next((i for i, ln in enumerate(t.body)
+                  if sum(1 for x in ln.texts if squash(x) == "项目") >= 2), None)
+    if hdr_i is None:
+        raise DocumentError("parse", f"{t.title}: header row with 项目 on both sides not found (line {t.title_line.lineno})")
+    hdr = t.body[hdr_i]
+    proj_cols = [c.col for c in hdr.cells if squash(c.text) == "项目"]
+    sides = [("income", proj_cols[0], proj_cols[1]), ("expenditure", proj_cols[1], hdr.width)]
+    roles = row_roles()
+    for side, start, stop in sides:
+        rowno_col = next((c for c in range(start + 1, stop) if squash(hdr.cell(c)) == "行次"), None)
+        amount_cols = [c for c in range(start + 1, stop) if c != rowno_col]
+        labels = {c: squash(hdr.cell(c)) for c in amount_cols}
+        seen_total = False
+        after_opening = False
+        for ln in t.body[hdr_i + 1:]:
+            label = ln.cell(start).strip()
+            if squash(label) == "栏次":
+                continue
+            amounts = [ln.cell(c) for c in amount_cols]
+            if not squash(label) and not any(squash(a) for a in amounts):
+                continue
+            key = label_key(label)
+            role = roles.get((t.table_code, side, key))
+            if role is None:
+                role = "item" if not seen_total else ("opening_by_fund" if after_opening else "other")
+            if role == "current_total":
+                seen_total = True
+            after_opening = role == "opening_balance" or (after_opening and role == "opening_by_fund")
+            for c in amount_cols:
+                em.emit(ln, c, side=side, row_label=label, row_no=_int(ln.cell(rowno_col)) if rowno_col is not None else None,
+                        row_role=role, column_label=labels[c],
+                        column_code=column_codes().get((t.table_code, labels[c])))
+
+
+# ---------------------------------------------------------------- subject tables (类/款/项 × columns)
+
+def _is_subject_row(ln: Line) -> bool:
+    first = squash(ln.cell(0))
+    return first in ("合计", "总计") or bool(_CODE.match(first)) or bool(_CODE_AND_NAME.match(ln.cell(0).strip()))
+
+
+def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dict[int, tuple[str, str]]:
+    """column -> (printed label path, leaf label). A group label spanning several columns
+    (本年支出 over 小计/基本支出/项目支出) is carried right to the columns under it."""
+    out = {}
+    for c in range(first_amount_col, width):
+        parts = [squash(h.cell(c)) for h in header]
+        nonempty = [p for p in parts if p]
+        if nonempty and not squash(header[0].cell(c)) and len(header) > 1 and squash(header[-1].cell(c)):
+            # under a spanning group: find it to the left on the upper line
+            for k in range(c - 1, first_amount_col - 1, -1):
+                up = squash(header[0].cell(k))
+                if up:
+                    if squash(header[-1].cell(k)):
+                        nonempty = [up] + nonempty
+                    break
+        if nonempty:
+            out[c] = ("/".join(nonempty), nonempty[-1])
+    return out
+
+
+def _parse_subject(t: Table, em: _Emitter) -> None:
+    first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln)), None)
+    if first_data is None:
+        if t.note:
+            return  # 本表无数据 and no 合计 row printed
+        raise DocumentError("parse", f"{t.title}: no 合计 or subject-code rows found (line {t.title_line.lineno})")
+    header = [ln for ln in t.body[:first_data] if squash(ln.cell(0)) != "栏次"]
+    numbering = next((ln for ln in t.body[:first_data] if squash(ln.cell(0)) == "栏次"), None)
+    width = max(ln.width for ln in t.body)
+    labels = _header_labels(header, 2, width)
+    for ln in t.body[first_data:]:
+        if not _is_subject_row(ln):
+            continue
+        first = ln.cell(0).strip()
+        name = ln.cell(1).strip()
+        if m := _CODE_AND_NAME.match(first):
+            first, name = m.group(1), m.group(2).strip()
+        code = squash(first)
+        if _CODE.match(code):
+            subject_code, level = _subject(code)
+            role, row_label = "subject", name
+        else:
+            subject_code, level, role, row_label = None, None, "total", code
+        for c, (path, leaf) in labels.items():
+            em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
+                    column_label=path,
+                    column_code=column_codes().get((t.table_code, label_key(leaf)))
+                    or column_codes().get((t.table_code, label_key(path))),
+                    column_no=_int(numbering.cell(c)) if numbering else None)
+
+
+# ---------------------------------------------------------------- basic expenditure detail (economic subjects, 4 blocks)
+
+def _parse_basic_detail(t: Table, em: _Emitter) -> None:
+    hdr_i = next((i for i, ln in enumerate(t.body) if any(squash(x) == "科目代码" for x in ln.texts)), None)
+    if hdr_i is None:
+        raise DocumentError("parse", f"{t.title}: header with 科目代码 not found (line {t.title_line.lineno})")
+    hdr = t.body[hdr_i]
+    group_line = t.body[hdr_i - 1] if hdr_i > 0 else None
+    starts = [c.col for c in hdr.cells if squash(c.text) == "科目代码"]
+    blocks = []
+    for n, s in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else hdr.width
+        amount_col = next((c for c in range(s + 2, stop) if squash(hdr.cell(c))), s + 2)
+        group = None
+        if group_line is not None:
+            for k in range(s, -1, -1):
+                g = squash(group_line.cell(k))
+                if g:
+                    group = ECON_BLOCKS.get(g)
+                    break
+        blocks.append((s, amount_col, squash(hdr.cell(amount_col)) or "决算数", group))
+    for ln in t.body[hdr_i + 1:]:
+        if any("合计" in squash(x) for x in ln.texts) and not _CODE.match(squash(ln.cell(0))):
+            _emit_detail_totals(ln, em, t)
+            continue
+        for n, (s, amount_col, col_label, group) in enumerate(blocks):
+            code, name = squash(ln.cell(s)), ln.cell(s + 1).strip()
+            if not code and not name:
+                continue
+            if not _CODE.match(code):
+                continue
+            subject_code, _ = _subject(code)
+            block = group or ("personnel" if code[:3] in ("301", "303") else "public")
+            em.emit(ln, amount_col, row_label=name, row_role="subject", subject_code=subject_code, subject_name=name,
+                    block=block, column_label=col_label, column_code=column_codes().get((t.table_code, col_label)))
+
+
+def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
+    cells = sorted(ln.cells, key=lambda c: c.col)
+    for i, c in enumerate(cells):
+        label = squash(c.text)
+        if "合计" not in label:
+            continue
+        value_col = None
+        for d in cells[i + 1:]:
+            if "合计" in squash(d.text):
+                break
+            if squash(d.text) and parse_amount(d.text).state in (VALUE, NOT_APPLICABLE):
+                value_col = d.col
+                break
+        block = next((v for k, v in ECON_BLOCKS.items() if label.startswith(k)), None)
+        col = value_col if value_col is not None else c.col + 2
+        em.emit(ln, col, row_label=label, row_role="total", block=block,
+                column_label="决算数", column_code="actual")
+
+
+# ---------------------------------------------------------------- 三公 (预算数 / 决算数 × items)
+
+def _parse_three_public(t: Table, em: _Emitter) -> None:
+    grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
+    if grp_i is None:
+        raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
+    grp = t.body[grp_i]
+    group_starts = sorted((c.col, squash(c.text)) for c in grp.cells if squash(c.text) in ("预算数", "决算数"))
+    rest = t.body[grp_i + 1:]
+    data_i = next((i for i, ln in enumerate(rest)
+                   if all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts)
+                   and not all(_NUMBERING_ROW.match(squash(x)) or not squash(x) for x in ln.texts)), None)
+    if data_i is None:
+        return
+    item_lines = [ln for ln in rest[:data_i]
+                  if not all(_NUMBERING_ROW.match(squash(x)) or not squash(x) for x in ln.texts)]
+    width = max(ln.width for ln in t.body[grp_i:])
+    items = three_public_items()
+    for ln in rest[data_i:]:
+        if not all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts):
+            break
+        for c in range(width):
+            label = next((squash(h.cell(c)) for h in reversed(item_lines) if squash(h.cell(c))), "")
+            group = next((g for s, g in reversed(group_starts) if s <= c), None)
+            if not label or group is None:
+                continue
+            em.emit(ln, c, row_label=label, row_role="item", item=items.get(label_key(label)),
+                    column_label=group, column_code=column_codes().get((t.table_code, group)))
+
+
+# ---------------------------------------------------------------- 相关信息统计表 (procurement, running costs, assets)
+
+def _parse_stats(t: Table, em: _Emitter) -> None:
+    section = None
+    value_col, rowno_col = 2, 1
+    known = stats_items()
+    for ln in t.body:
+        first = ln.cell(0).strip()
+        key = squash(first)
+        sec = next((code for word, code in STATS_SECTIONS if word in key and re.match(r"^[一二三四五六七八九十]+、", key)), None)
+        if sec:
+            section = sec
+            continue
+        if key == "项目":
+            for c in ln.cells:
+                if squash(c.text) in ("统计数", "金额", "数量"):
+                    value_col = c.col
+                if squash(c.text) == "行次":
+                    rowno_col = c.col
+            continue
+        if not key:
+            continue
+        item, unit_kind = known.get((section, label_key(first)), (None, "amount"))
+        if section == "running_cost" and item is None:
+            item = label_key(first)
+        unit = None
+        if unit_kind == "count":
+            unit = COUNT_UNITS["equipment"] if item == "equipment_over_1m" else COUNT_UNITS["vehicles"]
+        em.emit(ln, value_col, row_label=first, row_no=_int(ln.cell(rowno_col)), row_role="item",
+                section=section, item=item, column_label=squash(ln.cell(value_col)) and "统计数" or "统计数",
+                column_code="value", unit=unit)
+
+
+_LAYOUTS = {
+    "two_sided": _parse_two_sided,
+    "subject": _parse_subject,
+    "basic_detail": _parse_basic_detail,
+    "three_public": _parse_three_public,
+    "stats": _parse_stats,
+}
+
+# narrative sentences about procurement awarded to SMEs (政府采购情况说明)
+_NARRATIVE_PATTERNS = [
+    ("procurement", "awarded_to_sme", re.compile(r"授予中小企业合同(?:金额)?(?:为|共)?")),
+    ("procurement", "awarded_to_small_micro", re.compile(r"授予小微企业合同(?:金额)?(?:为|共)?")),
+]
+
+
+def _narrative(doc: SourceDoc, tables: list[Table]) -> list[dict]:
+    out = []
+    table_lines = {id(ln) for t in tables for ln in t.body}
+    for ln in doc.nonblank():
+        if id(ln) in table_lines:
+            continue
+        text = ln.text
+        for topic, item, pat in _NARRATIVE_PATTERNS:
+            for m in pat.finditer(text):
+                found = amounts_in_text(text[m.end():m.end() + 30])
+                if not found:
+                    continue
+                printed, value, unit = found[0]
+                out.append({"doc_id": doc.doc_id, "topic": topic, "item": item, "printed_text": printed,
+                            "value": value, "unit": unit, "amount_wan": to_wan(value, unit),
+                            "sentence": text[max(0, m.start() - 20):m.end() + 40],
+                            "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref})
+    return out
+
+
+def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
+    tables = find_tables(doc)
+    if not tables:
+        raise DocumentError("parse", "no final-accounts table (收入支出决算总表 …) was found")
+    warnings: list[str] = []
+    units = Counter(t.unit_name for t in tables if t.unit_name)
+    years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
+    amount_units = Counter(t.amount_unit for t in tables if t.amount_unit)
+    doc_unit = units.most_common(1)[0][0] if units else None
+    doc_year = years.most_common(1)[0][0] if years else _year_from_cover(doc)
+    default_unit = amount_units.most_common(1)[0][0] if amount_units else "万元"
+    cells: list[dict] = []
+    table_records = []
+    for t in tables:
+        em = _Emitter(doc, t, t.amount_unit or default_unit)
+        if t.amount_unit is None:
+            warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
+        _LAYOUTS[t.layout](t, em)
+        cells.extend(em.records)
+        body_lines = [ln.lineno for ln in t.body]
+        table_records.append({
+            "doc_id": doc.doc_id, "table_code": t.table_code, "table_title": t.title,
+            "printed_table_no": t.printed_table_no, "unit_name": t.unit_name, "fiscal_year": t.fiscal_year,
+            "amount_unit": t.amount_unit or default_unit, "note": t.note,
+            "n_cells": len(em.records), "n_values": sum(1 for r in em.records if r["cell_state"] == VALUE),
+            "page": t.title_line.page, "line_start": t.title_line.lineno,
+            "line_end": max(body_lines) if body_lines else t.title_line.lineno,
+            "source_ref": t.title_line.source_ref,
+        })
+    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, _narrative(doc, tables), warnings)
+
+
+def _year_from_cover(doc: SourceDoc) -> int | None:
+    for ln in doc.nonblank()[:30]:
+        m = re.search(r"(20\d{2})\s*年度?", ln.text)
+        if m:
+            return int(m.group(1))
+    return None

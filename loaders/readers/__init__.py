@@ -1,0 +1,34 @@
+"""Readers: a file in, a `SourceDoc` (lines of positioned cells) out. One reader per format."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from loaders.model import DocumentError, SourceDoc
+from loaders.readers.text import read_text
+
+# file suffix -> (format name, reader). Formats not listed here are quarantined as unsupported.
+READERS = {
+    ".txt": ("txt", read_text),
+}
+SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls"}
+
+
+def doc_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path, data: bytes | None = None) -> SourceDoc:
+    """Read one file into a SourceDoc. Raises DocumentError (stage 'read') with a plain reason."""
+    data = path.read_bytes() if data is None else data
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        if suffix in SUPPORTED_SUFFIXES:
+            raise DocumentError("read", f"{suffix} documents are not supported yet")
+        raise DocumentError("read", f"not a document format fiscal-dw reads ({suffix or 'no extension'})")
+    fmt, reader = READERS[suffix]
+    doc = SourceDoc(doc_id=doc_id_of(data), path=str(path), file_format=fmt)
+    doc.lines = reader(data)
+    if not any(not ln.is_blank for ln in doc.lines):
+        raise DocumentError("read", "the file contains no text")
+    return doc

@@ -1,0 +1,62 @@
+"""Reference data shared by the parsers and dbt: the CSV files in `seeds/` are the one source."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from loaders.model import squash
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SEEDS = PROJECT_ROOT / "seeds"
+
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+# leading ordinals: 一、  （一）  (二)  1.  1、  ①
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．](?![0-9])|[①-⑳])")
+
+
+def label_key(text: str) -> str:
+    """How labels are compared: no whitespace, no quotes, no leading ordinal, full-width brackets."""
+    s = _QUOTES.sub("", squash(text))
+    s = s.replace("(", "（").replace(")", "）")
+    prev = None
+    while prev != s:
+        prev, s = s, _ORDINAL.sub("", s)
+    return s
+
+
+def _rows(name: str) -> list[dict]:
+    with open(SEEDS / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=None)
+def table_titles() -> dict[str, tuple[str, str]]:
+    """label_key(title or alias) -> (table_code, layout)."""
+    out = {}
+    for r in _rows("fa_tables.csv"):
+        for t in [r["title"], *filter(None, r["aliases"].split("|"))]:
+            out[label_key(t)] = (r["table_code"], r["layout"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def row_roles() -> dict[tuple[str, str, str], str]:
+    return {(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("fa_row_roles.csv")}
+
+
+@lru_cache(maxsize=None)
+def column_codes() -> dict[tuple[str, str], str]:
+    return {(r["table_code"], label_key(r["label"])): r["column_code"] for r in _rows("fa_column_codes.csv")}
+
+
+@lru_cache(maxsize=None)
+def three_public_items() -> dict[str, str]:
+    return {label_key(r["label"]): r["item"] for r in _rows("three_public_items.csv")}
+
+
+@lru_cache(maxsize=None)
+def stats_items() -> dict[tuple[str, str], tuple[str, str]]:
+    """(section, label_key) -> (item, unit_kind)."""
+    return {(r["section"], label_key(r["label"])): (r["item"], r["unit_kind"]) for r in _rows("stats_items.csv")}

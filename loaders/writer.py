@@ -1,0 +1,97 @@
+"""The one writer: lands parsed records as Parquet under `<home>/raw/<table>/<key>.parquet`.
+
+Each document's records go to files named by its doc_id, written aside and renamed into place, so a
+crash leaves either the old file or the new one, never half of one. The `documents` file is written
+last: a document counts as landed only once it exists. Every table also has an `_empty.parquet`
+with its schema so readers always find the columns even before the first document.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+DEC = pa.decimal128(20, 6)
+S, I, I64, B = pa.string(), pa.int32(), pa.int64(), pa.bool_()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S), ("doc_kind", S),
+        ("unit_name", S), ("unit_code", S), ("unit_id", S), ("admin_level", S), ("region", S),
+        ("fiscal_year", I), ("amount_unit", S), ("parser", S), ("parser_version", S), ("status", S),
+        ("n_tables", I64), ("n_cells", I64), ("warnings", S), ("pages", I), ("size_bytes", I64),
+    ]),
+    "fa_tables": pa.schema([
+        ("doc_id", S), ("table_code", S), ("table_title", S), ("printed_table_no", S), ("unit_name", S),
+        ("fiscal_year", I), ("amount_unit", S), ("note", S), ("n_cells", I64), ("n_values", I64),
+        ("page", I), ("line_start", I), ("line_end", I), ("source_ref", S),
+    ]),
+    "final_account_cells": pa.schema([
+        ("doc_id", S), ("table_code", S), ("table_title", S), ("printed_table_no", S), ("side", S),
+        ("block", S), ("section", S), ("row_label", S), ("row_key", S), ("row_no", I), ("row_role", S),
+        ("subject_code", S), ("subject_name", S), ("item", S), ("column_label", S), ("column_code", S),
+        ("column_no", I), ("printed_text", S), ("cell_state", S), ("value", DEC), ("decimals", I),
+        ("unit", S), ("amount_wan", DEC), ("half_unit_wan", DEC), ("page", I), ("line", I), ("col", I),
+        ("source_ref", S),
+    ]),
+    "narrative_figures": pa.schema([
+        ("doc_id", S), ("topic", S), ("item", S), ("printed_text", S), ("value", DEC), ("unit", S),
+        ("amount_wan", DEC), ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
+    ]),
+    "rejects": pa.schema([
+        ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),
+        ("stage", S), ("reason", S), ("detail", S), ("size_bytes", I64),
+    ]),
+}
+
+DOCUMENT_TABLES = [t for t in SCHEMAS if t not in ("documents", "rejects")]
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+class RawStore:
+    def __init__(self, home: Path):
+        self.root = Path(home) / "raw"
+
+    def ensure(self) -> None:
+        for name, schema in SCHEMAS.items():
+            path = self.root / name / "_empty.parquet"
+            if not path.exists():
+                _atomic_write(schema.empty_table(), path)
+
+    def _path(self, table: str, key: str) -> Path:
+        return self.root / table / f"{key}.parquet"
+
+    def landed_version(self, doc_id: str) -> str | None:
+        """The parser version a document was landed with, None when it was never landed."""
+        path = self._path("documents", doc_id)
+        if not path.exists():
+            return None
+        t = pq.read_table(path, columns=["parser_version"])
+        return t.column(0)[0].as_py() if t.num_rows else None
+
+    def write_document(self, doc_id: str, document: dict, tables: dict[str, list[dict]]) -> None:
+        for name in DOCUMENT_TABLES:
+            rows = tables.get(name, [])
+            _atomic_write(pa.Table.from_pylist(rows, schema=SCHEMAS[name]), self._path(name, doc_id))
+        _atomic_write(pa.Table.from_pylist([document], schema=SCHEMAS["documents"]), self._path("documents", doc_id))
+        self.clear_reject(doc_id)
+
+    def write_reject(self, reject: dict) -> None:
+        _atomic_write(pa.Table.from_pylist([reject], schema=SCHEMAS["rejects"]), self._path("rejects", reject["reject_id"]))
+
+    def clear_reject(self, reject_id: str) -> None:
+        path = self._path("rejects", reject_id)
+        if path.exists():
+            path.unlink()
+
+    def is_rejected(self, reject_id: str) -> bool:
+        return self._path("rejects", reject_id).exists()
