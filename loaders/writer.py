@@ -41,6 +41,34 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("topic", S), ("item", S), ("printed_text", S), ("value", DEC), ("unit", S),
         ("amount_wan", DEC), ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
     ]),
+    # --- performance self-evaluations (issue 3); filled by loaders/parsers/evaluation_*.py
+    "evaluations": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("form", S), ("scope", S), ("project_name", S), ("unit_name", S),
+        ("unit_code", S), ("department_name", S), ("department_code", S), ("project_attribute", S),
+        ("project_period", S), ("fiscal_year", I), ("total_score", DEC), ("total_score_text", S),
+        ("grade", S), ("grade_text", S), ("evaluator", S), ("fill_date", S), ("annual_goal", S),
+        ("actual_result", S), ("page", I), ("line_start", I), ("line_end", I), ("source_ref", S),
+    ]),
+    "eval_funds": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("fund_source", S), ("fund_label", S),
+        ("budget_initial_declared_wan", DEC), ("budget_initial_wan", DEC), ("budget_full_year_wan", DEC),
+        ("funds_received_wan", DEC), ("executed_wan", DEC), ("balance_wan", DEC), ("carryover_prior_wan", DEC),
+        ("adjustment_wan", DEC), ("other_adjustment_wan", DEC), ("execution_rate_pct", DEC),
+        ("execution_weight", DEC), ("execution_score", DEC), ("printed", S), ("page", I), ("line", I),
+        ("source_ref", S),
+    ]),
+    "eval_indicators": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("level1", S), ("level2", S), ("indicator_name", S),
+        ("target_initial_text", S), ("target_text", S), ("actual_text", S), ("comparator", S),
+        ("target_value", DEC), ("target_value_high", DEC), ("actual_value", DEC), ("value_unit", S),
+        ("weight", DEC), ("weight_text", S), ("score", DEC), ("score_text", S), ("completion_text", S),
+        ("is_achieved", B), ("deviation_reason", S), ("aligned", B), ("page", I), ("line", I), ("source_ref", S),
+    ]),
+    "eval_score_items": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("criterion", S), ("sub_criterion", S),
+        ("weight", DEC), ("weight_text", S), ("score", DEC), ("score_text", S), ("note", S), ("page", I),
+        ("line", I), ("source_ref", S),
+    ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),
         ("stage", S), ("reason", S), ("detail", S), ("size_bytes", I64),
