@@ -1,0 +1,77 @@
+-- One identity instance per (document[, key]): a printed figure (`actual`) against the sum of the
+-- printed figures it must equal (`expected`), with the rounding envelope (half a printed digit per
+-- printed term) and the operands as printed. Every instance is returned, holding or not: the
+-- expectation suite decides which ones break.
+--   actual_where / expected_where : which cells of fct_final_account_lines form each side
+--   key : none | column_code | row (same printed line) | subject_code | item
+--   value_column : amount_wan (money, default) or value_numeric (counts)
+{%- set key_expr = {
+    'none': "''",
+    'column_code': "column_code",
+    'row': "source_ref",
+    'subject_code': "subject_code",
+    'item': "item",
+}[key] %}
+with lines as (
+    select *, {{ key_expr }} as k
+    from fct_final_account_lines
+),
+a as (
+    select doc_id, k,
+           any_value(unit_id) as unit_id,
+           any_value(fiscal_year) as fiscal_year,
+           any_value(table_code) as table_code,
+           any_value(table_title) as table_title,
+           string_agg(distinct row_label, ' + ') as row_label,
+           string_agg(distinct column_label, ' + ') as column_label,
+           sum({{ value_column }}) as actual,
+           count(*) filter (where cell_state = 'value') as n_actual,
+           coalesce(sum(half_unit_wan), 0) as tol_actual,
+           string_agg(coalesce(nullif(printed_text, ''), '(空白)'), ' + ' order by line, col) as actual_printed,
+           min(source_ref) as source_ref,
+           min(page) as page,
+           min(line) as line
+    from lines
+    where {{ actual_where }}
+    group by doc_id, k
+),
+e as (
+    select doc_id, k,
+           any_value(unit_id) as unit_id,
+           any_value(fiscal_year) as fiscal_year,
+           any_value(table_code) as table_code,
+           any_value(table_title) as table_title,
+           min(source_ref) as source_ref,
+           min(page) as page,
+           min(line) as line,
+           sum({{ value_column }}) as expected,
+           count(*) filter (where cell_state = 'value') as n_expected,
+           coalesce(sum(half_unit_wan), 0) as tol_expected,
+           string_agg(row_label || '[' || column_label || '] ' || printed_text || ' (' || source_ref || ')', ' + '
+                      order by line, col) filter (where cell_state = 'value') as operands
+    from lines
+    where {{ expected_where }}
+    group by doc_id, k
+)
+select
+    coalesce(a.doc_id, e.doc_id) as doc_id,
+    coalesce(a.unit_id, e.unit_id) as unit_id,
+    coalesce(a.fiscal_year, e.fiscal_year) as fiscal_year,
+    coalesce(a.table_code, e.table_code) as table_code,
+    coalesce(a.table_title, e.table_title) as table_title,
+    coalesce(a.row_label, '(未印 not printed)') as row_label,
+    a.column_label,
+    nullif(coalesce(a.k, e.k), '') as check_key,
+    a.actual,
+    a.actual_printed,
+    e.expected,
+    coalesce(a.tol_actual, 0) + coalesce(e.tol_expected, 0) as tolerance,
+    coalesce(e.operands, '(无 none printed)') as operands,
+    coalesce(a.source_ref, e.source_ref) as source_ref,
+    coalesce(a.page, e.page) as page,
+    coalesce(a.line, e.line) as line
+from a
+full outer join e
+  on a.doc_id = e.doc_id and a.k = e.k
+-- an instance exists when something is printed on either side
+where coalesce(a.n_actual, 0) + coalesce(e.n_expected, 0) > 0

@@ -1,0 +1,218 @@
+"""Runs the identity rules of `rules.yaml` on a built warehouse with Great Expectations.
+
+How GE meets DuckDB here: GE's SQL path is broken on DuckDB files (rows are fetched after the
+connection closes, every expectation fails with `list index out of range`), so the rules' SQL runs
+in DuckDB and its instances reach GE as a pandas dataframe via Arrow; GE's dataframe source then
+decides, per instance, whether the identity holds. Two expectations per rule:
+  - `excess` (the shortfall beyond the rounding envelope) <= 0, else a violation (rule severity);
+  - `shortfall` <= 0, else, when within the envelope, a rounding hint.
+Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+HERE = Path(__file__).resolve().parent
+RULES_PATH = HERE / "rules.yaml"
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "rules"), undefined=jinja2.StrictUndefined,
+                               keep_trailing_newline=True)
+
+SEVERITIES = ("error", "warning", "hint")
+
+
+@dataclass
+class Rule:
+    id: str
+    title_zh: str
+    title_en: str
+    formula: str
+    comparison: str  # eq | ge
+    tolerance: str  # rounding | none
+    severity: str  # error | warning
+    checks: list[dict]
+    value_column: str = "amount_wan"
+    family: str = field(default="")
+
+    def sql(self, check: dict) -> str:
+        params = {k: v for k, v in check.items() if k != "template"}
+        params.setdefault("value_column", self.value_column)
+        return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
+
+
+def load_rules(path: Path = RULES_PATH) -> list[Rule]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = [Rule(**r) for r in data["rules"]]
+    ids = [r.id for r in rules]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise ValueError(f"rule ids defined twice in {path.name}: {sorted(dup)}")
+    for r in rules:
+        r.family = r.id.split("-")[0]
+        if r.comparison not in ("eq", "ge") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
+            raise ValueError(f"{r.id}: bad comparison/tolerance/severity")
+    return rules
+
+
+def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
+    """Every instance of the rule in the warehouse, with difference, shortfall and excess."""
+    shortfall = "abs(difference)" if rule.comparison == "eq" else "greatest(-difference, 0)"
+    tolerance = "tolerance" if rule.tolerance == "rounding" else "0"
+    frames = []
+    for n, check in enumerate(rule.checks, start=1):
+        sql = f"""
+            with i as ({rule.sql(check)}),
+            d as (select *, coalesce(actual, 0) - coalesce(expected, 0) as difference,
+                         cast({tolerance} as decimal(20, 6)) as envelope from i)
+            select *, cast({shortfall} as double) as shortfall,
+                   cast({shortfall} - envelope as double) as excess
+            from d
+        """
+        df = con.sql(sql).fetch_arrow_table().to_pandas()
+        df.insert(0, "check_no", n)
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    df.insert(0, "rule_id", rule.id)
+    df["check_id"] = [f"{rule.id}#{i}" for i in range(len(df))]
+    return df
+
+
+class GEValidator:
+    """One ephemeral GE context for a run; validates a rule's instances as a dataframe batch."""
+
+    def __init__(self):
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = self.context.data_sources.add_pandas("fiscal_dw_checks")
+        self.batch_definition = source.add_dataframe_asset("rule_instances").add_batch_definition_whole_dataframe("all")
+
+    def failing(self, df: pd.DataFrame, column: str) -> tuple[set[str], dict]:
+        """check_ids whose `column` is above 0, as GE's expect_column_values_to_be_between sees it."""
+        if df.empty:
+            return set(), {"success": True, "unexpected_count": 0}
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df[["check_id", column]]})
+        expectation = self.gx.expectations.ExpectColumnValuesToBeBetween(column=column, max_value=0)
+        result = batch.validate(expectation, result_format={"result_format": "COMPLETE",
+                                                            "unexpected_index_column_names": ["check_id"]})
+        ids = {row["check_id"] for row in (result.result.get("unexpected_index_list") or [])}
+        return ids, {"success": bool(result.success), "unexpected_count": result.result.get("unexpected_count", 0)}
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "（空白）"
+    d = Decimal(str(v))
+    return f"{d:,.2f}" if d == d.quantize(Decimal("0.01")) else f"{d:,.6f}".rstrip("0")
+
+
+def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
+    where = f"{row['table_title'] or ''}「{row['row_label']}」" + (f"[{row['column_label']}]" if row.get("column_label") else "")
+    printed = _s(row["actual_printed"]) if isinstance(row.get("actual_printed"), str) and _s(row["actual_printed"]) else _fmt(row["actual"])
+    diff, env = _fmt(row["difference"]), _fmt(row["envelope"])
+    rel = "不小于" if rule.comparison == "ge" else "等于"
+    zh = f"{where}印为 {printed}，按“{rule.formula}”应{rel} {_fmt(row['expected'])}，相差 {diff}"
+    en = (f"{row['table_title'] or ''} '{row['row_label']}' prints {printed}; by '{rule.title_en}' it should "
+          f"{'be at least' if rule.comparison == 'ge' else 'equal'} {_fmt(row['expected'])} (difference {diff})")
+    if severity == "hint":
+        zh += f"，在四舍五入容差 ±{env} 以内：尾数误差提示，不是错误。"
+        en += f"; within the rounding envelope ±{env}: a rounding hint, not an error."
+    else:
+        zh += f"，超出四舍五入容差 ±{env}。"
+        en += f"; beyond the rounding envelope ±{env}."
+    return zh, en
+
+
+FINDING_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("rule_id", pa.string()), ("severity", pa.string()), ("doc_id", pa.string()),
+    ("unit_id", pa.string()), ("fiscal_year", pa.int32()), ("table_code", pa.string()), ("table_title", pa.string()),
+    ("row_label", pa.string()), ("column_label", pa.string()), ("check_key", pa.string()), ("message", pa.string()),
+    ("message_en", pa.string()), ("expected", pa.decimal128(20, 6)), ("actual", pa.decimal128(20, 6)),
+    ("actual_printed", pa.string()), ("difference", pa.decimal128(20, 6)), ("tolerance", pa.decimal128(20, 6)),
+    ("operands", pa.string()), ("source_ref", pa.string()), ("page", pa.int32()), ("line", pa.int32()),
+])
+RESULT_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("rule_id", pa.string()), ("title_zh", pa.string()), ("title_en", pa.string()),
+    ("formula", pa.string()), ("severity", pa.string()), ("n_documents", pa.int64()), ("n_instances", pa.int64()),
+    ("n_errors", pa.int64()), ("n_warnings", pa.int64()), ("n_hints", pa.int64()), ("ge_success", pa.bool_()),
+])
+
+
+def _s(v):
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _dec(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    return Decimal(str(v)).quantize(Decimal("0.000001"))
+
+
+@dataclass
+class CheckResult:
+    findings: pa.Table
+    rule_results: pa.Table
+
+    def count(self, severity: str) -> int:
+        return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
+
+
+def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> CheckResult:
+    """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there."""
+    rules = rules or load_rules()
+    validator = GEValidator()
+    findings, results = [], []
+    with duckdb.connect(str(db_path)) as con:
+        for rule in rules:
+            df = instances(con, rule)
+            broken, ge_a = validator.failing(df, "excess")
+            off, _ = validator.failing(df, "shortfall")
+            hints = off - broken
+            n_err = n_hint = 0
+            for _, row in df[df["check_id"].isin(broken | hints)].iterrows():
+                severity = rule.severity if row["check_id"] in broken else "hint"
+                n_err += severity != "hint"
+                n_hint += severity == "hint"
+                zh, en = message(rule, row, severity)
+                findings.append({
+                    "run_id": run_id, "rule_id": rule.id, "severity": severity, "doc_id": _s(row["doc_id"]),
+                    "unit_id": _s(row["unit_id"]), "fiscal_year": None if pd.isna(row["fiscal_year"]) else int(row["fiscal_year"]),
+                    "table_code": _s(row["table_code"]), "table_title": _s(row["table_title"]), "row_label": _s(row["row_label"]),
+                    "column_label": _s(row["column_label"]), "check_key": _s(row["check_key"]), "message": zh, "message_en": en,
+                    "expected": _dec(row["expected"]), "actual": _dec(row["actual"]),
+                    "actual_printed": _s(row["actual_printed"]), "difference": _dec(row["difference"]),
+                    "tolerance": _dec(row["envelope"]), "operands": _s(row["operands"]), "source_ref": _s(row["source_ref"]),
+                    "page": None if pd.isna(row["page"]) else int(row["page"]),
+                    "line": None if pd.isna(row["line"]) else int(row["line"]),
+                })
+            results.append({
+                "run_id": run_id, "rule_id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
+                "formula": rule.formula, "severity": rule.severity,
+                "n_documents": int(df["doc_id"].nunique()) if not df.empty else 0, "n_instances": len(df),
+                "n_errors": n_err if rule.severity == "error" else 0, "n_warnings": n_err if rule.severity == "warning" else 0,
+                "n_hints": n_hint, "ge_success": ge_a["success"],
+            })
+        findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["rule_id"], f["doc_id"] or "", f["line"] or 0))
+        ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
+        rt = pa.Table.from_pylist(results, schema=RESULT_SCHEMA)
+        con.register("_findings", ft)
+        con.register("_results", rt)
+        con.execute("create or replace table dq_findings as select * from _findings")
+        con.execute("create or replace table dq_rule_results as select * from _results")
+        con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document, per run of fdw check.'")
+        con.execute("comment on table dq_rule_results is 'One rule per run: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict.'")
+    return CheckResult(ft, rt)

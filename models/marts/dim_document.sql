@@ -1,0 +1,45 @@
+-- one row per source document: landed ones (status parsed) and quarantined ones (with the reason)
+select
+    doc_id,
+    source_name,
+    source_path,
+    file_format,
+    doc_kind,
+    unit_id,
+    unit_name,
+    fiscal_year,
+    amount_unit,
+    status,
+    cast(null as varchar) as quarantine_stage,
+    cast(null as varchar) as quarantine_reason,
+    parser,
+    parser_version,
+    n_tables,
+    n_cells,
+    pages,
+    size_bytes,
+    warnings
+from {{ ref('stg_documents') }}
+union all
+select
+    doc_id,
+    source_name,
+    source_path,
+    file_format,
+    null as doc_kind,
+    null as unit_id,
+    null as unit_name,
+    null as fiscal_year,
+    null as amount_unit,
+    'quarantined' as status,
+    stage as quarantine_stage,
+    reason as quarantine_reason,
+    null as parser,
+    null as parser_version,
+    0 as n_tables,
+    0 as n_cells,
+    null as pages,
+    size_bytes,
+    null as warnings
+from {{ ref('stg_rejects') }}
+where doc_id not in (select doc_id from {{ ref('stg_documents') }})
