@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_UP, Decimal, InvalidOperation
 
 BLANK = "blank"
 VALUE = "value"
@@ -66,10 +66,11 @@ def to_wan(value: Decimal | None, unit: str) -> Decimal | None:
 
 
 def half_unit_wan(decimals: int | None, unit: str) -> Decimal | None:
-    """Half of the last printed digit, in 万元: the rounding a printed figure may carry."""
+    """Half of the last printed digit, in 万元: the rounding a printed figure may carry. Rounded up
+    to the warehouse's 6 decimals (half a 分 printed in 元 is 0.0000005 万元 -> 0.000001)."""
     if decimals is None:
         return None
-    return (Decimal(5) * Decimal(10) ** (-(decimals + 1)) * UNIT_TO_WAN[unit]).quantize(Decimal("0.000001"))
+    return (Decimal(5) * Decimal(10) ** (-(decimals + 1)) * UNIT_TO_WAN[unit]).quantize(Decimal("0.000001"), rounding=ROUND_UP)
 
 
 _AMOUNT_IN_TEXT = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|亿元|千元|元)")

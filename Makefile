@@ -1,0 +1,26 @@
+# The one interface: `make run` sets everything up and runs the pipeline on the bundled samples;
+# `make test` sets everything up and runs the tests. Both create .venv on first use.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# fdw run: ingest the samples -> dbt build -> checks -> publish; prints where the warehouse and report are.
+# The home folder is $FDW_HOME, else ./data.
+run: $(STAMP)
+	$(BIN)/fdw run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) data target logs .pytest_cache

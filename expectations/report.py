@@ -1,0 +1,199 @@
+"""The finance bureau's data-quality report: one HTML page and the same findings as a spreadsheet.
+
+Written from the warehouse (dq_findings, dq_rule_results, dim_document, dim_unit), in words a
+finance officer reads: what each rule means (Chinese and English), which documents were checked,
+and for each finding the unit, table, row, printed value, expected value, difference and line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HTML_NAME = "dq_report.html"
+XLSX_NAME = "dq_findings.xlsx"
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "尾数提示"}
+
+
+@dataclass
+class ReportPaths:
+    html: Path
+    xlsx: Path
+
+
+def _frames(db_path: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        def q(sql: str) -> pd.DataFrame:
+            return con.sql(sql).df()
+        return {
+            "findings": q("""
+                select f.*, d.source_name, u.unit_name
+                from dq_findings f
+                left join dim_document d using (doc_id)
+                left join dim_unit u on u.unit_id = f.unit_id
+                order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                         f.rule_id, d.source_name, f.line"""),
+            "rules": q("select * from dq_rule_results order by rule_id"),
+            "documents": q("""select source_name, doc_kind, unit_name, fiscal_year, file_format, status,
+                                     quarantine_stage, quarantine_reason, n_cells, doc_id
+                              from dim_document order by status, source_name"""),
+        }
+
+
+_TEMPLATE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>数据质量报告 · Data-quality report · {{ run_id }}</title>
+<style>
+ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222;max-width:1400px}
+ h1{font-size:1.6em;margin-bottom:0} .sub{color:#666;margin-top:.2em}
+ .status{display:inline-block;padding:.6em 1.2em;border-radius:6px;font-size:1.2em;font-weight:bold;margin:1em 0}
+ .ok{background:#e3f4e1;color:#1d6b18} .bad{background:#fde2e1;color:#a11} .warn{background:#fff3d6;color:#8a5a00}
+ table{border-collapse:collapse;width:100%;margin:.5em 0 2em;font-size:.9em}
+ th,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:left}
+ th{background:#f2f2f2} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+ tr.error td:first-child{border-left:4px solid #c00} tr.warning td:first-child{border-left:4px solid #e90}
+ tr.hint td:first-child{border-left:4px solid #9ab}
+ .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;min-width:9em}
+ .card b{display:block;font-size:1.6em} small{color:#666} .ops{color:#555;font-size:.85em}
+</style></head><body>
+<h1>财政决算与绩效自评 数据质量报告</h1>
+<div class="sub">Data-quality report of the fiscal disclosures · run {{ run_id }} · {{ generated }}</div>
+{% if n_error %}<div class="status bad">发现 {{ n_error }} 处勾稽关系错误 · {{ n_error }} identity error(s) found</div>
+{% elif n_warning %}<div class="status warn">无错误，{{ n_warning }} 处警告 · no errors, {{ n_warning }} warning(s)</div>
+{% else %}<div class="status ok">所有勾稽关系均成立 · every identity holds{% if n_hint %}（{{ n_hint }} 处尾数误差提示 · rounding hints only）{% endif %}</div>{% endif %}
+<div class="cards">
+ <div class="card"><b>{{ n_parsed }}</b>已解析文件<br><small>documents parsed</small></div>
+ <div class="card"><b>{{ n_quarantined }}</b>隔离文件<br><small>documents quarantined</small></div>
+ <div class="card"><b>{{ n_error }}</b>错误<br><small>errors</small></div>
+ <div class="card"><b>{{ n_warning }}</b>警告<br><small>warnings</small></div>
+ <div class="card"><b>{{ n_hint }}</b>尾数提示<br><small>rounding hints</small></div>
+</div>
+<p><small>尾数提示：印刷数字四舍五入后，合计与各项之和相差不超过每项半个末位（两位小数的万元数每项 0.005 万元），属正常尾数误差，不是错误。
+A rounding hint is a difference within half a printed digit per term (0.005 万元 per two-decimal figure): normal rounding, not an error.</small></p>
+
+<h2>规则 · Rules</h2>
+<table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
+{% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td><b>{{ r.rule_id }}</b></td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
+<td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
+</table>
+
+<h2>发现 · Findings ({{ findings|length }})</h2>
+{% if findings %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>单位 · 年度<br><small>unit · year</small></th><th>文件<br><small>document</small></th><th>表 · 行 · 列<br><small>table · row · column</small></th>
+<th>印刷数<br><small>printed</small></th><th>应为<br><small>expected</small></th><th>差额<br><small>difference</small></th><th>容差<br><small>envelope</small></th><th>位置<br><small>where</small></th><th>说明 · Explanation</th></tr>
+{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td>{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
+<td>{{ f.table_title }}<br>「{{ f.row_label }}」{% if f.column_label %}<br><small>{{ f.column_label }}</small>{% endif %}</td>
+<td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
+<td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small><div class="ops">= {{ f.operands }}</div></td></tr>{% endfor %}
+</table>{% else %}<p>无 · none</p>{% endif %}
+
+<h2>隔离的文件 · Quarantined documents ({{ quarantined|length }})</h2>
+{% if quarantined %}<table><tr><th>文件 · file</th><th>环节 · stage</th><th>原因 · reason</th></tr>
+{% for d in quarantined %}<tr class="warning"><td>{{ d.source_name }}</td><td>{{ d.quarantine_stage }}</td><td>{{ d.quarantine_reason }}</td></tr>{% endfor %}
+</table>{% else %}<p>无 · none</p>{% endif %}
+
+<h2>已检查的文件 · Documents</h2>
+<table><tr><th>文件 · file</th><th>类型 · kind</th><th>单位 · unit</th><th>年度 · year</th><th>格式 · format</th><th>单元格 · cells</th><th>doc_id</th></tr>
+{% for d in parsed %}<tr><td>{{ d.source_name }}</td><td>{{ d.doc_kind }}</td><td>{{ d.unit_name or '（未知）' }}</td><td>{{ d.fiscal_year or '' }}</td><td>{{ d.file_format }}</td><td class="num">{{ d.n_cells }}</td><td><small>{{ d.doc_id[:16] }}…</small></td></tr>{% endfor %}
+</table>
+<p><small>位置：l = 行号（文本），p = 页码（PDF）。Where: l = line of the text, p = page of a PDF. Amounts in 万元.</small></p>
+</body></html>
+""")
+
+
+def _num(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "（空白）"
+    return f"{float(v):,.2f}" if abs(float(v) * 100 - round(float(v) * 100)) < 1e-9 else f"{float(v):,.4f}"
+
+
+def _where(f: pd.Series) -> str:
+    """p3:l45 -> 第3页第45行 (page 3, line 45); l117 -> 第117行 (line 117)."""
+    m = re.match(r"^(?:p(\d+):)?l(\d+)$", f["source_ref"] or "")
+    if not m:
+        return f["source_ref"] or ""
+    page, line = m.groups()
+    return (f"第{page}页" if page else "") + f"第{line}行 (" + (f"page {page}, " if page else "") + f"line {line})"
+
+
+def write_report(db_path: Path, out_dir: Path, run_id: str) -> ReportPaths:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fr = _frames(db_path)
+    findings = fr["findings"]
+    rows = []
+    for _, f in findings.iterrows():
+        d = f.to_dict()
+        d.update(expected_fmt=_num(f["expected"]), difference_fmt=_num(f["difference"]),
+                 tolerance_fmt=_num(f["tolerance"]), where=_where(f))
+        rows.append(d)
+    docs = fr["documents"]
+    sev = findings["severity"].value_counts().to_dict() if not findings.empty else {}
+    html = _TEMPLATE.render(
+        run_id=run_id, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH,
+        quarantined=docs[docs.status == "quarantined"].to_dict("records"),
+        parsed=docs[docs.status == "parsed"].to_dict("records"),
+        n_parsed=int((docs.status == "parsed").sum()), n_quarantined=int((docs.status == "quarantined").sum()),
+        n_error=int(sev.get("error", 0)), n_warning=int(sev.get("warning", 0)), n_hint=int(sev.get("hint", 0)),
+    )
+    html_path = out_dir / HTML_NAME
+    tmp = html_path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(html_path)
+    xlsx_path = out_dir / XLSX_NAME
+    _write_xlsx(xlsx_path, findings, fr["rules"], docs)
+    return ReportPaths(html_path, xlsx_path)
+
+
+def _sheet(wb: Workbook, title: str, df: pd.DataFrame, headers: dict[str, str]) -> None:
+    ws = wb.create_sheet(title)
+    cols = [c for c in headers if c in df.columns]
+    ws.append([headers[c] for c in cols])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for rec in df[cols].itertuples(index=False):
+        ws.append([_cell(v) for v in rec])
+    for i, c in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = 48 if c in ("message", "message_en", "operands", "title_zh", "title_en", "quarantine_reason") else 16
+    ws.freeze_panes = "A2"
+
+
+def _cell(v):
+    """A value openpyxl can store: NULL/NA as an empty cell, Decimal and numpy numbers as floats."""
+    if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
+        return None
+    if hasattr(v, "as_tuple"):
+        return float(v)
+    return v.item() if hasattr(v, "item") else v
+
+
+def _write_xlsx(path: Path, findings: pd.DataFrame, rules: pd.DataFrame, docs: pd.DataFrame) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "发现 Findings", findings, {
+        "severity": "级别 severity", "rule_id": "规则 rule", "unit_name": "单位 unit", "fiscal_year": "年度 year",
+        "source_name": "文件 document", "table_title": "表 table", "row_label": "行 row", "column_label": "列 column",
+        "actual_printed": "印刷数 printed", "actual": "印刷数(万元) printed value", "expected": "应为 expected",
+        "difference": "差额 difference", "tolerance": "容差 envelope", "source_ref": "位置 where", "message": "说明",
+        "message_en": "explanation", "operands": "运算项 operands", "doc_id": "doc_id", "run_id": "run_id"})
+    _sheet(wb, "规则 Rules", rules, {
+        "rule_id": "规则 rule", "title_zh": "含义", "title_en": "meaning", "formula": "公式 formula",
+        "severity": "级别 severity", "n_documents": "检查文件数 documents", "n_instances": "检查次数 checks",
+        "n_errors": "错误 errors", "n_warnings": "警告 warnings", "n_hints": "尾数提示 hints"})
+    _sheet(wb, "文件 Documents", docs, {
+        "source_name": "文件 file", "status": "状态 status", "doc_kind": "类型 kind", "unit_name": "单位 unit",
+        "fiscal_year": "年度 year", "file_format": "格式 format", "quarantine_stage": "环节 stage",
+        "quarantine_reason": "隔离原因 reason", "n_cells": "单元格 cells", "doc_id": "doc_id"})
+    tmp = path.with_suffix(".xlsx.tmp")
+    wb.save(tmp)
+    tmp.replace(path)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+S002 = SAMPLES / "002_e8cf1b33a1664aff.txt"
+REAL_PDF = ROOT.parent / "shared" / "fixtures" / "real" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf"
+
+
+def altered_copy(src: Path, dst: Path, line: int, old: str, new: str, occurrence: int = 1) -> Path:
+    """A copy of `src` with the `occurrence`-th `old` on 1-based `line` replaced by `new`.
+
+    Fails loudly when the line does not print `old`, so a test can never silently alter nothing."""
+    lines = src.read_text(encoding="utf-8").split("\n")
+    text = lines[line - 1]
+    idx = -1
+    for _ in range(occurrence):
+        idx = text.find(old, idx + 1)
+        assert idx >= 0, f"{src.name} line {line} does not print {old!r} (x{occurrence}): {text!r}"
+    lines[line - 1] = text[:idx] + new + text[idx + len(old):]
+    dst.write_text("\n".join(lines), encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="session")
+def doc002():
+    from loaders.readers import read_document
+
+    return read_document(S002)
+
+
+@pytest.fixture(scope="session")
+def fa002(doc002):
+    from loaders.parsers.final_accounts import parse_final_accounts
+
+    return parse_final_accounts(doc002)

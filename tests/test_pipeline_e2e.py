@@ -1,0 +1,158 @@
+"""End to end through the real CLI: ingest → dbt build → GE checks → publish → report.
+
+One run over a corpus made of 002 as printed, one altered copy of 002 per FA rule (one printed
+number changed, on the line given), a text file that is not a fiscal document and a binary file.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from loaders.cli import app
+
+from conftest import S002, altered_copy
+
+# rule -> (line of 002, printed text, replacement, occurrence on the line)
+ALTERATIONS = {
+    "FA-001": (117, "3,585.52", "3,595.52", 1),  # 本年收入合计
+    "FA-002": (117, "3,605.97", "3,615.97", 1),  # 本年支出合计
+    "FA-003": (121, "3,616.20", "3,626.20", 1),  # 收入总计
+    "FA-004": (121, "3,616.20", "3,626.20", 2),  # 支出总计
+    "FA-010": (161, "0.57", "0.67", 1),  # 收入决算表 229 其他支出 合计 column only
+    "FA-011": (159, "1,094.03", "1,194.03", 2),  # 2150805 财政拨款收入 column: 款 21508 ≠ Σ 项
+    "FA-012": (197, "1,175.86", "1,185.86", 1),  # 支出决算表 215 基本支出
+    "FA-013": (271, "1,755.61", "1,765.61", 1),  # 一般公共预算 合计 基本支出
+    "FA-020": (138, "3,585.52", "3,595.52", 1),  # 收入决算表 合计
+    "FA-021": (180, "3,605.97", "3,615.97", 1),  # 支出决算表 合计
+    "FA-022": (98, "95.34", "96.34", 1),  # 总表 九、卫生健康支出
+    "FA-023": (249, "3, 605. 94", "3, 615. 94", 2),  # 财政拨款收支总表 本年支出合计 一般公共预算 column
+    "FA-024": (254, "3, 615. 64", "3, 625. 64", 1),  # 财政拨款收支总表 收入总计
+    "FA-025": (338, "1,456.30", "1,466.30", 1),  # 人员经费合计
+    "FA-040": (310, "288.65", "298.65", 1),  # 30101 基本工资
+    "FA-050": (394, "3.52", "4.52", 1),  # 三公 预算数 合计
+    "FA-051": (334, "3.52", "5.52", 1),  # 30231 公务用车运行维护费 above the 三公 决算数
+    "FA-060": (410, "819.88", "829.88", 1),  # 政府采购 合计
+    "FA-061": (416, "299.31", "309.31", 1),  # 机关运行经费（行政单位）
+    "FA-062": (419, "4", "5", 1),  # 车辆数合计（辆）
+}
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    d = tmp_path_factory.mktemp("corpus")
+    (d / S002.name).write_bytes(S002.read_bytes())
+    for rule, (line, old, new, k) in ALTERATIONS.items():
+        altered_copy(S002, d / f"{rule}.txt", line, old, new, k)
+    # FA-005 alone: 年初结转和结余 and 收入总计 raised together (FA-003 holds), 支出总计 not
+    p = altered_copy(S002, d / "tmp5.txt", 119, "30.68", "40.68")
+    altered_copy(p, d / "FA-005.txt", 121, "3,616.20", "3,626.20")
+    p.unlink()
+    (d / "meeting_minutes.txt").write_text("会议纪要\n今天讨论了食堂菜单和停车位安排。\n", encoding="utf-8")
+    (d / "garbage.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    return d
+
+
+@pytest.fixture(scope="session")
+def built(corpus, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    result = CliRunner().invoke(app, ["run", "--home", str(home), str(corpus)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    yield home, con, result.output
+    con.close()
+
+
+def doc_id(con, name):
+    return con.execute("select doc_id from dim_document where source_name = ?", [name]).fetchone()[0]
+
+
+def findings(con, name, severity=None):
+    sql = "select rule_id, severity, source_ref, line from dq_findings where doc_id = ?"
+    rows = con.execute(sql, [doc_id(con, name)]).fetchall()
+    return [r for r in rows if severity is None or r[1] == severity]
+
+
+def test_run_completes_and_reports(built):
+    home, con, output = built
+    assert (home / "reports" / "dq_report.html").exists() and (home / "reports" / "dq_findings.xlsx").exists()
+    assert "report:" in output and "findings:" in output
+    n = dict(con.execute("select status, count(*) from dim_document group by status").fetchall())
+    assert n == {"parsed": len(ALTERATIONS) + 2, "quarantined": 2}
+
+
+def test_002_as_printed_has_no_error_only_rounding_hints(built):
+    _, con, _ = built
+    rows = findings(con, S002.name)
+    assert rows and all(sev == "hint" for _, sev, _, _ in rows)
+    # DOMAIN.md: 3,585.52 + 30.68 = 3,616.20 vs 3,605.97 + 10.24 = 3,616.21 is a rounding hint (line 121)
+    assert ("FA-004", "hint", "l121", 121) in rows
+
+
+@pytest.mark.parametrize("rule", sorted(list(ALTERATIONS) + ["FA-005"]))
+def test_each_rule_fires_on_its_altered_copy(built, rule):
+    _, con, _ = built
+    errors = findings(con, f"{rule}.txt", "error")
+    fired = [r for r in errors if r[0] == rule]
+    assert fired, f"{rule} did not fire; errors were {errors}"
+    if rule in ALTERATIONS:
+        line = ALTERATIONS[rule][0]
+        # the finding names the altered line, either as where it is or among its operands
+        where = [r[3] for r in fired]
+        ops = con.execute("select string_agg(operands, ' ') from dq_findings where doc_id = ? and rule_id = ?",
+                          [doc_id(con, f"{rule}.txt"), rule]).fetchone()[0]
+        assert line in where or f"l{line})" in ops, (rule, where, ops)
+
+
+def test_non_fiscal_inputs_are_quarantined_with_a_reason(built):
+    _, con, _ = built
+    rows = dict(con.execute("select source_name, quarantine_reason from dim_document where status = 'quarantined'").fetchall())
+    assert "not a fiscal document" in rows["meeting_minutes.txt"]
+    assert "binary" in rows["garbage.txt"]
+
+
+def test_marts_hold_what_002_prints(built):
+    _, con, _ = built
+    d = doc_id(con, S002.name)
+    q = lambda sql: con.execute(sql, [d]).fetchall()
+    # 三公 (line 394): 公务用车运行维护费 预算 3.52 决算 3.52; 因公出国 blank -> NULL
+    assert q("select item, budget_wan, actual_wan from fct_three_public_expenses where doc_id = ? order by item") == [
+        ("outbound_travel", None, None), ("reception", None, None), ("total", Decimal("3.52"), Decimal("3.52")),
+        ("vehicle_operation", Decimal("3.52"), Decimal("3.52")), ("vehicle_purchase", None, None),
+        ("vehicle_subtotal", Decimal("3.52"), Decimal("3.52"))]
+    # 政府采购 (lines 410-413) and the SME shares of the narrative (line 550)
+    assert dict(q("select category, amount_wan from fct_procurement where doc_id = ?")) == {
+        "total": Decimal("819.88"), "goods": Decimal("20.39"), "works": None, "services": Decimal("799.49"),
+        "awarded_to_sme": Decimal("35.83"), "awarded_to_small_micro": Decimal("28.67")}
+    # 支出决算表 215 (line 197)
+    assert q("""select total_wan, basic_wan, project_wan, subject_level from fct_expenditure_by_function
+                where doc_id = ? and table_code = 'T_EXPENDITURE' and subject_code = '215'""") == [
+        (Decimal("2999.19"), Decimal("1175.86"), Decimal("1823.33"), 1)]
+    # 总表 lines carry the 类 code they name: 十四、资源勘探工业信息等支出 -> 215 (line 103)
+    assert q("""select subject_code, amount_wan, source_ref from fct_final_account_lines
+                where doc_id = ? and table_code = 'T_SUMMARY' and row_no = 45""") == [("215", Decimal("2999.19"), "l103")]
+    unit = con.execute("select u.unit_name, u.admin_level, u.region from dim_unit u join dim_document d using (unit_id) where d.doc_id = ?", [d]).fetchone()
+    assert unit == ("山西省小企业发展促进局", "province", "山西省")
+    assert con.execute("select fiscal_year from dim_year").fetchall() == [(2023,)]
+
+
+def test_report_names_rule_document_and_line(built):
+    home, con, _ = built
+    html = (home / "reports" / "dq_report.html").read_text(encoding="utf-8")
+    assert "FA-060" in html and "政府采购：合计 = 货物 + 工程 + 服务" in html and "FA-060.txt" in html
+    assert "第410行" in html  # the altered 政府采购 合计 line
+    from openpyxl import load_workbook
+    ws = load_workbook(home / "reports" / "dq_findings.xlsx")["发现 Findings"]
+    n = con.execute("select count(*) from dq_findings").fetchone()[0]
+    assert ws.max_row == n + 1
+
+
+def test_reingesting_the_same_files_adds_nothing(built, corpus):
+    home, _, _ = built
+    before = sorted(p.name for p in (home / "raw").rglob("*.parquet"))
+    result = CliRunner().invoke(app, ["ingest", "--home", str(home), str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "documents parsed: 0" in result.output
+    assert sorted(p.name for p in (home / "raw").rglob("*.parquet")) == before
