@@ -98,6 +98,8 @@ def achieved(target: Value, actual: Value, completion: str | None = None) -> boo
     else from a completion column (已完成/完成 -> True, 未完成 -> False), else None."""
     if target.is_numeric and actual.is_numeric and _same_unit(target.unit, actual.unit):
         t, a, c = target.number, actual.number, target.comparator
+        if actual.comparator == c and a == t and c is not None:
+            return True  # the actual printed with the target's own bound (>95% for >95%)
         if c == GE:
             return a >= t
         if c == GT:
@@ -175,10 +177,8 @@ def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | 
     """An `eval_indicators` row (without eval_id/doc_id, added by the caller)."""
     tv = parse_value(target if target else target_initial)
     av = parse_value(actual)
-    if not completion and actual and not av.is_numeric and _COMPLETION.match(squash(actual)):
-        completion_word = actual  # 达成预期指标 / 未完成预期指标 printed as the actual value
-    else:
-        completion_word = completion
+    words = [w for w in (completion, actual if not av.is_numeric else None) if w and _COMPLETION.match(squash(w))]
+    completion_word = words[0] if words else completion
     return {
         "seq": seq, "level1": level1 or None, "level2": level2 or None, "indicator_name": name or None,
         "target_initial_text": target_initial or None, "target_text": target or None, "actual_text": actual or None,
