@@ -183,7 +183,7 @@ def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | 
         "seq": seq, "level1": level1 or None, "level2": level2 or None, "indicator_name": name or None,
         "target_initial_text": target_initial or None, "target_text": target or None, "actual_text": actual or None,
         "comparator": tv.comparator, "target_value": tv.number, "target_value_high": tv.high,
-        "actual_value": av.number, "value_unit": tv.unit if tv.is_numeric else av.unit,
+        "actual_value": av.number, "value_unit": (tv.unit or av.unit) if tv.is_numeric else av.unit,
         "weight": num(weight), "weight_text": weight or None, "score": num(score), "score_text": score or None,
         "completion_text": completion or None, "is_achieved": achieved(tv, av, completion_word),
         "deviation_reason": deviation or None, "aligned": aligned,
