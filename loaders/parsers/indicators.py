@@ -114,7 +114,6 @@ def achieved(target: Value, actual: Value, completion: str | None = None) -> boo
             return a == t
         if a == t:
             return True  # no comparator printed: met when equal, direction unknown otherwise
-        return None
     word = squash(completion or "")
     if word:
         if word.startswith("未完成") or word.startswith("未达"):
