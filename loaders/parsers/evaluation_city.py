@@ -194,6 +194,8 @@ def parse_indicators(body: list[Line]) -> list[dict]:
                 labels.append(squash(t))
             else:
                 rest.append(t)
+        if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
+            rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
         l1, l2 = _levels(labels, l1, l2)
         if len(rest) < 2:
             continue  # a label on its own, or an indicator slot left empty (指标2:)

@@ -38,7 +38,10 @@ _IND_HEADERS = ("一级指标", "二级指标", "三级指标", "年初指标值
 
 def is_label(text: str) -> bool:
     s = squash(text)
-    return s in L1_WORDS or s.endswith("指标") or s in ("服务对象满意", "服务对象满意度")
+    return s in L1_WORDS or s.endswith("指标") or s in L2_WORDS
+
+
+L2_WORDS = {"服务对象满意", "服务对象满意度", "经济效益", "社会效益", "生态效益", "可持续影响"}
 
 
 def _looks_like_value(text: str) -> bool:

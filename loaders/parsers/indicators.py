@@ -194,7 +194,7 @@ def score_item_record(*, seq: int, line: Line, section: str | None, criterion: s
                       sub_criterion: str | None, weight: str | None, score: str | None, note: str | None = None) -> dict:
     return {"seq": seq, "section": section or None, "criterion": criterion or None,
             "sub_criterion": sub_criterion or None, "weight": num(weight), "weight_text": weight or None,
-            "score": num(score), "score_text": score or None, "note": note or None,
+            "score": num(score), "score_text": score or None, "note": note or None, "aligned": True,
             "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
 
 
