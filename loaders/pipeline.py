@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from loaders.classify import FINAL_ACCOUNTS, classify
+from loaders.classify import DEPARTMENT_EVALUATION, FINAL_ACCOUNTS, PROJECT_EVALUATION, classify
 from loaders.model import DocumentError, SourceDoc
-from loaders.parsers import final_accounts
+from loaders.parsers import evaluations, final_accounts
 from loaders.readers import SUPPORTED_SUFFIXES, doc_id_of, read_document
 from loaders.units import admin_level_and_region, unit_id_of
 from loaders.writer import RawStore
@@ -41,14 +41,29 @@ def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     parsed = final_accounts.parse_final_accounts(doc)
     fields = {"unit_name": parsed.unit_name, "fiscal_year": parsed.fiscal_year, "amount_unit": parsed.amount_unit,
               "n_tables": len(parsed.tables), "n_cells": len(parsed.cells), "warnings": "\n".join(parsed.warnings)}
-    return fields, {"fa_tables": parsed.tables, "final_account_cells": parsed.cells,
-                    "narrative_figures": parsed.narrative}
+    tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative}
+    # self-evaluation forms attached to the final accounts land in the same write
+    tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
+    return fields, tables
+
+
+def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
+    records = evaluations.parse_evaluations(doc)
+    if not records:
+        raise DocumentError("parse", "classified as a performance self-evaluation, but no evaluation form "
+                                     "(province, city, county or department layout) could be parsed")
+    return evaluations.summary_fields(records), evaluations.to_tables(records)
+
+
+_EVAL_VERSION = f"{evaluations.PARSER_NAME}-{evaluations.PARSER_VERSION}"
 
 
 # document kind -> (parser name, parser version, parse function). A kind that is recognised but
 # has no parser yet is quarantined as "not yet supported".
 PARSERS: dict[str, tuple[str, str, Callable]] = {
-    FINAL_ACCOUNTS: (final_accounts.PARSER_NAME, final_accounts.PARSER_VERSION, _parse_final_accounts),
+    FINAL_ACCOUNTS: (final_accounts.PARSER_NAME, f"{final_accounts.PARSER_VERSION}+{_EVAL_VERSION}", _parse_final_accounts),
+    PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
+    DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
 }
 
 KIND_NAMES = {"final_accounts": "决算公开 final accounts", "project_evaluation": "项目绩效自评 project self-evaluation",
@@ -91,7 +106,7 @@ def ingest_file(path: Path, store: RawStore) -> Outcome:
         level, region = admin_level_and_region(fields.get("unit_name"))
         document = {
             "doc_id": doc_id, "source_path": str(path), "source_name": path.name, "file_format": doc.file_format,
-            "doc_kind": kind, "unit_code": None, "unit_id": unit_id_of(fields.get("unit_name")),
+            "doc_kind": kind, "unit_code": fields.pop("unit_code", None), "unit_id": unit_id_of(fields.get("unit_name")),
             "admin_level": level, "region": region, "parser": name, "parser_version": version, "status": "parsed",
             "pages": doc.pages, "size_bytes": len(data), **fields,
         }

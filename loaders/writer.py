@@ -68,6 +68,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("criterion", S), ("sub_criterion", S),
         ("weight", DEC), ("weight_text", S), ("score", DEC), ("score_text", S), ("note", S), ("page", I),
         ("line", I), ("source_ref", S),
+        # added with the parsers: False when the row was rebuilt from column runs whose counts disagree
+        ("aligned", B),
     ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),

@@ -37,3 +37,31 @@ def fa002(doc002):
     from loaders.parsers.final_accounts import parse_final_accounts
 
     return parse_final_accounts(doc002)
+
+
+def load(name_prefix: str):
+    """A bundled sample read into a SourceDoc, by its number (000 … 004)."""
+    from loaders.readers import read_document
+
+    path = next(SAMPLES.glob(f"{name_prefix}_*.txt"))
+    return read_document(path)
+
+
+@pytest.fixture(scope="session")
+def doc004():
+    return load("004")
+
+
+@pytest.fixture(scope="session")
+def doc003():
+    return load("003")
+
+
+@pytest.fixture(scope="session")
+def doc000():
+    return load("000")
+
+
+@pytest.fixture(scope="session")
+def doc001():
+    return load("001")
