@@ -156,3 +156,10 @@ def test_reingesting_the_same_files_adds_nothing(built, corpus):
     assert result.exit_code == 0, result.output
     assert "documents parsed: 0" in result.output
     assert sorted(p.name for p in (home / "raw").rglob("*.parquet")) == before
+
+
+@pytest.mark.parametrize("sql_file", sorted((__import__("conftest").ROOT / "analyses").glob("*.sql")), ids=lambda p: p.name)
+def test_every_analysis_runs_on_the_published_warehouse(built, sql_file):
+    _, con, _ = built
+    rows = con.execute(sql_file.read_text(encoding="utf-8")).fetchall()
+    assert rows, f"{sql_file.name} returned nothing on a warehouse built from 002"
