@@ -5,11 +5,14 @@ import hashlib
 from pathlib import Path
 
 from loaders.model import DocumentError, SourceDoc
+from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
 
 # file suffix -> (format name, reader). Formats not listed here are quarantined as unsupported.
+# A reader returns the lines, or (lines, number of pages or sheets).
 READERS = {
     ".txt": ("txt", read_text),
+    ".pdf": ("pdf", read_pdf),
 }
 SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls"}
 
@@ -28,7 +31,8 @@ def read_document(path: Path, data: bytes | None = None) -> SourceDoc:
         raise DocumentError("read", f"not a document format fiscal-dw reads ({suffix or 'no extension'})")
     fmt, reader = READERS[suffix]
     doc = SourceDoc(doc_id=doc_id_of(data), path=str(path), file_format=fmt)
-    doc.lines = reader(data)
+    out = reader(data)
+    doc.lines, doc.pages = out if isinstance(out, tuple) else (out, None)
     if not any(not ln.is_blank for ln in doc.lines):
         raise DocumentError("read", "the file contains no text")
     return doc

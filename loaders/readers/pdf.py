@@ -1,0 +1,403 @@
+"""PDF reader (pypdfium2): the text layer turned into lines of positioned cells.
+
+Characters with their boxes -> text lines (clustered by vertical centre) -> cells -> column positions
+that stay the same within a table, so that `Line.cell(col)` lines up header and data rows.
+
+Two ways to find rows and columns, chosen per page region:
+
+* **Ruled tables** (the usual 决算 layout): the page draws its grid as thin paths. Horizontal rules cut
+  the table into row bands; every character inside a band belongs to that row, so a subject name
+  wrapped over two lines, or an amount vertically centred between the two halves of a wrapped
+  name, ends up in one row and one cell. The vertical rules that cross a band bound its cells; a cell
+  spanning several columns (merged header) is placed at its first column, the others stay empty.
+  Column numbers index the vertical rules of the table, pooled over consecutive pages with the same
+  outer frame, so a table continuing on the next page keeps its columns.
+* **Unruled text** (no grid): a text line is split into cells on horizontal gaps wider than about one
+  character. Column positions come from the cells of a table region (a run of lines with two or more
+  cells, continuing across page breaks): the union of the extents of the cells of the well-filled
+  lines gives column intervals (left-aligned text and right-aligned numbers of one column overlap);
+  every cell takes the first column it overlaps, so a label spanning columns sits at its first
+  column. A line printed tightly under a table line with only text fragments in columns where that
+  line has text is a wrapped continuation and is merged into those cells.
+
+A PDF without a text layer (a scan) is refused: nothing is guessed without OCR.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from loaders.model import Cell, DocumentError, Line
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_NUMERIC = re.compile(r"^[\d,.\s()（）%-]+$")
+RULE_THICKNESS = 3.0  # a path thinner than this (pt) and longer than RULE_MIN_LENGTH is a rule
+RULE_MIN_LENGTH = 4.0
+SNAP = 3.0  # rules closer than this (pt) are the same rule
+
+
+@dataclass
+class _Char:
+    ch: str
+    x0: float
+    x1: float
+    y0: float  # bottom (PDF user space: y grows upwards)
+    y1: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class _Frag:
+    """A run of characters on one text line: a cell candidate."""
+    chars: list[_Char] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def yc(self) -> float:
+        return sum(c.yc for c in self.chars) / len(self.chars)
+
+    @property
+    def text(self) -> str:
+        return _join_chars(self.chars)
+
+
+@dataclass
+class _Grid:
+    hs: list[float]  # y of horizontal rules, top to bottom
+    hsegs: list[tuple[float, float, float]]  # (y, x_low, x_high) of horizontal rules
+    vsegs: list[tuple[float, float, float]]  # (x, y_low, y_high) of vertical rules
+    xs: list[float] = field(default_factory=list)  # column grid (pooled over pages), left to right
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        xs = [v[0] for v in self.vsegs]
+        return min(xs), max(xs), min(self.hs), max(self.hs)
+
+
+def _join_chars(chars: list[_Char]) -> str:
+    """Characters of one line, left to right; a space where there is a visible gap, except
+    between two CJK characters (justified Chinese text is spaced out: 因 公 出 国)."""
+    out = []
+    prev = None
+    for c in sorted(chars, key=lambda c: c.x0):
+        if prev is not None:
+            h = max(c.y1 - c.y0, prev.y1 - prev.y0, 1.0)
+            if c.x0 - prev.x1 > 0.25 * h and not (_CJK.match(prev.ch) and _CJK.match(c.ch)):
+                out.append(" ")
+        out.append(c.ch)
+        prev = c
+    return "".join(out)
+
+
+def _join_lines(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(p[0])):
+            out += " "
+        out += p
+    return out
+
+
+def _chars(textpage) -> list[_Char]:
+    out = []
+    n = textpage.count_chars()
+    for i in range(n):
+        u = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if u in (0, 0xFFFE, 0xFFFF, 2):
+            continue
+        ch = chr(u)
+        if ch.isspace():
+            continue
+        l, b, r, t = textpage.get_charbox(i, loose=True)  # advance box: digits touch, 1 1 stays 11
+        if r <= l and t <= b:
+            continue
+        out.append(_Char(ch, l, r, b, t))
+    return out
+
+
+def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], int]:
+    """Horizontal (y, x_low, x_high) and vertical (x, y_low, y_high) rules of a page, and the number
+    of image objects (to tell a scan from an empty page)."""
+    hs, vs, images = [], [], 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+            continue
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        l, b, r, t = obj.get_bounds()
+        w, h = r - l, t - b
+        if h <= RULE_THICKNESS and w >= RULE_MIN_LENGTH:
+            hs.append(((b + t) / 2, l, r))
+        elif w <= RULE_THICKNESS and h >= RULE_MIN_LENGTH:
+            vs.append(((l + r) / 2, b, t))
+    return hs, vs, images
+
+
+def _snap(values: list[float], tol: float = SNAP) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _grid(hs, vs) -> _Grid | None:
+    ys = _snap([h[0] for h in hs])
+    if len(ys) < 2 or len({round(v[0]) for v in vs}) < 2:
+        return None
+    return _Grid(hs=sorted(ys, reverse=True), hsegs=hs, vsegs=vs)
+
+
+def _text_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into text lines: a character joins the line its vertical extent overlaps
+    by half its height (a low comma 、 or a flat 一 stays on the line of its neighbours)."""
+    lines: list[list[_Char]] = []
+    lo = hi = 0.0
+    for c in sorted(chars, key=lambda c: -c.yc):
+        h = max(c.y1 - c.y0, 0.5)
+        if lines and min(hi, c.y1) - max(lo, c.y0) >= 0.5 * min(h, hi - lo):
+            lines[-1].append(c)
+            lo, hi = min(lo, c.y0), max(hi, c.y1)
+        else:
+            lines.append([c])
+            lo, hi = c.y0, c.y1
+    return lines
+
+
+def _split_frags(line: list[_Char], vsegs=()) -> list[_Frag]:
+    """Cells of a line: split where the gap is wider than one character height, or where a
+    vertical rule passes between two characters."""
+    frags: list[_Frag] = []
+    for c in sorted(line, key=lambda c: c.x0):
+        h = max(c.y1 - c.y0, 1.0)
+        if frags and c.x0 - frags[-1].chars[-1].x1 <= 0.9 * h and not any(
+                frags[-1].chars[-1].xc < x < c.xc and lo <= c.yc <= hi for x, lo, hi in vsegs):
+            frags[-1].chars.append(c)
+        else:
+            frags.append(_Frag([c]))
+    return frags
+
+
+# ------------------------------------------------------------------ ruled tables
+
+def _ruled_rows(chars: list[_Char], grid: _Grid) -> list[tuple[float, list[tuple[int, list[_Char]]]]]:
+    """(top y, [(col, chars)]) per row of the grid that holds text.
+
+    Each run of characters finds its cell: the nearest rules above, below, left and right of it that
+    actually cross it (a merged cell has no rule inside it). The cell is placed in the row of its top
+    rule and the column of its left rule: merged cells at their first row and column."""
+    cells: dict[tuple[float, float], list[_Char]] = {}
+    for ln in _text_lines(chars):
+        for frag in _split_frags(ln, grid.vsegs):
+            xc, yc = (frag.x0 + frag.x1) / 2, frag.yc
+            top = min((y for y, lo, hi in grid.hsegs if y >= yc and lo - SNAP <= xc <= hi + SNAP), default=None)
+            left = max((x for x, lo, hi in grid.vsegs if x <= frag.x0 + 1 and lo - SNAP <= yc <= hi + SNAP),
+                       default=None)
+            if top is None:
+                top = min((y for y in grid.hs if y >= yc), default=grid.hs[0])
+            if left is None:
+                left = grid.xs[0]
+            top = min(grid.hs, key=lambda y: abs(y - top))
+            cells.setdefault((top, left), []).extend(frag.chars)
+    rows: dict[float, list[tuple[int, list[_Char]]]] = {}
+    for (top, left), cs in cells.items():
+        col = min(range(len(grid.xs)), key=lambda k: abs(grid.xs[k] - left))
+        rows.setdefault(top, []).append((col, cs))
+    return [(top, sorted(rows[top], key=lambda x: x[0])) for top in sorted(rows, reverse=True)]
+
+
+def _cell_text(chars: list[_Char]) -> str:
+    return _join_lines([_join_chars(ln) for ln in _text_lines(chars)])
+
+
+# ------------------------------------------------------------------ unruled text
+
+def _is_numeric(text: str) -> bool:
+    return bool(_NUMERIC.match(text)) and any(ch.isdigit() for ch in text)
+
+
+def _columns(rows: list[list[_Frag]]) -> list[tuple[float, float]]:
+    """Column intervals of a table region: union of the cell extents of its well-filled lines."""
+    most = max(len(r) for r in rows)
+    spans = sorted((f.x0, f.x1) for r in rows if len(r) >= max(2, 0.6 * most) for f in r)
+    cols: list[list[float]] = []
+    for x0, x1 in spans:
+        if cols and x0 <= cols[-1][1]:
+            cols[-1][1] = max(cols[-1][1], x1)
+        else:
+            cols.append([x0, x1])
+    return [(a, b) for a, b in cols]
+
+
+def _col_of(f: _Frag, cols: list[tuple[float, float]]) -> int:
+    width = max(f.x1 - f.x0, 1.0)
+    for k, (a, b) in enumerate(cols):
+        if min(b, f.x1) - max(a, f.x0) >= 0.25 * width:
+            return k
+    centre = (f.x0 + f.x1) / 2
+    # between columns: the column whose interval is nearest
+    return min(range(len(cols)), key=lambda k: 0 if cols[k][0] <= centre <= cols[k][1]
+               else min(abs(cols[k][0] - centre), abs(cols[k][1] - centre)))
+
+
+@dataclass
+class _Row:
+    page: int
+    top: float
+    height: float
+    cells: list[tuple[int, str, float, float]]  # (col, text, x0, x1)
+    frags: list[_Frag] | None = None  # unruled rows, before column assignment
+
+
+def _place_unruled(rows: list[_Row]) -> None:
+    """Give the cells of unruled rows their columns, region by region, and merge wrapped
+    continuation lines into the line they continue."""
+    i = 0
+    while i < len(rows):
+        if rows[i].frags is None or len(rows[i].frags) < 2:
+            if rows[i].frags is not None:
+                f = rows[i].frags[0]
+                rows[i].cells = [(0, f.text, f.x0, f.x1)]
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and rows[j].frags is not None and (
+                len(rows[j].frags) >= 2 or _is_continuation(rows, j)):
+            j += 1
+        region = rows[i:j]
+        cols = _columns([r.frags for r in region])
+        for r in region:
+            placed: dict[int, list[_Frag]] = {}
+            for f in r.frags:
+                placed.setdefault(_col_of(f, cols), []).append(f)
+            r.cells = [(k, " ".join(f.text for f in fs), min(f.x0 for f in fs), max(f.x1 for f in fs))
+                       for k, fs in sorted(placed.items())]
+        _merge_continuations(region)
+        i = j
+
+
+def _is_continuation(rows: list[_Row], j: int) -> bool:
+    """A single text fragment printed tightly under the previous line of a table region."""
+    if j == 0 or rows[j].frags is None or rows[j - 1].frags is None or rows[j].page != rows[j - 1].page:
+        return False
+    r, prev = rows[j], rows[j - 1]
+    tight = prev.top - r.top <= 1.35 * max(r.height, prev.height)
+    return tight and len(r.frags) >= 1 and not any(_is_numeric(f.text) for f in r.frags) and len(prev.frags) >= 2
+
+
+def _merge_continuations(region: list[_Row]) -> None:
+    for k in range(len(region) - 1, 0, -1):
+        r, prev = region[k], region[k - 1]
+        if r.page != prev.page or prev.top - r.top > 1.35 * max(r.height, prev.height):
+            continue
+        if any(_is_numeric(t) for _, t, _, _ in r.cells):
+            continue
+        prev_cols = {c: t for c, t, _, _ in prev.cells}
+        if not all(c in prev_cols and prev_cols[c] and not _is_numeric(prev_cols[c]) for c, _, _, _ in r.cells):
+            continue
+        extra = {c: (t, x0, x1) for c, t, x0, x1 in r.cells}
+        prev.cells = [(c, _join_lines([t, extra[c][0]]) if c in extra else t, min(x0, extra.get(c, (0, x0))[1]),
+                       max(x1, extra.get(c, (0, 0, x1))[2])) for c, t, x0, x1 in prev.cells]
+        r.cells = []
+
+
+# ------------------------------------------------------------------ document
+
+def _pool_columns(grids: dict[int, _Grid]) -> None:
+    """Column grid per run of consecutive pages whose tables share the outer frame (a table that
+    continues on the next page keeps its column numbers even when only one page has the header)."""
+    run: list[int] = []
+
+    def close():
+        xs = _snap([x for p in run for x, _, _ in grids[p].vsegs])
+        for p in run:
+            grids[p].xs = xs
+
+    for p in sorted(grids):
+        if run and (p != run[-1] + 1 or any(abs(a - b) > SNAP for a, b in
+                                            zip(grids[run[-1]].frame[:2], grids[p].frame[:2]))):
+            close()
+            run = []
+        run.append(p)
+    if run:
+        close()
+
+
+def read_pdf(data: bytes) -> tuple[list[Line], int]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise DocumentError("read", f"not a readable PDF ({e})")
+    try:
+        n_pages = len(pdf)
+        page_chars: dict[int, list[_Char]] = {}
+        grids: dict[int, _Grid] = {}
+        images = 0
+        for p in range(n_pages):
+            page = pdf[p]
+            tp = page.get_textpage()
+            page_chars[p + 1] = _chars(tp)
+            hs, vs, imgs = _rules(page)
+            images += imgs
+            g = _grid(hs, vs)
+            if g is not None and page_chars[p + 1]:
+                grids[p + 1] = g
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    if not any(page_chars.values()):
+        raise DocumentError("read", "no text layer (scanned): needs OCR",
+                            f"{n_pages} page(s), {images} image(s), no characters")
+    _pool_columns(grids)
+    rows: list[_Row] = []
+    for p in range(1, n_pages + 1):
+        chars = page_chars[p]
+        g = grids.get(p)
+        inside: list[_Char] = []
+        outside = chars
+        if g is not None:
+            x_lo, x_hi, y_lo, y_hi = g.frame
+            inside = [c for c in chars if x_lo <= c.xc <= x_hi and y_lo <= c.yc <= y_hi]
+            ids = {id(c) for c in inside}
+            outside = [c for c in chars if id(c) not in ids]
+        for ln in _text_lines(outside):
+            frags = _split_frags(ln)
+            h = sum(c.y1 - c.y0 for c in ln) / len(ln)
+            rows.append(_Row(p, max(c.yc for c in ln), h, [], frags))
+        if g is not None:
+            for top, cells in _ruled_rows(inside, g):
+                rows.append(_Row(p, top, 0.0, [(col, _cell_text(cs), min(c.x0 for c in cs), max(c.x1 for c in cs))
+                                                for col, cs in cells]))
+        rows[:] = rows[:len(rows) - len([r for r in rows if r.page == p])] + sorted(
+            (r for r in rows if r.page == p), key=lambda r: -r.top)
+    _place_unruled(rows)
+    lines = []
+    for r in rows:
+        if not r.cells:
+            continue
+        lines.append(Line(lineno=len(lines) + 1, page=r.page,
+                          cells=[Cell(text=t, col=c, x0=round(x0, 1), x1=round(x1, 1)) for c, t, x0, x1 in r.cells]))
+    return lines, n_pages
