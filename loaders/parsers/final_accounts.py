@@ -72,6 +72,9 @@ def find_tables(doc: SourceDoc) -> list[Table]:
     lines = doc.nonblank()
     starts = [(i, title_of(ln)) for i, ln in enumerate(lines)]
     starts = [(i, t) for i, t in starts if t]
+    # a run of titles on consecutive lines is a table of contents (目录), not tables
+    listed = {i for i, _ in starts}
+    starts = [(i, t) for i, t in starts if i + 1 not in listed and i - 1 not in listed]
     tables = []
     for n, (i, (code, layout)) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
@@ -94,7 +97,8 @@ def find_tables(doc: SourceDoc) -> list[Table]:
                 closed = closed or bool(t.body)
                 continue
             t.body.append(ln)
-        tables.append(t)
+        if t.body or t.note:  # a title with nothing under it is a mention (目录 entry), not a table
+            tables.append(t)
     return tables
 
 
@@ -196,7 +200,10 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
     roles = row_roles()
     for side, start, stop in sides:
         rowno_col = next((c for c in range(start + 1, stop) if squash(hdr.cell(c)) == "行次"), None)
-        amount_cols = [c for c in range(start + 1, stop) if c != rowno_col]
+        # a column is one with a header or with something printed under it (a PDF grid pooled over
+        # pages may have empty positions)
+        amount_cols = [c for c in range(start + 1, stop) if c != rowno_col
+                       and (squash(hdr.cell(c)) or any(squash(ln.cell(c)) for ln in t.body[hdr_i + 1:]))]
         labels = {c: squash(hdr.cell(c)) for c in amount_cols}
         seen_total = False
         after_opening = False
@@ -222,9 +229,34 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
 
 # ---------------------------------------------------------------- subject tables (类/款/项 × columns)
 
-def _is_subject_row(ln: Line) -> bool:
-    first = squash(ln.cell(0))
-    return first in ("合计", "总计") or bool(_CODE.match(first)) or bool(_CODE_AND_NAME.match(ln.cell(0).strip()))
+def _name_col(lines: list[Line]) -> int:
+    """Column of 科目名称 in the header (after code cells split over 类/款/项), else 1."""
+    for ln in lines:
+        for c in ln.cells:
+            if squash(c.text) == "科目名称":
+                return c.col
+    return 1
+
+
+def _subject_of(ln: Line, name_col: int) -> tuple[str, str] | None:
+    """(code or 合计/总计, subject name) when the line is a subject or total row. The code is printed
+    in one cell (2010601), with its name (201 一般公共服务支出), or split over 类/款/项 cells."""
+    first = ln.cell(0).strip()
+    if m := _CODE_AND_NAME.match(first):
+        return m.group(1), m.group(2).strip()
+    labels = [squash(ln.cell(c)) for c in range(name_col)]
+    name = ln.cell(name_col).strip()
+    for total in ("合计", "总计"):
+        if total in labels or squash(name) == total:
+            return total, ""
+    code = "".join(labels)
+    if _CODE.match(code) and all(x.isdigit() or not x for x in labels):
+        return code, name
+    return None
+
+
+def _is_subject_row(ln: Line, name_col: int = 1) -> bool:
+    return _subject_of(ln, name_col) is not None
 
 
 def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dict[int, tuple[str, str]]:
@@ -248,7 +280,8 @@ def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dic
 
 
 def _parse_subject(t: Table, em: _Emitter) -> None:
-    first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln)), None)
+    name_col = _name_col(t.body[:8])
+    first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln, name_col)), None)
     if first_data is None:
         if t.note:
             return  # 本表无数据 and no 合计 row printed
@@ -256,15 +289,12 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
     header = [ln for ln in t.body[:first_data] if squash(ln.cell(0)) != "栏次"]
     numbering = next((ln for ln in t.body[:first_data] if squash(ln.cell(0)) == "栏次"), None)
     width = max(ln.width for ln in t.body)
-    labels = _header_labels(header, 2, width)
+    labels = _header_labels(header, name_col + 1, width)
     for ln in t.body[first_data:]:
-        if not _is_subject_row(ln):
+        found = _subject_of(ln, name_col)
+        if found is None:
             continue
-        first = ln.cell(0).strip()
-        name = ln.cell(1).strip()
-        if m := _CODE_AND_NAME.match(first):
-            first, name = m.group(1), m.group(2).strip()
-        code = squash(first)
+        code, name = found
         if _CODE.match(code):
             subject_code, level = _subject(code)
             role, row_label = "subject", name
@@ -280,33 +310,52 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
 
 # ---------------------------------------------------------------- basic expenditure detail (economic subjects, 4 blocks)
 
+_CODE_HEADERS = ("科目代码", "科目编码", "经济分类科目编码")
+_AMOUNT_HEADERS = ("决算数", "金额")
+
+
+def _joined_code(ln: Line, start: int, stop: int) -> str:
+    """A subject code printed in one cell (30101) or split over 类/款/项 cells (301 | 01)."""
+    return "".join(squash(ln.cell(c)) for c in range(start, stop))
+
+
 def _parse_basic_detail(t: Table, em: _Emitter) -> None:
-    hdr_i = next((i for i, ln in enumerate(t.body) if any(squash(x) == "科目代码" for x in ln.texts)), None)
+    """Blocks of (code cells, 科目名称, 决算数) side by side: four in the 山西 layout, two (人员经费 /
+    公用经费) in the 上海 one, where the code is split over 类 and 款 cells."""
+    hdr_i = next((i for i, ln in enumerate(t.body)
+                  if any(squash(x) in _CODE_HEADERS for x in ln.texts)
+                  or (any(squash(x) == "科目名称" for x in ln.texts) and any(squash(x) in _AMOUNT_HEADERS for x in ln.texts))),
+                 None)
     if hdr_i is None:
-        raise DocumentError("parse", f"{t.title}: header with 科目代码 not found (line {t.title_line.lineno})")
-    hdr = t.body[hdr_i]
+        raise DocumentError("parse", f"{t.title}: header with 科目代码/科目编码 and 科目名称 not found (line {t.title_line.lineno})")
+    data_i = next((i for i in range(hdr_i + 1, len(t.body)) if _CODE.match(squash(t.body[i].cell(0)))
+                   or any(_CODE.match(squash(x)) for x in t.body[i].texts)), len(t.body))
+    header = t.body[hdr_i:data_i]
+    width = max(ln.width for ln in t.body)
+    name_cols = sorted({c.col for h in header for c in h.cells if squash(c.text) == "科目名称"})
     group_line = t.body[hdr_i - 1] if hdr_i > 0 else None
-    starts = [c.col for c in hdr.cells if squash(c.text) == "科目代码"]
     blocks = []
-    for n, s in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else hdr.width
-        amount_col = next((c for c in range(s + 2, stop) if squash(hdr.cell(c))), s + 2)
+    start = 0
+    for n, name_col in enumerate(name_cols):
+        stop = name_cols[n + 1] if n + 1 < len(name_cols) else width
+        amount_col = next((c for c in range(name_col + 1, stop)
+                           if any(squash(h.cell(c)) in _AMOUNT_HEADERS for h in header)), name_col + 1)
+        label = next((squash(h.cell(amount_col)) for h in header if squash(h.cell(amount_col))), "决算数")
         group = None
         if group_line is not None:
-            for k in range(s, -1, -1):
+            for k in range(name_col, -1, -1):
                 g = squash(group_line.cell(k))
                 if g:
                     group = ECON_BLOCKS.get(g)
                     break
-        blocks.append((s, amount_col, squash(hdr.cell(amount_col)) or "决算数", group))
-    for ln in t.body[hdr_i + 1:]:
+        blocks.append((start, name_col, amount_col, label, group))
+        start = amount_col + 1
+    for ln in t.body[data_i:]:
         if any("合计" in squash(x) for x in ln.texts) and not _CODE.match(squash(ln.cell(0))):
             _emit_detail_totals(ln, em, t)
             continue
-        for n, (s, amount_col, col_label, group) in enumerate(blocks):
-            code, name = squash(ln.cell(s)), ln.cell(s + 1).strip()
-            if not code and not name:
-                continue
+        for s, name_col, amount_col, col_label, group in blocks:
+            code, name = _joined_code(ln, s, name_col), ln.cell(name_col).strip()
             if not _CODE.match(code):
                 continue
             subject_code, _ = _subject(code)
@@ -342,6 +391,9 @@ def _parse_three_public(t: Table, em: _Emitter) -> None:
         raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
     grp = t.body[grp_i]
     group_starts = sorted((c.col, squash(c.text)) for c in grp.cells if squash(c.text) in ("预算数", "决算数"))
+    if sum(1 for _, g in group_starts if g == "预算数") > 1:
+        _parse_three_public_pairs(t, em, grp_i, group_starts)
+        return
     rest = t.body[grp_i + 1:]
     data_i = next((i for i, ln in enumerate(rest)
                    if all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts)
@@ -361,6 +413,30 @@ def _parse_three_public(t: Table, em: _Emitter) -> None:
             if not label or group is None:
                 continue
             em.emit(ln, c, row_label=label, row_role="item", item=items.get(label_key(label)),
+                    column_label=group, column_code=column_codes().get((t.table_code, group)))
+
+
+def _parse_three_public_pairs(t: Table, em: _Emitter, grp_i: int, group_starts: list[tuple[int, str]]) -> None:
+    """Items as column groups, each with its own 预算数/决算数 pair under it (上海 表七): the item of a
+    pair is the lowest header label printed at the pair's first column (a merged header cell is
+    placed at its first column by every reader: 公务用车购置及运行费 over 小计/购置费/运行费)."""
+    items = three_public_items()
+    header = t.body[:grp_i]
+    pair_start = {}
+    start = None
+    for col, g in group_starts:
+        if g == "预算数":
+            start = col
+        pair_start[col] = start if start is not None else col
+    for ln in t.body[grp_i + 1:]:
+        if not all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts):
+            break
+        for col, group in group_starts:
+            label = next((squash(h.cell(pair_start[col])) for h in reversed(header)
+                          if squash(h.cell(pair_start[col]))), "")
+            if not label:
+                continue
+            em.emit(ln, col, row_label=label, row_role="item", item=items.get(label_key(label)),
                     column_label=group, column_code=column_codes().get((t.table_code, group)))
 
 
@@ -440,7 +516,7 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
     units = Counter(t.unit_name for t in tables if t.unit_name)
     years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
     amount_units = Counter(t.amount_unit for t in tables if t.amount_unit)
-    doc_unit = units.most_common(1)[0][0] if units else None
+    doc_unit = units.most_common(1)[0][0] if units else _unit_from_cover(doc)
     doc_year = years.most_common(1)[0][0] if years else _year_from_cover(doc)
     default_unit = amount_units.most_common(1)[0][0] if amount_units else "万元"
     cells: list[dict] = []
@@ -469,4 +545,24 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
         m = re.search(r"(20\d{2})\s*年度?", ln.text)
         if m:
             return int(m.group(1))
+    return None
+
+
+_COVER_TITLE = re.compile(r"^(.*?)(20\d{2})年度?(?:部门|单位)?决算")
+
+
+def _unit_from_cover(doc: SourceDoc) -> str | None:
+    """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
+    `2024年度部门决算`, or both on one line)."""
+    lines = doc.nonblank()[:40]
+    for i, ln in enumerate(lines):
+        m = _COVER_TITLE.match(ln.squashed)
+        if not m:
+            continue
+        name = m.group(1)
+        if not name and i > 0 and len(lines[i - 1].squashed) <= 30:
+            name = lines[i - 1].squashed
+        name = re.sub(r"^第[一二三四五六七八九十]+部分", "", name)
+        if name:
+            return name
     return None
