@@ -5,14 +5,19 @@ import hashlib
 from pathlib import Path
 
 from loaders.model import DocumentError, SourceDoc
+from loaders.readers.docx import read_docx
 from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
+from loaders.readers.xlsx import read_xls, read_xlsx
 
 # file suffix -> (format name, reader). Formats not listed here are quarantined as unsupported.
 # A reader returns the lines, or (lines, number of pages or sheets).
 READERS = {
     ".txt": ("txt", read_text),
     ".pdf": ("pdf", read_pdf),
+    ".docx": ("docx", read_docx),
+    ".xlsx": ("xlsx", read_xlsx),
+    ".xls": ("xls", read_xls),
 }
 SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls"}
 
