@@ -163,11 +163,24 @@ def _snap(values: list[float], tol: float = SNAP) -> list[float]:
     return out
 
 
-def _grid(hs, vs) -> _Grid | None:
-    ys = _snap([h[0] for h in hs])
-    if len(ys) < 2 or len({round(v[0]) for v in vs}) < 2:
-        return None
-    return _Grid(hs=sorted(ys, reverse=True), hsegs=hs, vsegs=vs)
+def _grids(hs, vs) -> list[_Grid]:
+    """The ruled tables of a page, top to bottom: vertical rules whose heights touch or overlap form
+    one table; its horizontal rules are those inside its height and width."""
+    groups: list[list[tuple[float, float, float]]] = []
+    for v in sorted(vs, key=lambda v: -v[2]):
+        if groups and v[2] >= min(g[1] for g in groups[-1]) - SNAP:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    out = []
+    for g in groups:
+        lo, hi = min(v[1] for v in g) - SNAP, max(v[2] for v in g) + SNAP
+        x_lo, x_hi = min(v[0] for v in g) - SNAP, max(v[0] for v in g) + SNAP
+        hsegs = [h for h in hs if lo <= h[0] <= hi and h[2] >= x_lo and h[1] <= x_hi]
+        ys = _snap([h[0] for h in hsegs])
+        if len(ys) >= 2 and len(_snap([v[0] for v in g])) >= 2:
+            out.append(_Grid(hs=sorted(ys, reverse=True), hsegs=hsegs, vsegs=g))
+    return out
 
 
 def _text_lines(chars: list[_Char]) -> list[list[_Char]]:
@@ -192,7 +205,10 @@ def _split_frags(line: list[_Char], vsegs=()) -> list[_Frag]:
     frags: list[_Frag] = []
     for c in sorted(line, key=lambda c: c.x0):
         h = max(c.y1 - c.y0, 1.0)
-        if frags and c.x0 - frags[-1].chars[-1].x1 <= 0.9 * h and not any(
+        gap = c.x0 - frags[-1].chars[-1].x1 if frags else 0.0
+        # a right-aligned amount followed closely by the next column's left-aligned label
+        kind_change = frags and frags[-1].chars[-1].ch.isdigit() and bool(_CJK.match(c.ch))
+        if frags and gap <= 0.9 * h and not (kind_change and gap > 0.25 * h) and not any(
                 frags[-1].chars[-1].xc < x < c.xc and lo <= c.yc <= hi for x, lo, hi in vsegs):
             frags[-1].chars.append(c)
         else:
@@ -248,7 +264,28 @@ def _columns(rows: list[list[_Frag]]) -> list[tuple[float, float]]:
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
-    return [(a, b) for a, b in cols]
+    # neighbouring intervals that no line fills both of, one holding only labels and the other only
+    # amounts, are one column printed with two alignments (a left-aligned header over right-aligned
+    # amounts, 合计 over right-aligned codes)
+    def members(k):
+        a, b = cols[k]
+        hits = [(i, f) for i, r in enumerate(rows) for f in r if min(b, f.x1) - max(a, f.x0) > 0]
+        numeric = {_is_numeric(f.text) for _, f in hits}
+        return {i for i, _ in hits}, (numeric.pop() if len(numeric) == 1 else None)
+
+    merged: list[list[float]] = []
+    used: set[int] = set()
+    kind = None
+    for k in range(len(cols)):
+        m, k_kind = members(k)
+        if merged and not (m & used) and None not in (kind, k_kind) and kind != k_kind:
+            merged[-1][1] = cols[k][1]
+            used |= m
+            kind = None  # a merged column takes no third interval
+        else:
+            merged.append(list(cols[k]))
+            used, kind = m, k_kind
+    return [(a, b) for a, b in merged]
 
 
 def _col_of(f: _Frag, cols: list[tuple[float, float]]) -> int:
@@ -271,20 +308,38 @@ class _Row:
     frags: list[_Frag] | None = None  # unruled rows, before column assignment
 
 
+def _tight(upper: _Row, lower: _Row) -> bool:
+    """Two text lines closer than a line height: lines of one wrapped cell, not two table rows."""
+    return upper.page == lower.page and upper.top - lower.top < max(upper.height, lower.height)
+
+
+def _text_only(r: _Row) -> bool:
+    return not any(_is_numeric(f.text) for f in r.frags)
+
+
 def _place_unruled(rows: list[_Row]) -> None:
-    """Give the cells of unruled rows their columns, region by region, and merge wrapped
-    continuation lines into the line they continue."""
+    """Give the cells of unruled rows their columns, region by region (a run of lines with two or
+    more cells, with the wrapped lines printed tightly above or below them), then merge wrapped
+    lines into the row they belong to."""
+    def in_table(j):
+        r = rows[j]
+        if r.frags is None:
+            return False
+        if len(r.frags) >= 2:
+            return True
+        near = [rows[k] for k in (j - 1, j + 1) if 0 <= k < len(rows) and rows[k].frags is not None
+                and len(rows[k].frags) >= 2]
+        return _text_only(r) and any(_tight(*sorted((r, n), key=lambda x: -x.top)) for n in near)
+
     i = 0
     while i < len(rows):
-        if rows[i].frags is None or len(rows[i].frags) < 2:
+        if not in_table(i):
             if rows[i].frags is not None:
-                f = rows[i].frags[0]
-                rows[i].cells = [(0, f.text, f.x0, f.x1)]
+                rows[i].cells = [(k, f.text, f.x0, f.x1) for k, f in enumerate(rows[i].frags)]
             i += 1
             continue
         j = i
-        while j < len(rows) and rows[j].frags is not None and (
-                len(rows[j].frags) >= 2 or _is_continuation(rows, j)):
+        while j < len(rows) and in_table(j):
             j += 1
         region = rows[i:j]
         cols = _columns([r.frags for r in region])
@@ -294,55 +349,60 @@ def _place_unruled(rows: list[_Row]) -> None:
                 placed.setdefault(_col_of(f, cols), []).append(f)
             r.cells = [(k, " ".join(f.text for f in fs), min(f.x0 for f in fs), max(f.x1 for f in fs))
                        for k, fs in sorted(placed.items())]
-        _merge_continuations(region)
+        _merge_wrapped(region)
         i = j
 
 
-def _is_continuation(rows: list[_Row], j: int) -> bool:
-    """A single text fragment printed tightly under the previous line of a table region."""
-    if j == 0 or rows[j].frags is None or rows[j - 1].frags is None or rows[j].page != rows[j - 1].page:
-        return False
-    r, prev = rows[j], rows[j - 1]
-    tight = prev.top - r.top <= 1.35 * max(r.height, prev.height)
-    return tight and len(r.frags) >= 1 and not any(_is_numeric(f.text) for f in r.frags) and len(prev.frags) >= 2
-
-
-def _merge_continuations(region: list[_Row]) -> None:
-    for k in range(len(region) - 1, 0, -1):
-        r, prev = region[k], region[k - 1]
-        if r.page != prev.page or prev.top - r.top > 1.35 * max(r.height, prev.height):
+def _merge_wrapped(region: list[_Row]) -> None:
+    """A text-only line tight against a table row is part of that row's cells (a label wrapped over
+    two lines, the amounts printed beside its first line or centred between its lines)."""
+    for k, r in enumerate(region):
+        if not r.cells or not _text_only_cells(r):
             continue
-        if any(_is_numeric(t) for _, t, _, _ in r.cells):
+        above = region[k - 1] if k > 0 and region[k - 1].cells and _tight(region[k - 1], r) else None
+        below = region[k + 1] if k + 1 < len(region) and region[k + 1].cells and _tight(r, region[k + 1]) else None
+        # the row with amounts wins; else the line above (a label continued on the next line)
+        cands = [n for n in (above, below) if n is not None]
+        if not cands:
             continue
-        prev_cols = {c: t for c, t, _, _ in prev.cells}
-        if not all(c in prev_cols and prev_cols[c] and not _is_numeric(prev_cols[c]) for c, _, _, _ in r.cells):
-            continue
-        extra = {c: (t, x0, x1) for c, t, x0, x1 in r.cells}
-        prev.cells = [(c, _join_lines([t, extra[c][0]]) if c in extra else t, min(x0, extra.get(c, (0, x0))[1]),
-                       max(x1, extra.get(c, (0, 0, x1))[2])) for c, t, x0, x1 in prev.cells]
+        target = next((n for n in cands if not _text_only_cells(n)), cands[0])
+        cells = {c: (t, x0, x1) for c, t, x0, x1 in target.cells}
+        for c, t, x0, x1 in r.cells:
+            if c in cells:
+                old = cells[c]
+                parts = [old[0], t] if target is above else [t, old[0]]
+                cells[c] = (_join_lines(parts), min(old[1], x0), max(old[2], x1))
+            else:
+                cells[c] = (t, x0, x1)
+        target.cells = [(c, *cells[c]) for c in sorted(cells)]
         r.cells = []
+
+
+def _text_only_cells(r: _Row) -> bool:
+    return not any(_is_numeric(t) for _, t, _, _ in r.cells)
 
 
 # ------------------------------------------------------------------ document
 
-def _pool_columns(grids: dict[int, _Grid]) -> None:
-    """Column grid per run of consecutive pages whose tables share the outer frame (a table that
-    continues on the next page keeps its column numbers even when only one page has the header)."""
-    run: list[int] = []
-
-    def close():
-        xs = _snap([x for p in run for x, _, _ in grids[p].vsegs])
-        for p in run:
-            grids[p].xs = xs
-
-    for p in sorted(grids):
-        if run and (p != run[-1] + 1 or any(abs(a - b) > SNAP for a, b in
-                                            zip(grids[run[-1]].frame[:2], grids[p].frame[:2]))):
-            close()
-            run = []
-        run.append(p)
-    if run:
-        close()
+def _pool_columns(grids: list[tuple[int, _Grid]]) -> None:
+    """Column grid per table, pooled with the table it continues: the last table of a page and the
+    first of the next page with the same outer frame share their columns, so a table that continues
+    on the next page keeps its column numbers even when only one page carries the header."""
+    runs: list[list[_Grid]] = []
+    prev_page = None
+    for n, (page, g) in enumerate(grids):
+        first_on_page = page != prev_page
+        last_of_prev = n > 0 and grids[n - 1][0] == page - 1
+        if runs and first_on_page and last_of_prev and all(
+                abs(a - b) <= SNAP for a, b in zip(runs[-1][-1].frame[:2], g.frame[:2])):
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+        prev_page = page
+    for run in runs:
+        xs = _snap([x for g in run for x, _, _ in g.vsegs])
+        for g in run:
+            g.xs = xs
 
 
 def read_pdf(data: bytes) -> tuple[list[Line], int]:
@@ -353,7 +413,7 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
     try:
         n_pages = len(pdf)
         page_chars: dict[int, list[_Char]] = {}
-        grids: dict[int, _Grid] = {}
+        grids: list[tuple[int, _Grid]] = []
         images = 0
         for p in range(n_pages):
             page = pdf[p]
@@ -361,9 +421,8 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
             page_chars[p + 1] = _chars(tp)
             hs, vs, imgs = _rules(page)
             images += imgs
-            g = _grid(hs, vs)
-            if g is not None and page_chars[p + 1]:
-                grids[p + 1] = g
+            if page_chars[p + 1]:
+                grids.extend((p + 1, g) for g in _grids(hs, vs))
             tp.close()
             page.close()
     finally:
@@ -374,25 +433,20 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
     _pool_columns(grids)
     rows: list[_Row] = []
     for p in range(1, n_pages + 1):
-        chars = page_chars[p]
-        g = grids.get(p)
-        inside: list[_Char] = []
-        outside = chars
-        if g is not None:
+        outside = page_chars[p]
+        page_rows: list[_Row] = []
+        for _, g in (x for x in grids if x[0] == p):
             x_lo, x_hi, y_lo, y_hi = g.frame
-            inside = [c for c in chars if x_lo <= c.xc <= x_hi and y_lo <= c.yc <= y_hi]
+            inside = [c for c in outside if x_lo <= c.xc <= x_hi and y_lo <= c.yc <= y_hi]
             ids = {id(c) for c in inside}
-            outside = [c for c in chars if id(c) not in ids]
-        for ln in _text_lines(outside):
-            frags = _split_frags(ln)
-            h = sum(c.y1 - c.y0 for c in ln) / len(ln)
-            rows.append(_Row(p, max(c.yc for c in ln), h, [], frags))
-        if g is not None:
+            outside = [c for c in outside if id(c) not in ids]
             for top, cells in _ruled_rows(inside, g):
-                rows.append(_Row(p, top, 0.0, [(col, _cell_text(cs), min(c.x0 for c in cs), max(c.x1 for c in cs))
-                                                for col, cs in cells]))
-        rows[:] = rows[:len(rows) - len([r for r in rows if r.page == p])] + sorted(
-            (r for r in rows if r.page == p), key=lambda r: -r.top)
+                page_rows.append(_Row(p, top, 0.0, [(col, _cell_text(cs), min(c.x0 for c in cs), max(c.x1 for c in cs))
+                                                    for col, cs in cells]))
+        for ln in _text_lines(outside):
+            h = sum(c.y1 - c.y0 for c in ln) / len(ln)
+            page_rows.append(_Row(p, max(c.yc for c in ln), h, [], _split_frags(ln)))
+        rows.extend(sorted(page_rows, key=lambda r: -r.top))
     _place_unruled(rows)
     lines = []
     for r in rows:

@@ -1,0 +1,204 @@
+"""Final accounts and a project self-evaluation generated as .docx, .xlsx and .pdf from the same
+structured content (tests/docgen.py), read by the format readers and parsed by the unchanged
+parsers: every cell must land with the value the content prints, whatever the format."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import S002
+from docgen import (EXPENDITURE_ROWS, FINAL_ACCOUNTS_DOC, cjk_font_path, evaluation_blocks, write_docx,
+                    write_image_only_pdf, write_pdf, write_xlsx)
+
+D = Decimal
+FORMATS = ["docx", "xlsx", "pdf"]
+FA_WIDTHS = {0: [250, 80, 250, 80], 1: [80, 250, 100, 100, 100]}
+
+
+def _needs_font(fmt):
+    if fmt == "pdf" and cjk_font_path() is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk): cannot generate a Chinese PDF")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("generated")
+    paths = {"fa.docx": write_docx(FINAL_ACCOUNTS_DOC, out / "fa.docx"),
+             "fa.xlsx": write_xlsx(FINAL_ACCOUNTS_DOC, out / "fa.xlsx"),
+             "ev.docx": write_docx(evaluation_blocks(S002), out / "ev.docx"),
+             "ev.xlsx": write_xlsx(evaluation_blocks(S002), out / "ev.xlsx"),
+             "scan.pdf": write_image_only_pdf(out / "scan.pdf")}
+    if cjk_font_path() is not None:
+        paths["fa.pdf"] = write_pdf(FINAL_ACCOUNTS_DOC, out / "fa.pdf", col_widths=FA_WIDTHS)
+        paths["ev.pdf"] = write_pdf(evaluation_blocks(S002), out / "ev.pdf")
+    ev_txt = out / "ev.txt"  # the same form as plain text: the reference parse
+    ev_txt.write_text("\n".join(S002.read_text(encoding="utf-8").split("\n")[663:695]), encoding="utf-8")
+    paths["ev.txt"] = ev_txt
+    return paths
+
+
+def _fa(generated, fmt):
+    from loaders.parsers.final_accounts import parse_final_accounts
+    from loaders.readers import read_document
+
+    _needs_font(fmt)
+    doc = read_document(generated[f"fa.{fmt}"])
+    return doc, parse_final_accounts(doc)
+
+
+def cells(fa, **where):
+    return [c for c in fa.cells if all(c[k] == v for k, v in where.items())]
+
+
+def one(fa, **where):
+    found = cells(fa, **where)
+    assert len(found) == 1, (where, found)
+    return found[0]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_final_accounts_tables_and_metadata(generated, fmt):
+    doc, fa = _fa(generated, fmt)
+    assert doc.file_format == fmt
+    assert [t["table_code"] for t in fa.tables] == ["T_SUMMARY", "T_EXPENDITURE", "T_THREE_PUBLIC"]
+    assert (fa.unit_name, fa.fiscal_year, fa.amount_unit) == ("测试区示范局", 2024, "万元")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_merged_header_keeps_its_first_column(generated, fmt):
+    doc, _ = _fa(generated, fmt)
+    # summary header: 收入 merged over columns 0-1, 支出 over 2-3; the next line 项目 决算数 项目 决算数
+    i = next(i for i, ln in enumerate(doc.lines) if ln.cell(0) == "收入")
+    merged, header = doc.lines[i], doc.lines[i + 1]
+    start = merged.cells[0].col
+    assert [merged.cell(start + k) for k in range(4)] == ["收入", "", "支出", ""]
+    assert [header.cell(start + k) for k in range(4)] == ["项目", "决算数", "项目", "决算数"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_summary_cell_by_cell(generated, fmt):
+    _, fa = _fa(generated, fmt)
+    rows = FINAL_ACCOUNTS_DOC[4][1][2:]
+    for row in rows:
+        for side, (label, amount) in (("income", row[0:2]), ("expenditure", row[2:4])):
+            if not label:
+                continue
+            c = one(fa, table_code="T_SUMMARY", side=side, row_label=label)
+            assert c["printed_text"].replace(",", "") == amount.replace(",", "") and c["amount_wan"] == D(amount), (fmt, c)
+            assert c["source_ref"] and (c["page"] is not None or fmt == "docx")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_expenditure_cell_by_cell_and_across_pages(generated, fmt):
+    _, fa = _fa(generated, fmt)
+    total = {c["column_code"]: c["amount_wan"] for c in cells(fa, table_code="T_EXPENDITURE", row_role="total")}
+    assert total == {"total": D("400.00"), "basic": D("300.00"), "project": D("100.00")}
+    for code, name, *amounts in EXPENDITURE_ROWS:
+        got = {c["column_code"]: c for c in cells(fa, table_code="T_EXPENDITURE", subject_code=code)}
+        assert set(got) == {"total", "basic", "project"}, (fmt, code)
+        for col, printed in zip(("total", "basic", "project"), amounts):
+            assert got[col]["subject_name"] == name
+            assert got[col]["amount_wan"] == (D(printed) if printed else None), (fmt, code, col)
+            assert got[col]["cell_state"] == ("value" if printed else "blank")
+    if fmt == "pdf":
+        # the table crosses a page: its last row lands on page 2, in the same columns
+        last = one(fa, table_code="T_EXPENDITURE", subject_code="2210203", column_code="basic")
+        first = one(fa, table_code="T_EXPENDITURE", subject_code="201", column_code="basic")
+        assert (first["page"], last["page"], last["col"]) == (1, 2, first["col"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_three_public_items_under_merged_groups(generated, fmt):
+    _, fa = _fa(generated, fmt)
+    got = {(c["item"], c["column_code"]): c["amount_wan"] for c in cells(fa, table_code="T_THREE_PUBLIC")}
+    assert got == {
+        ("total", "budget"): D("6.00"), ("outbound_travel", "budget"): None, ("vehicle_subtotal", "budget"): D("4.00"),
+        ("vehicle_purchase", "budget"): None, ("vehicle_operation", "budget"): D("4.00"), ("reception", "budget"): D("2.00"),
+        ("total", "actual"): D("5.10"), ("outbound_travel", "actual"): None, ("vehicle_subtotal", "actual"): D("3.60"),
+        ("vehicle_purchase", "actual"): None, ("vehicle_operation", "actual"): D("3.60"), ("reception", "actual"): D("1.50"),
+    }
+
+
+def test_xlsx_numbers_as_stored_and_sheet_provenance(generated):
+    from loaders.readers import read_document
+
+    doc = read_document(generated["fa.xlsx"])
+    # 395.00 is stored as the number 395.0 with format #,##0.00: the text is the stored value at the
+    # format's precision, never the displayed "395.00" with separators
+    ln = next(ln for ln in doc.lines if ln.cell(0) == "一、一般公共预算财政拨款收入")
+    assert (ln.cell(1), ln.page, ln.source_ref) == ("395.00", 1, f"p1:l{ln.lineno}")
+
+
+def test_xlsx_number_text():
+    from loaders.readers.xlsx import number_text
+
+    assert number_text(3584.96, "#,##0.00") == "3584.96"
+    assert number_text(3584.0, "#,##0.00") == "3584.00"
+    assert number_text(0.1 + 0.2, "General") == "0.3"
+    assert number_text(122241483.61, "0.00") == "122241483.61"
+    assert number_text(12, "0") == "12"
+
+
+def _evaluation(path):
+    from loaders.classify import classify
+    from loaders.parsers import evaluations
+    from loaders.readers import read_document
+
+    doc = read_document(path)
+    return classify(doc), evaluations.to_tables(evaluations.parse_evaluations(doc))
+
+
+def _comparable(rows):
+    drop = ("eval_id", "doc_id", "page", "line", "source_ref", "line_start", "line_end")
+    return [{k: v for k, v in r.items() if k not in drop and not k.endswith("_line")} for r in rows]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_project_evaluation_form_in_every_format(generated, fmt):
+    _needs_font(fmt)
+    kind, got = _evaluation(generated[f"ev.{fmt}"])
+    _, ref = _evaluation(generated["ev.txt"])
+    assert kind == "project_evaluation"
+    # 002 lines 664-695 (办公大楼管理费): 总分 85 graded 差, 资金总额 46 / 46 / 46 / 0
+    ev = got["evaluations"][0]
+    assert (ev["project_name"], ev["total_score"], ev["grade"], ev["fiscal_year"]) == ("办公大楼管理费", D("85"), "差", 2023)
+    funds = got["eval_funds"][0]
+    assert (funds["fund_source"], funds["budget_full_year_wan"], funds["executed_wan"]) == ("total", D("46"), D("0"))
+    ind = {i["indicator_name"]: i for i in got["eval_indicators"]}
+    assert (ind["日常保洁配备数"]["target_text"], ind["日常保洁配备数"]["weight"], ind["日常保洁配备数"]["score"]) == ("≥6人", D("10"), D("10"))
+    assert ind["成本指标"]["deviation_reason"] == "成本为市场成本，未设立单独成本指标"
+    # and everything else exactly as the plain-text form parses
+    for table in ("evaluations", "eval_funds", "eval_indicators"):
+        assert _comparable(got[table]) == _comparable(ref[table]), table
+
+
+def test_unruled_pdf_columns_and_wrapped_labels(tmp_path):
+    """No grid: columns from the cells' extents (left-aligned headers over right-aligned amounts),
+    and a label wrapped in its narrow column merged back into its row."""
+    _needs_font("pdf")
+    from loaders.parsers.final_accounts import parse_final_accounts
+    from loaders.readers import read_document
+
+    path = write_pdf(FINAL_ACCOUNTS_DOC[:5] + FINAL_ACCOUNTS_DOC[5:8], tmp_path / "unruled.pdf",
+                     col_widths={0: [120, 80, 200, 80], 1: [80, 250, 100, 100, 100]}, ruled=False)
+    doc = read_document(path)
+    fa = parse_final_accounts(doc)
+    inc = one(fa, table_code="T_SUMMARY", side="income", row_label="一、一般公共预算财政拨款收入")
+    assert inc["amount_wan"] == D("395.00")
+    assert one(fa, table_code="T_SUMMARY", side="expenditure", row_role="grand_total")["amount_wan"] == D("412.50")
+    assert one(fa, table_code="T_EXPENDITURE", subject_code="2080505", column_code="basic")["subject_name"] == \
+        "机关事业单位基本养老保险缴费支出"
+
+
+def test_scanned_pdf_is_quarantined_and_the_run_completes(generated, tmp_path):
+    from loaders.pipeline import ingest
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("scan.pdf", "fa.docx", "fa.xlsx", "ev.xlsx", *(["fa.pdf"] if "fa.pdf" in generated else [])):
+        (folder / name).write_bytes(generated[name].read_bytes())
+    summary = ingest([folder], tmp_path / "home")
+    by_name = {Path(o.path).name: o for o in summary.outcomes}
+    assert by_name["scan.pdf"].status == "quarantined"
+    assert by_name["scan.pdf"].reason == "no text layer (scanned): needs OCR"
+    assert all(o.status == "parsed" and o.facts > 0 for n, o in by_name.items() if n != "scan.pdf"), by_name
