@@ -60,7 +60,9 @@ def one(fa, **where):
 def test_final_accounts_tables_and_metadata(generated, fmt):
     doc, fa = _fa(generated, fmt)
     assert doc.file_format == fmt
-    assert [t["table_code"] for t in fa.tables] == ["T_SUMMARY", "T_EXPENDITURE", "T_THREE_PUBLIC"]
+    assert [t["table_code"] for t in fa.tables] == ["T_SUMMARY", "T_EXPENDITURE", "T_THREE_PUBLIC", "T_INCOME"]
+    income = {c["column_code"]: c["amount_wan"] for c in cells(fa, table_code="T_INCOME", subject_code="201")}
+    assert income == {"total": D("300.00"), "fiscal_grant": D("295.00"), "other": D("5.00")}
     assert (fa.unit_name, fa.fiscal_year, fa.amount_unit) == ("测试区示范局", 2024, "万元")
 
 
