@@ -65,3 +65,15 @@ def doc000():
 @pytest.fixture(scope="session")
 def doc001():
     return load("001")
+
+
+def cells(fa, **where):
+    """Parsed final-accounts cells matching every `column=value` given."""
+    return [c for c in fa.cells if all(c[k] == v for k, v in where.items())]
+
+
+def one(fa, **where):
+    """The one parsed cell matching `where` (fails when none or several match)."""
+    found = cells(fa, **where)
+    assert len(found) == 1, (where, found)
+    return found[0]

@@ -7,19 +7,10 @@ from loaders.model import DocumentError
 from loaders.parsers.final_accounts import parse_final_accounts
 from loaders.readers import read_document
 
-from conftest import S002, altered_copy
+from conftest import S002, altered_copy, cells, one
 
 D = Decimal
 
-
-def cells(fa, **where):
-    return [c for c in fa.cells if all(c[k] == v for k, v in where.items())]
-
-
-def one(fa, **where):
-    found = cells(fa, **where)
-    assert len(found) == 1, (where, found)
-    return found[0]
 
 
 def test_document_metadata(fa002):

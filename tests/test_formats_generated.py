@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import S002
+from conftest import S002, cells, one
 from docgen import (EXPENDITURE_ROWS, FINAL_ACCOUNTS_DOC, cjk_font_path, evaluation_blocks, write_docx,
                     write_image_only_pdf, write_pdf, write_xlsx)
 
@@ -45,15 +45,6 @@ def _fa(generated, fmt):
     doc = read_document(generated[f"fa.{fmt}"])
     return doc, parse_final_accounts(doc)
 
-
-def cells(fa, **where):
-    return [c for c in fa.cells if all(c[k] == v for k, v in where.items())]
-
-
-def one(fa, **where):
-    found = cells(fa, **where)
-    assert len(found) == 1, (where, found)
-    return found[0]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import REAL_PDF
+from conftest import REAL_PDF, cells, one
 
 D = Decimal
 
@@ -22,15 +22,6 @@ def real():
     doc = read_document(REAL_PDF)
     return doc, parse_final_accounts(doc)
 
-
-def cells(fa, **where):
-    return [c for c in fa.cells if all(c[k] == v for k, v in where.items())]
-
-
-def one(fa, **where):
-    found = cells(fa, **where)
-    assert len(found) == 1, (where, found)
-    return found[0]
 
 
 def test_document_and_tables(real):
