@@ -195,3 +195,18 @@ def test_scanned_pdf_is_quarantined_and_the_run_completes(generated, tmp_path):
     assert by_name["scan.pdf"].status == "quarantined"
     assert by_name["scan.pdf"].reason == "no text layer (scanned): needs OCR"
     assert all(o.status == "parsed" and o.facts > 0 for n, o in by_name.items() if n != "scan.pdf"), by_name
+
+
+@pytest.mark.parametrize("title,code", [
+    ("上海市普陀区财政局2024年度收入支出决算总表", "T_SUMMARY"),
+    ("2024年度部门收支决算总表", "T_SUMMARY"),
+    ("山西省小企业发展促进局一般公共预算财政拨款支出决算表", "T_GPB_EXPENDITURE"),
+    ("项目支出决算表", None),  # not a 支出决算表 with a prefix: 项目 is no unit name
+    ("详见收入支出决算总表", None),  # a mention inside a sentence
+])
+def test_titles_with_unit_name_or_year_prefix(title, code):
+    from loaders.model import Cell, Line
+    from loaders.parsers.final_accounts import title_of
+
+    found = title_of(Line(lineno=1, cells=[Cell(title, 0)]))
+    assert (found[0] if found else None) == code

@@ -122,3 +122,4 @@ def test_read_and_parse_under_a_second():
     start = time.process_time()
     parse_final_accounts(read_document(REAL_PDF))
     assert time.process_time() - start < 2.0  # measured ~0.3 s on one core; 2 s leaves room for slow CI
+

@@ -61,11 +61,23 @@ class ParsedFinalAccounts:
     warnings: list[str]
 
 
+# what may precede a table title on its line: a unit name (ending like one) and/or a year, e.g.
+# "上海市普陀区财政局2024年度收入支出决算总表", "2024年度部门收支决算总表"
+_TITLE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
+                           r"政府|街道|镇|乡|区|县|市|省))?(?:\d{4}年度?)?(?:部门|单位)?$")
+
+
 def title_of(line: Line) -> tuple[str, str] | None:
-    """(table_code, layout) when the line is exactly a known table title (or alias)."""
+    """(table_code, layout) when the line is a known table title (or alias), possibly after a unit
+    name and a year; never a title merely mentioned inside a sentence."""
     key = label_key("".join(line.texts))
-    key = re.sub(r"^\d{4}年度?", "", key)  # "2024年度收入支出决算总表"
-    return table_titles().get(key)
+    titles = table_titles()
+    if key in titles:
+        return titles[key]
+    for n in range(len(key) - 4, 0, -1):  # the longest title the line ends with
+        if key[n:] in titles and _TITLE_PREFIX.match(key[:n]):
+            return titles[key[n:]]
+    return None
 
 
 def find_tables(doc: SourceDoc) -> list[Table]:
