@@ -169,8 +169,8 @@ class PdfWriter:
     """A minimal PDF writer: pages of positioned text (one embedded CID font, Identity-H, with its
     own ToUnicode map so that every character extracts back) and filled rectangles as rules."""
 
-    def __init__(self, width=842.0, height=595.0, font_size=9.0):
-        self.w, self.h, self.size = width, height, font_size
+    def __init__(self, width=842.0, height=595.0, font_size=9.0, rotate=0):
+        self.w, self.h, self.size, self.rotate = width, height, font_size, rotate
         self.font = _extract_face(cjk_font_path())
         self.gids = _cmap(self.font)
         self.used: dict[int, int] = {}  # gid -> unicode
@@ -232,8 +232,12 @@ class PdfWriter:
         pages_id = len(objs) + 2 * len(self.pages) + 1
         kids = []
         for ops in self.pages:
+            if self.rotate == 90:  # stored portrait, shown landscape: content drawn turned a quarter
+                box, ops = f"0 0 {self.h} {self.w}", [f"0 1 -1 0 {self.h} 0 cm", *ops]
+            else:
+                box = f"0 0 {self.w} {self.h}"
             content = add(stream("\n".join(ops).encode()))
-            kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {self.w} {self.h}] "
+            kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [{box}] /Rotate {self.rotate} "
                             f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>".encode()))
         add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
         catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
@@ -263,10 +267,10 @@ def _wrap(text: str, width_pt: float, size: float) -> list[str]:
 
 
 def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = None, ruled=True,
-              width=842.0, height=595.0, size=9.0) -> Path:
+              width=842.0, height=595.0, size=9.0, rotate=0) -> Path:
     """Render blocks top-down; numbers right-aligned in their cell, text left-aligned and wrapped.
     `col_widths[i]` gives the column widths of the i-th table (default: equal widths)."""
-    pw = PdfWriter(width, height, size)
+    pw = PdfWriter(width, height, size, rotate)
     pw.new_page()
     margin, line_h = 30.0, size * 1.6
     y = height - margin
@@ -342,7 +346,7 @@ def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = No
 def write_image_only_pdf(path: Path) -> Path:
     """A one-page PDF with a filled rectangle and no text: what a scan looks like to a text reader."""
     pw = PdfWriter.__new__(PdfWriter)
-    pw.w, pw.h, pw.size, pw.pages, pw.used = 595.0, 842.0, 9.0, [["0.8 g 50 50 495 742 re f"]], {}
+    pw.w, pw.h, pw.size, pw.rotate, pw.pages, pw.used = 595.0, 842.0, 9.0, 0, [["0.8 g 50 50 495 742 re f"]], {}
     pw.font = b""
     return pw.save(path)
 

@@ -210,3 +210,13 @@ def test_titles_with_unit_name_or_year_prefix(title, code):
 
     found = title_of(Line(lineno=1, cells=[Cell(title, 0)]))
     assert (found[0] if found else None) == code
+
+
+def test_rotated_landscape_pages_read_like_upright_ones(generated, tmp_path):
+    """A landscape table stored on portrait pages with /Rotate 90 gives the same lines and cells."""
+    _needs_font("pdf")
+    from loaders.readers import read_document
+
+    rotated = write_pdf(FINAL_ACCOUNTS_DOC, tmp_path / "rotated.pdf", col_widths=FA_WIDTHS, rotate=90)
+    as_cells = lambda doc: [(ln.page, [(c.col, c.text) for c in ln.cells]) for ln in doc.lines]
+    assert as_cells(read_document(rotated)) == as_cells(read_document(generated["fa.pdf"]))

@@ -118,7 +118,22 @@ def _join_lines(parts: list[str]) -> str:
     return out
 
 
-def _chars(textpage) -> list[_Char]:
+def _orientation(page):
+    """A function turning a box (left, bottom, right, top) of the page's user space into the page as
+    displayed: a landscape table stored on a portrait page with /Rotate 90 reads left to right."""
+    rot = page.get_rotation() % 360
+    x0, y0, x1, y1 = page.get_mediabox()
+    w, h = x1 - x0, y1 - y0
+    if rot == 90:
+        return lambda l, b, r, t: (b - y0, w - (r - x0), t - y0, w - (l - x0))
+    if rot == 180:
+        return lambda l, b, r, t: (w - (r - x0), h - (t - y0), w - (l - x0), h - (b - y0))
+    if rot == 270:
+        return lambda l, b, r, t: (h - (t - y0), l - x0, h - (b - y0), r - x0)
+    return None
+
+
+def _chars(textpage, orient=None) -> list[_Char]:
     out = []
     n = textpage.count_chars()
     for i in range(n):
@@ -129,13 +144,15 @@ def _chars(textpage) -> list[_Char]:
         if ch.isspace():
             continue
         l, b, r, t = textpage.get_charbox(i, loose=True)  # advance box: digits touch, 1 1 stays 11
+        if orient is not None:
+            l, b, r, t = orient(l, b, r, t)
         if r <= l and t <= b:
             continue
         out.append(_Char(ch, l, r, b, t))
     return out
 
 
-def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], int]:
+def _rules(page, orient=None) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], int]:
     """Horizontal (y, x_low, x_high) and vertical (x, y_low, y_high) rules of a page, and the number
     of image objects (to tell a scan from an empty page)."""
     hs, vs, images = [], [], 0
@@ -146,6 +163,8 @@ def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
         if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
         l, b, r, t = obj.get_bounds()
+        if orient is not None:
+            l, b, r, t = orient(l, b, r, t)
         w, h = r - l, t - b
         if h <= RULE_THICKNESS and w >= RULE_MIN_LENGTH:
             hs.append(((b + t) / 2, l, r))
@@ -418,8 +437,9 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
         for p in range(n_pages):
             page = pdf[p]
             tp = page.get_textpage()
-            page_chars[p + 1] = _chars(tp)
-            hs, vs, imgs = _rules(page)
+            orient = _orientation(page)
+            page_chars[p + 1] = _chars(tp, orient)
+            hs, vs, imgs = _rules(page, orient)
             images += imgs
             if page_chars[p + 1]:
                 grids.extend((p + 1, g) for g in _grids(hs, vs))
