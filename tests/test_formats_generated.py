@@ -220,3 +220,18 @@ def test_rotated_landscape_pages_read_like_upright_ones(generated, tmp_path):
     rotated = write_pdf(FINAL_ACCOUNTS_DOC, tmp_path / "rotated.pdf", col_widths=FA_WIDTHS, rotate=90)
     as_cells = lambda doc: [(ln.page, [(c.col, c.text) for c in ln.cells]) for ln in doc.lines]
     assert as_cells(read_document(rotated)) == as_cells(read_document(generated["fa.pdf"]))
+
+
+@pytest.mark.parametrize("suffix,reason", [
+    (".pdf", "not a readable PDF"), (".docx", "not a readable Word (.docx) file"),
+    (".xlsx", "not a readable Excel (.xlsx) file"), (".xls", "not a readable Excel 97-2003 (.xls) file"),
+])
+def test_damaged_files_are_refused_with_a_plain_reason(tmp_path, suffix, reason):
+    from loaders.model import DocumentError
+    from loaders.readers import read_document
+
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(b"this is not what the name says")
+    with pytest.raises(DocumentError) as e:
+        read_document(path)
+    assert e.value.stage == "read" and e.value.reason.startswith(reason)
