@@ -235,3 +235,22 @@ def test_damaged_files_are_refused_with_a_plain_reason(tmp_path, suffix, reason)
     with pytest.raises(DocumentError) as e:
         read_document(path)
     assert e.value.stage == "read" and e.value.reason.startswith(reason)
+
+
+def test_docx_paragraphs_inside_content_controls(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    from loaders.readers import read_document
+
+    d = docx.Document()
+    d.add_paragraph("收入支出决算总表")
+    inner = d.add_paragraph("单位：万元")
+    sdt = inner._p.makeelement(qn("w:sdt"), {})
+    content = sdt.makeelement(qn("w:sdtContent"), {})
+    inner._p.addprevious(sdt)
+    sdt.append(content)
+    content.append(inner._p)  # the paragraph now sits inside a content control (w:sdt)
+    d.add_paragraph("总计")
+    d.save(tmp_path / "sdt.docx")
+    assert [ln.text for ln in read_document(tmp_path / "sdt.docx").lines] == ["收入支出决算总表", "单位：万元", "总计"]

@@ -50,6 +50,17 @@ def _row_cells(tr) -> list[Cell]:
     return cells
 
 
+def _blocks(parent):
+    """Paragraphs and tables in document order, looking inside content controls (w:sdt)."""
+    for el in parent.iterchildren():
+        if el.tag == f"{_W}sdt":
+            content = el.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        elif el.tag in (f"{_W}p", f"{_W}tbl"):
+            yield el
+
+
 def read_docx(data: bytes) -> list[Line]:
     try:
         import docx  # python-docx
@@ -57,7 +68,7 @@ def read_docx(data: bytes) -> list[Line]:
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise DocumentError("read", f"not a readable Word (.docx) file ({type(e).__name__})")
     lines: list[Line] = []
-    for el in document.element.body.iterchildren():
+    for el in _blocks(document.element.body):
         if el.tag == f"{_W}p":
             parts = _text(el).split("\t")
             lines.append(Line(lineno=len(lines) + 1, cells=[Cell(text=p.strip(), col=j) for j, p in enumerate(parts)]))
