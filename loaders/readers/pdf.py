@@ -1,26 +1,33 @@
 """PDF reader (pypdfium2): the text layer turned into lines of positioned cells.
 
-Characters with their boxes -> text lines (clustered by vertical centre) -> cells -> column positions
-that stay the same within a table, so that `Line.cell(col)` lines up header and data rows.
+Characters with their boxes -> text lines (characters whose vertical extents overlap) -> cells ->
+column positions that stay the same within a table, so that `Line.cell(col)` lines up header and
+data rows and blank cells keep their place. Pages with /Rotate are read as displayed.
 
 Two ways to find rows and columns, chosen per page region:
 
-* **Ruled tables** (the usual 决算 layout): the page draws its grid as thin paths. Horizontal rules cut
-  the table into row bands; every character inside a band belongs to that row, so a subject name
-  wrapped over two lines, or an amount vertically centred between the two halves of a wrapped
-  name, ends up in one row and one cell. The vertical rules that cross a band bound its cells; a cell
-  spanning several columns (merged header) is placed at its first column, the others stay empty.
-  Column numbers index the vertical rules of the table, pooled over consecutive pages with the same
-  outer frame, so a table continuing on the next page keeps its columns.
-* **Unruled text** (no grid): a text line is split into cells on horizontal gaps wider than about one
-  character. Column positions come from the cells of a table region (a run of lines with two or more
-  cells, continuing across page breaks): the union of the extents of the cells of the well-filled
-  lines gives column intervals (left-aligned text and right-aligned numbers of one column overlap);
-  every cell takes the first column it overlaps, so a label spanning columns sits at its first
-  column. A line printed tightly under a table line with only text fragments in columns where that
-  line has text is a wrapped continuation and is merged into those cells.
+* **Ruled tables** (the usual 决算 layout): the page draws its grid as thin paths; vertical rules
+  whose heights touch form one table. Each run of characters belongs to the cell bounded by the
+  nearest rules that really cross it (a merged cell has no rule inside it); the cell sits in the
+  row of its top rule and the column of its left rule. So a subject name wrapped over two lines, an
+  amount vertically centred beside it, a header wrapped inside its cell all end up in one row and
+  one cell, and a merged cell gives its text once, at its first row and column, the columns it
+  covers staying empty. Column numbers index the table's vertical rules; a table that continues at
+  the top of the next page with the same outer frame shares them, so continuation pages without a
+  header keep their columns.
+* **Unruled text**: a text line is split into cells on horizontal gaps wider than about one
+  character (or a small gap where an amount meets a Chinese label). A table region is a run of
+  lines with two or more cells (plus the text-only lines printed tightly against them); its column
+  intervals are the union of the extents of the cells of its well-filled lines, and two neighbouring
+  intervals never filled on the same line, one with only labels and one with only amounts, are one
+  column printed with two alignments (left-aligned header over right-aligned amounts). Each cell
+  takes the first column it overlaps (a spanning label sits at its first column). A text-only line
+  closer than a line height to a table row is part of it: it is merged into that row's cells (the
+  row with amounts wins, so a label wrapped around its centred amounts is joined).
 
-A PDF without a text layer (a scan) is refused: nothing is guessed without OCR.
+A PDF without any text (a scan) is refused: "no text layer (scanned): needs OCR"; nothing is
+guessed. Page numbers go to `Line.page`; lines are numbered through the document; cells keep x0/x1
+(the extent of their text, in points, in the page as displayed).
 """
 from __future__ import annotations
 
