@@ -267,7 +267,7 @@ def _wrap(text: str, width_pt: float, size: float) -> list[str]:
 
 
 def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = None, ruled=True,
-              width=842.0, height=595.0, size=9.0, rotate=0) -> Path:
+              width=842.0, height=595.0, size=9.0, rotate=0, page_numbers=False) -> Path:
     """Render blocks top-down; numbers right-aligned in their cell, text left-aligned and wrapped.
     `col_widths[i]` gives the column widths of the i-th table (default: equal widths)."""
     pw = PdfWriter(width, height, size, rotate)
@@ -340,6 +340,11 @@ def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = No
                 pw.new_page()
                 y = height - margin
         y -= line_h / 2
+    if page_numbers:  # "- n -" centred at the foot of every page
+        for n in range(len(pw.pages)):
+            pw.pages, saved = pw.pages[:n + 1], pw.pages
+            pw.text(width / 2 - 10, 12, f"- {n + 1} -")
+            pw.pages = saved
     return pw.save(path)
 
 

@@ -254,3 +254,29 @@ def test_docx_paragraphs_inside_content_controls(tmp_path):
     d.add_paragraph("总计")
     d.save(tmp_path / "sdt.docx")
     assert [ln.text for ln in read_document(tmp_path / "sdt.docx").lines] == ["收入支出决算总表", "单位：万元", "总计"]
+
+
+def test_unruled_table_continuing_after_a_page_footer_keeps_its_columns(tmp_path):
+    """The continuation page has no amount in 基本支出 at all and a page number printed between the
+    two parts: the columns of the continued rows still come from the whole table."""
+    _needs_font("pdf")
+    from docgen import _subject_table
+    from loaders.parsers.final_accounts import parse_final_accounts
+    from loaders.readers import read_document
+
+    rows = [(f"20101{k:02d}", f"事务{k}", "10.00", "10.00", "") for k in range(1, 12)]
+    rows += [(f"20102{k:02d}", f"项目{k}", "5.00", "", "5.00") for k in range(1, 9)]
+    blocks = [("p", "测试局"), ("p", "2024年度部门决算"), ("p", "收入支出决算总表"),
+              ("t", [["项目", "决算数", "项目", "决算数"], ["本年收入合计", "200.00", "本年支出合计", "200.00"]]),
+              *_subject_table("支出决算表", ["本年支出合计", "基本支出", "项目支出"], ["160.00", "120.00", "40.00"], rows)]
+    path = write_pdf(blocks, tmp_path / "footer.pdf", col_widths={1: [80, 200, 100, 100, 100]}, ruled=False,
+                     height=420, page_numbers=True)
+    doc = read_document(path)
+    fa = parse_final_accounts(doc)
+    # the premise: page 2 prints no 基本支出 amount, and a page number stands between the two parts
+    assert all(c["cell_state"] == "blank" for c in cells(fa, table_code="T_EXPENDITURE", column_code="basic", page=2))
+    assert [ln.text for ln in doc.lines if ln.page == 1][-1] == "- 1 -"
+    last = one(fa, table_code="T_EXPENDITURE", subject_code="2010208", column_code="project")
+    first = one(fa, table_code="T_EXPENDITURE", subject_code="2010101", column_code="project")
+    assert (last["page"] > first["page"], last["amount_wan"], last["col"]) == (True, D("5.00"), first["col"])
+    assert one(fa, table_code="T_EXPENDITURE", subject_code="2010208", column_code="basic")["cell_state"] == "blank"

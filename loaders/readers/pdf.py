@@ -365,9 +365,21 @@ def _place_unruled(rows: list[_Row]) -> None:
             i += 1
             continue
         j = i
-        while j < len(rows) and in_table(j):
-            j += 1
-        region = rows[i:j]
+        passing: list[_Row] = []  # page footer/header lines between a table and its continuation
+        while True:
+            while j < len(rows) and in_table(j):
+                j += 1
+            k = j
+            while k < len(rows) and k - j < 4 and not in_table(k) and rows[k].page <= rows[j - 1].page + 1:
+                k += 1
+            if k < len(rows) and k > j and in_table(k) and rows[k].page == rows[j - 1].page + 1:
+                for r in rows[j:k]:
+                    r.cells = [(n, f.text, f.x0, f.x1) for n, f in enumerate(r.frags or [])]
+                passing.extend(rows[j:k])
+                j = k
+                continue
+            break
+        region = [r for r in rows[i:j] if not any(r is x for x in passing)]
         cols = _columns([r.frags for r in region])
         for r in region:
             placed: dict[int, list[_Frag]] = {}
