@@ -59,7 +59,7 @@ _TEMPLATE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
  .ok{background:#e3f4e1;color:#1d6b18} .bad{background:#fde2e1;color:#a11} .warn{background:#fff3d6;color:#8a5a00}
  table{border-collapse:collapse;width:100%;margin:.5em 0 2em;font-size:.9em}
  th,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:left}
- th{background:#f2f2f2} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+ th{background:#f2f2f2} td.id{white-space:nowrap;font-weight:bold} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
  tr.error td:first-child{border-left:4px solid #c00} tr.warning td:first-child{border-left:4px solid #e90}
  tr.hint td:first-child{border-left:4px solid #9ab}
  .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;min-width:9em}
@@ -82,14 +82,14 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 
 <h2>规则 · Rules</h2>
 <table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
-{% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td><b>{{ r.rule_id }}</b></td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
+{% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td class="id">{{ r.rule_id }}</td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
 <td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
 </table>
 
 <h2>发现 · Findings ({{ findings|length }})</h2>
 {% if findings %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>单位 · 年度<br><small>unit · year</small></th><th>文件<br><small>document</small></th><th>表 · 行 · 列<br><small>table · row · column</small></th>
 <th>印刷数<br><small>printed</small></th><th>应为<br><small>expected</small></th><th>差额<br><small>difference</small></th><th>容差<br><small>envelope</small></th><th>位置<br><small>where</small></th><th>说明 · Explanation</th></tr>
-{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td>{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
+{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td class="id">{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
 <td>{{ f.table_title }}<br>「{{ f.row_label }}」{% if f.column_label %}<br><small>{{ f.column_label }}</small>{% endif %}</td>
 <td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
 <td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small><div class="ops">= {{ f.operands }}</div></td></tr>{% endfor %}
@@ -110,9 +110,12 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 
 
 def _num(v) -> str:
+    """Two decimals as printed; more only when the figure has them (0.015, 235.249)."""
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "（空白）"
-    return f"{float(v):,.2f}" if abs(float(v) * 100 - round(float(v) * 100)) < 1e-9 else f"{float(v):,.4f}"
+    text = f"{float(v):,.6f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def _where(f: pd.Series) -> str:
