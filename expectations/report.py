@@ -67,6 +67,7 @@ _TEMPLATE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
 </style></head><body>
 <h1>财政决算与绩效自评 数据质量报告</h1>
 <div class="sub">Data-quality report of the fiscal disclosures · run {{ run_id }} · {{ generated }}</div>
+{% if last_run and last_run.status == 'failed' %}<div class="status bad">最近一次运行失败 · the last run failed ({{ last_run.run_id }}, {{ last_run.ended_at }}): {{ last_run.message }}<br><small>以下是上一次成功运行发布的仓库的结果 · below: the last warehouse that was published successfully</small></div><br>{% endif %}
 {% if n_error %}<div class="status bad">发现 {{ n_error }} 处勾稽关系错误 · {{ n_error }} identity error(s) found</div>
 {% elif n_warning %}<div class="status warn">无错误，{{ n_warning }} 处警告 · no errors, {{ n_warning }} warning(s)</div>
 {% else %}<div class="status ok">所有勾稽关系均成立 · every identity holds{% if n_hint %}（{{ n_hint }} 处尾数误差提示 · rounding hints only）{% endif %}</div>{% endif %}
@@ -127,7 +128,7 @@ def _where(f: pd.Series) -> str:
     return (f"第{page}页" if page else "") + f"第{line}行 (" + (f"page {page}, " if page else "") + f"line {line})"
 
 
-def write_report(db_path: Path, out_dir: Path, run_id: str) -> ReportPaths:
+def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | None = None) -> ReportPaths:
     out_dir.mkdir(parents=True, exist_ok=True)
     fr = _frames(db_path)
     findings = fr["findings"]
@@ -140,7 +141,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str) -> ReportPaths:
     docs = fr["documents"]
     sev = findings["severity"].value_counts().to_dict() if not findings.empty else {}
     html = _TEMPLATE.render(
-        run_id=run_id, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        run_id=run_id, last_run=last_run, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH,
         quarantined=docs[docs.status == "quarantined"].to_dict("records"),
         parsed=docs[docs.status == "parsed"].to_dict("records"),

@@ -29,6 +29,10 @@ class RunError(Exception):
     """The run itself could not complete (as opposed to findings about documents)."""
 
 
+class RunBusy(RunError):
+    """Another run holds the home folder."""
+
+
 @dataclass
 class Home:
     root: Path
@@ -73,7 +77,7 @@ def run_lock(home: Home):
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         fh.close()
-        raise RunError(f"another fdw run is already using {home.root} (lock {path}); try again when it has finished")
+        raise RunBusy(f"another fdw run is already using {home.root} (lock {path}); try again when it has finished")
     try:
         yield
     finally:
