@@ -19,7 +19,7 @@ from rich.table import Table
 from loaders import runlog
 from loaders.pipeline import IngestSummary, expand_inputs, ingest
 from loaders.reference import PROJECT_ROOT
-from loaders.warehouse import (Home, RunBusy, RunError, dbt_build, discard, new_run_id, publish, resolve_home, run_lock,
+from loaders.warehouse import (Home, RunBusy, RunError, dbt_build, dbt_docs, discard, new_run_id, publish, resolve_home, run_lock,
                                stage_copy_of_published)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -205,6 +205,18 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     except RunError as e:
         discard(staged)
         _fail(e, h, record)
+
+
+@app.command("docs")
+def docs_cmd(home: Optional[Path] = HomeOpt):
+    """dbt docs for the published warehouse (models, columns, lineage) into <home>/docs/index.html."""
+    h = resolve_home(home)
+    try:
+        with console.status("dbt docs generate …"):
+            path = dbt_docs(h)
+    except RunError as e:
+        _fail(e)
+    console.print(f"docs: {path}")
 
 
 @app.command("query")

@@ -144,3 +144,18 @@ def test_query_prints_and_exports(two_homes, tmp_path):
     assert "sme_share_pct" in text and "4.37" in text  # 35.83 / 819.88 = 4.37 %, as the narrative (line 550) says
     r = CliRunner().invoke(app, ["query", "--home", str(home), "select * from no_such_table"])
     assert r.exit_code == 2
+
+
+def test_docs_describe_the_marts(two_homes):
+    home, _ = two_homes
+    r = CliRunner().invoke(app, ["docs", "--home", str(home)])
+    assert r.exit_code == 0, r.output
+    import json
+    manifest = json.loads((home / "docs" / "manifest.json").read_text(encoding="utf-8"))
+    node = manifest["nodes"]["model.fiscal_dw.fct_three_public_expenses"]
+    assert node["description"].startswith("Grain: one 三公 item")
+    assert (home / "docs" / "index.html").stat().st_size > 100_000
+    # the same descriptions are DuckDB comments in the warehouse
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        c = con.execute("select comment from duckdb_tables() where table_name = 'fct_three_public_expenses'").fetchone()[0]
+    assert c == node["description"]
