@@ -163,3 +163,12 @@ def test_every_analysis_runs_on_the_published_warehouse(built, sql_file):
     _, con, _ = built
     rows = con.execute(sql_file.read_text(encoding="utf-8")).fetchall()
     assert rows, f"{sql_file.name} returned nothing on a warehouse built from 002"
+
+
+def test_report_has_charts_with_the_tables_below(built):
+    home, _, _ = built
+    html = (home / "reports" / "dq_report.html").read_text(encoding="utf-8")
+    charts_at, rules_at = html.index("图表 · Charts"), html.index("规则 · Rules")
+    assert charts_at < rules_at and html.count("<svg") >= 2
+    assert "Findings by rule and severity" in html and "Three public expenses" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched at view time
