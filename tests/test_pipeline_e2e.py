@@ -172,3 +172,27 @@ def test_report_has_charts_with_the_tables_below(built):
     assert charts_at < rules_at and html.count("<svg") >= 2
     assert "Findings by rule and severity" in html and "Three public expenses" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched at view time
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if __import__("os").path.exists(p)), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (Debian package chromium)")
+def test_report_renders_in_a_real_browser_without_network(built, tmp_path):
+    import subprocess
+    import zlib
+
+    home, _, _ = built
+    shot = tmp_path / "report.png"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1600", f"--screenshot={shot}",
+           (home / "reports" / "dq_report.html").as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=120)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # a rendered page, not a blank one: the decoded image has many distinct byte values
+    idat = b"".join(data[i + 8:i + 8 + int.from_bytes(data[i:i + 4], "big")]
+                    for i in range(8, len(data) - 12) if data[i + 4:i + 8] == b"IDAT")
+    pixels = zlib.decompress(idat)
+    assert len(set(pixels[: 2_000_000])) > 50
