@@ -1,0 +1,45 @@
+-- one row per funds line of an evaluation: the total (资金总额 / 部门整体 / 预算下达资金) and each source
+with f as (
+    select f.*, e.form
+    from {{ source('raw', 'eval_funds') }} f
+    left join {{ source('raw', 'evaluations') }} e using (eval_id)
+)
+select
+    eval_id,
+    doc_id,
+    seq,
+    form,
+    fund_source,
+    fund_label,
+    -- the line this one adds up into (PE-009): sources into the total; in the county report the
+    -- four government levels into 财政资金小计
+    case
+        when fund_source = 'total' then null
+        when form = 'county_report' and fund_source in ('中央级', '省级', '市级', '县区级') then '财政资金小计'
+        else 'total'
+    end as parent_fund_source,
+    cast(budget_initial_declared_wan as decimal(20, 6)) as budget_initial_declared_wan,
+    cast(budget_initial_wan as decimal(20, 6)) as budget_initial_wan,
+    cast(budget_full_year_wan as decimal(20, 6)) as budget_full_year_wan,
+    cast(funds_received_wan as decimal(20, 6)) as funds_received_wan,
+    cast(executed_wan as decimal(20, 6)) as executed_wan,
+    cast(balance_wan as decimal(20, 6)) as balance_wan,
+    cast(carryover_prior_wan as decimal(20, 6)) as carryover_prior_wan,
+    cast(adjustment_wan as decimal(20, 6)) as adjustment_wan,
+    cast(other_adjustment_wan as decimal(20, 6)) as other_adjustment_wan,
+    cast(execution_rate_pct as decimal(20, 6)) as execution_rate_pct,
+    cast(execution_weight as decimal(20, 6)) as execution_weight,
+    cast(execution_score as decimal(20, 6)) as execution_score,
+    printed,
+    -- half a unit of the last printed digit of each figure (rounding envelopes of the PE rules);
+    -- a figure without printed text (e.g. the city form's values read by position) counts as 0.01 万元
+    {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
+                 'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
+                 'execution_rate_pct', 'execution_score'] %}
+    case when {{ c }} is not null then
+        coalesce({{ half_unit_sql("json_extract_string(printed, '$." ~ c ~ "')") }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
+    {% endfor %}
+    page,
+    line,
+    source_ref
+from f
