@@ -35,6 +35,17 @@ select
     case when f.budget_initial_wan is null and f.executed_wan is null and e.form = 'city_project'
          then 'sum of sources' else 'printed total' end as amounts_from,
     s.n_sources,
+    f.budget_initial_declared_half_unit,
+    f.budget_initial_half_unit,
+    f.budget_full_year_half_unit,
+    f.funds_received_half_unit,
+    f.executed_half_unit,
+    f.balance_half_unit,
+    f.carryover_prior_half_unit,
+    f.adjustment_half_unit,
+    f.other_adjustment_half_unit,
+    f.execution_rate_half_unit,
+    f.execution_score_half_unit,
     f.source_ref,
     f.page,
     f.line

@@ -15,6 +15,8 @@ select
     s.weight_text,
     s.score,
     s.score_text,
+    s.weight_half_unit,
+    s.score_half_unit,
     s.aligned,
     s.note,
     s.source_ref,

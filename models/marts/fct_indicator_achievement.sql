@@ -23,6 +23,8 @@ select
     i.weight_text,
     i.score,
     i.score_text,
+    i.weight_half_unit,
+    i.score_half_unit,
     i.completion_text,
     i.is_achieved,
     i.deviation_reason,

@@ -18,6 +18,7 @@ select
     e.form,
     e.total_score,
     e.total_score_text,
+    e.total_score_half_unit,
     e.grade,
     printed_band.grade as grade_normalized,
     score_band.grade as grade_expected,

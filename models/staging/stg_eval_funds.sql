@@ -31,13 +31,13 @@ select
     cast(execution_weight as decimal(20, 6)) as execution_weight,
     cast(execution_score as decimal(20, 6)) as execution_score,
     printed,
-    -- half a unit of the last printed digit of each figure (rounding envelopes of the PE rules);
-    -- a figure without printed text (e.g. the city form's values read by position) counts as 0.01 万元
+    -- half a unit of the last printed digit of each figure (rounding envelopes of the PE rules, see
+    -- macro half_unit_sql); a figure landed without its printed text counts as two decimals
     {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
                  'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
                  'execution_rate_pct', 'execution_score'] %}
     case when {{ c }} is not null then
-        coalesce({{ half_unit_sql("json_extract_string(printed, '$." ~ c ~ "')") }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
+        coalesce({{ half_unit_sql("json_extract_string(printed, '$." ~ c ~ "')", 0 if c == 'execution_rate_pct' else 2) }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
     {% endfor %}
     page,
     line,
