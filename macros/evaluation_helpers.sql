@@ -21,3 +21,13 @@ case when regexp_matches({{ text_expr }}, '[0-9]') then
         length(coalesce(regexp_extract(replace({{ text_expr }}, ',', ''), '\.([0-9]+)', 1), '')))) as decimal(20, 6))
 end
 {%- endmacro %}
+
+{% macro points_columns() -%}
+{#- weight and score as printed (points), typed, with half a printed digit each -#}
+    cast(weight as decimal(20, 6)) as weight,
+    weight_text,
+    {{ half_unit_sql('weight_text') }} as weight_half_unit,
+    cast(score as decimal(20, 6)) as score,
+    score_text,
+    {{ half_unit_sql('score_text') }} as score_half_unit,
+{%- endmacro %}

@@ -3,13 +3,9 @@
 One `fdw run` over all altered copies (as tests/test_pipeline_e2e.py does for the FA rules)."""
 from __future__ import annotations
 
-import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from loaders.cli import app
-
-from conftest import SAMPLES, altered_copy
+from conftest import SAMPLES, altered_copy, fdw_run
 
 S002 = next(SAMPLES.glob("002_*.txt"))
 S004 = next(SAMPLES.glob("004_*.txt"))
@@ -35,10 +31,7 @@ def built(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("pe_corpus")
     for rule, (src, line, old, new, k, _) in ALTERATIONS.items():
         altered_copy(src, corpus / f"{rule}.txt", line, old, new, k)
-    home = tmp_path_factory.mktemp("pe_altered_home")
-    result = CliRunner().invoke(app, ["run", "--home", str(home), str(corpus)])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = fdw_run(tmp_path_factory.mktemp("pe_altered_home"), corpus)
     yield con
     con.close()
 

@@ -8,22 +8,16 @@ import hashlib
 import re
 from decimal import Decimal as D
 
-import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from loaders.cli import app
 from loaders.units import unit_id_of
 
-from conftest import SAMPLES
+from conftest import SAMPLES, fdw_run
 
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory):
-    home = tmp_path_factory.mktemp("pe_home")
-    result = CliRunner().invoke(app, ["run", "--home", str(home), str(SAMPLES)])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = fdw_run(tmp_path_factory.mktemp("pe_home"), SAMPLES)
     yield con
     con.close()
 

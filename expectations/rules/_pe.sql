@@ -13,3 +13,6 @@ cast(nullif(regexp_extract({{ ref }}, 'l([0-9]+)', 1), '') as integer)
 {% macro printed(alias, col) -%}
 coalesce(json_extract_string({{ alias }}.printed, '$.{{ col }}'), cast(cast({{ alias }}.{{ col }} as double) as varchar))
 {%- endmacro %}
+{% macro head(alias='ev') -%}
+{{ alias }}.doc_id, {{ alias }}.unit_id, {{ alias }}.fiscal_year, {{ alias }}.table_code, {{ alias }}.table_title
+{%- endmacro %}

@@ -1,10 +1,10 @@
 {#- DE-001, department-wide form: 上年结转 + 年初预算 + 预算调整 + 其他调整 = 预算执行 + 年末结余.
     actual: the printed uses (执行 + 结余); expected: the printed sources. Tolerance: half a printed digit
     per figure (six figures). -#}
-{% from '_pe.sql' import evaluations, printed %}
+{% from '_pe.sql' import evaluations, printed, head %}
 with ev as ({{ evaluations() }})
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     '预算执行金额 + 年末结余金额' as row_label,
     '万元' as column_label,
     'department_funds' as check_key,

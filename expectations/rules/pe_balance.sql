@@ -1,9 +1,9 @@
 {#- PE-006: 资金结(转)余 = 全年预算数 − 全年执行数, on every funds line that prints all three (province
     form, county report). Tolerance: half a printed digit per figure. -#}
-{% from '_pe.sql' import evaluations, line_of, printed %}
+{% from '_pe.sql' import evaluations, line_of, printed, head %}
 with ev as ({{ evaluations() }})
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     coalesce(f.fund_label, '资金总额') as row_label,
     '资金结(转)余 balance' as column_label,
     'balance:' || f.fund_source as check_key,

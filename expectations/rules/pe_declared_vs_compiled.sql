@@ -1,9 +1,9 @@
 {#- PE-009, 目标申报数 vs 预算编制数: the two halves of 年初预算数 on each funds line of the province form.
     A difference is reported (the budget compiled is not the amount declared), not an arithmetic error. -#}
-{% from '_pe.sql' import evaluations, line_of, printed %}
+{% from '_pe.sql' import evaluations, line_of, printed, head %}
 with ev as ({{ evaluations() }})
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     coalesce(f.fund_label, '资金总额') as row_label,
     '年初预算数·预算编制数' as column_label,
     'declared_vs_compiled:' || f.fund_source as check_key,

@@ -1,10 +1,10 @@
 {#- PE-004: 执行率 = 全年执行数 / 全年预算数 × 100, in percentage points, wherever a rate is printed and the
     full-year budget is not zero. Tolerance: half a printed digit of the rate plus the effect of
     rounding the two amounts, 100 × (h_exec / budget + exec × h_budget / budget²). -#}
-{% from '_pe.sql' import evaluations, line_of, printed %}
+{% from '_pe.sql' import evaluations, line_of, printed, head %}
 with ev as ({{ evaluations() }})
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     coalesce(f.fund_label, '资金总额') as row_label,
     '执行率 execution rate (%)' as column_label,
     'execution_rate' as check_key,

@@ -2,10 +2,10 @@
     parser from the comparator, the values and the completion column) yet scores its full weight.
     One instance per indicator with a known achievement, a weight above 0 and a score; flag 1 when it
     misses and scores full marks. -#}
-{% from '_pe.sql' import evaluations %}
+{% from '_pe.sql' import evaluations, head %}
 with ev as ({{ evaluations() }})
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     coalesce(i.indicator_name, i.level2, i.level1) as row_label,
     '得分 score' as column_label,
     'full_marks:' || i.seq as check_key,

@@ -1,7 +1,7 @@
 {#- PE-009, funds by source add up: each total line (资金总额; in the county report also 财政资金小计) =
     Σ the lines that add up into it (parent_fund_source), column by column, where the total prints the
     column and at least one source does. Tolerance: half a printed digit per figure. -#}
-{% from '_pe.sql' import evaluations, line_of, printed %}
+{% from '_pe.sql' import evaluations, line_of, printed, head %}
 {%- set columns = {
     'budget_initial_declared_wan': '年初预算数·目标申报数',
     'budget_initial_wan': '年初预算数·预算编制数',
@@ -30,7 +30,7 @@ sums as (
     group by eval_id, parent_fund_source, col
 )
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     coalesce(t.fund_label, '资金总额') as row_label,
     t.col_label as column_label,
     t.fund_source || ':' || t.col as check_key,

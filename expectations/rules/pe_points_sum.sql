@@ -3,7 +3,7 @@
     and department forms), else the budget-execution line plus its indicators (province form, county
     report). Evaluations with a part the parser could not pair (aligned = False) are left out: their
     sums would be partial. One instance per evaluation with at least one part printed. -#}
-{% from '_pe.sql' import evaluations, line_of %}
+{% from '_pe.sql' import evaluations, line_of, head %}
 with ev as ({{ evaluations() }}),
 sheet_evals as (
     select distinct eval_id from fct_evaluation_score_items where item_kind = 'section_total'
@@ -36,7 +36,7 @@ sums as (
     having bool_and(aligned)
 )
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
 {%- if measure == 'weight' %}
     '分值合计 total weight' as row_label,
     '分值 weight' as column_label,

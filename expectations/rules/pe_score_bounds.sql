@@ -1,7 +1,7 @@
 {#- PE-003: 0 ≤ score ≤ weight, for every scored indicator, score-sheet row and budget-execution line.
     bound upper: the weight (actual) must be at least the score (expected), comparison ge;
     bound lower: the score (actual) must be at least 0 (expected). -#}
-{% from '_pe.sql' import evaluations, line_of %}
+{% from '_pe.sql' import evaluations, line_of, head %}
 with ev as ({{ evaluations() }}),
 scored as (
     select eval_id, coalesce(indicator_name, level2, level1) as label, weight, weight_text, score, score_text, source_ref
@@ -15,7 +15,7 @@ scored as (
     from fct_budget_execution where execution_score is not null
 )
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     s.label as row_label,
 {%- if bound == 'upper' %}
     '分值 weight' as column_label,

@@ -1,7 +1,7 @@
 {#- PE-010, score sheet (评分表) of the city forms: each section subtotal (投入, 过程, 产出, 效果) = Σ the
     criteria of its section, for `measure` weight or score, rows the parser could pair only
     (aligned). Tolerance: half a printed digit per figure. -#}
-{% from '_pe.sql' import evaluations, line_of %}
+{% from '_pe.sql' import evaluations, line_of, head %}
 with ev as ({{ evaluations() }}),
 items as (select * from fct_evaluation_score_items where aligned and section is not null),
 sums as (
@@ -14,7 +14,7 @@ sums as (
     group by eval_id, section
 )
 select
-    ev.doc_id, ev.unit_id, ev.fiscal_year, ev.table_code, ev.table_title,
+    {{ head() }},
     t.section || ' 小计 subtotal' as row_label,
     {{ "'指标分值 weight'" if measure == 'weight' else "'评价得分 score'" }} as column_label,
     t.section || ':{{ measure }}' as check_key,

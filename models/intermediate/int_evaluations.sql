@@ -49,38 +49,11 @@ ids as (
     from resolved
 )
 select
-    eval_id,
-    doc_id,
-    eval_no,
-    form,
-    scope,
-    doc_kind,
-    fiscal_year,
-    unit_id,
+    * exclude (unit_name, resolved_unit_name, doc_unit_name, doc_unit_id, project_key),
     resolved_unit_name as unit_name,
     unit_name as unit_name_printed,
-    unit_resolution,
-    unit_code,
-    department_name,
-    department_code,
     case when scope = 'project' and project_key is not null then
         'P' || left(sha256(coalesce(unit_id, 'doc:' || doc_id) || '|' || project_key), 15)
     end as project_id,
-    project_name,
-    project_key,
-    project_attribute,
-    project_period,
-    total_score,
-    total_score_text,
-    total_score_half_unit,
-    grade,
-    grade_text,
-    evaluator,
-    fill_date,
-    annual_goal,
-    actual_result,
-    page,
-    line_start,
-    line_end,
-    source_ref
+    project_key
 from ids

@@ -18,18 +18,11 @@ select
         when form = 'county_report' and fund_source in ('中央级', '省级', '市级', '县区级') then '财政资金小计'
         else 'total'
     end as parent_fund_source,
-    cast(budget_initial_declared_wan as decimal(20, 6)) as budget_initial_declared_wan,
-    cast(budget_initial_wan as decimal(20, 6)) as budget_initial_wan,
-    cast(budget_full_year_wan as decimal(20, 6)) as budget_full_year_wan,
-    cast(funds_received_wan as decimal(20, 6)) as funds_received_wan,
-    cast(executed_wan as decimal(20, 6)) as executed_wan,
-    cast(balance_wan as decimal(20, 6)) as balance_wan,
-    cast(carryover_prior_wan as decimal(20, 6)) as carryover_prior_wan,
-    cast(adjustment_wan as decimal(20, 6)) as adjustment_wan,
-    cast(other_adjustment_wan as decimal(20, 6)) as other_adjustment_wan,
-    cast(execution_rate_pct as decimal(20, 6)) as execution_rate_pct,
-    cast(execution_weight as decimal(20, 6)) as execution_weight,
-    cast(execution_score as decimal(20, 6)) as execution_score,
+    {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
+                 'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
+                 'execution_rate_pct', 'execution_weight', 'execution_score'] %}
+    cast({{ c }} as decimal(20, 6)) as {{ c }},
+    {% endfor %}
     printed,
     -- half a unit of the last printed digit of each figure (rounding envelopes of the PE rules, see
     -- macro half_unit_sql); a figure landed without its printed text counts as two decimals

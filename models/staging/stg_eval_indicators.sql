@@ -14,12 +14,7 @@ select
     cast(target_value_high as decimal(20, 6)) as target_value_high,
     cast(actual_value as decimal(20, 6)) as actual_value,
     value_unit,
-    cast(weight as decimal(20, 6)) as weight,
-    weight_text,
-    {{ half_unit_sql('weight_text') }} as weight_half_unit,
-    cast(score as decimal(20, 6)) as score,
-    score_text,
-    {{ half_unit_sql('score_text') }} as score_half_unit,
+    {{ points_columns() }}
     completion_text,
     is_achieved,
     nullif(trim(deviation_reason), '') as deviation_reason,
