@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from expectations.charts import PALETTE, hbar, scatter
+
 HTML_NAME = "dq_report.html"
 XLSX_NAME = "dq_findings.xlsx"
 
@@ -59,14 +61,16 @@ _TEMPLATE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
  .ok{background:#e3f4e1;color:#1d6b18} .bad{background:#fde2e1;color:#a11} .warn{background:#fff3d6;color:#8a5a00}
  table{border-collapse:collapse;width:100%;margin:.5em 0 2em;font-size:.9em}
  th,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:left}
- th{background:#f2f2f2} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+ th{background:#f2f2f2} td.id{white-space:nowrap;font-weight:bold} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
  tr.error td:first-child{border-left:4px solid #c00} tr.warning td:first-child{border-left:4px solid #e90}
  tr.hint td:first-child{border-left:4px solid #9ab}
  .cards{display:flex;gap:1em;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;min-width:9em}
  .card b{display:block;font-size:1.6em} small{color:#666} .ops{color:#555;font-size:.85em}
+ .charts figure{margin:0 0 1.5em 0}
 </style></head><body>
 <h1>财政决算与绩效自评 数据质量报告</h1>
 <div class="sub">Data-quality report of the fiscal disclosures · run {{ run_id }} · {{ generated }}</div>
+{% if last_run and last_run.status == 'failed' %}<div class="status bad">最近一次运行失败 · the last run failed ({{ last_run.run_id }}, {{ last_run.ended_at }}): {{ last_run.message }}<br><small>以下是上一次成功运行发布的仓库的结果 · below: the last warehouse that was published successfully</small></div><br>{% endif %}
 {% if n_error %}<div class="status bad">发现 {{ n_error }} 处勾稽关系错误 · {{ n_error }} identity error(s) found</div>
 {% elif n_warning %}<div class="status warn">无错误，{{ n_warning }} 处警告 · no errors, {{ n_warning }} warning(s)</div>
 {% else %}<div class="status ok">所有勾稽关系均成立 · every identity holds{% if n_hint %}（{{ n_hint }} 处尾数误差提示 · rounding hints only）{% endif %}</div>{% endif %}
@@ -80,16 +84,20 @@ _TEMPLATE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
 <p><small>尾数提示：印刷数字四舍五入后，合计与各项之和相差不超过每项半个末位（两位小数的万元数每项 0.005 万元），属正常尾数误差，不是错误。
 A rounding hint is a difference within half a printed digit per term (0.005 万元 per two-decimal figure): normal rounding, not an error.</small></p>
 
+{% if charts %}<h2>图表 · Charts</h2>
+<div class="charts">{% for c in charts %}<figure>{{ c | safe }}</figure>{% endfor %}</div>
+<p><small>表格在下方 · the tables follow below.</small></p>{% endif %}
+
 <h2>规则 · Rules</h2>
 <table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
-{% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td><b>{{ r.rule_id }}</b></td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
+{% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td class="id">{{ r.rule_id }}</td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
 <td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
 </table>
 
 <h2>发现 · Findings ({{ findings|length }})</h2>
 {% if findings %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>单位 · 年度<br><small>unit · year</small></th><th>文件<br><small>document</small></th><th>表 · 行 · 列<br><small>table · row · column</small></th>
 <th>印刷数<br><small>printed</small></th><th>应为<br><small>expected</small></th><th>差额<br><small>difference</small></th><th>容差<br><small>envelope</small></th><th>位置<br><small>where</small></th><th>说明 · Explanation</th></tr>
-{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td>{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
+{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td class="id">{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
 <td>{{ f.table_title }}<br>「{{ f.row_label }}」{% if f.column_label %}<br><small>{{ f.column_label }}</small>{% endif %}</td>
 <td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
 <td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small><div class="ops">= {{ f.operands }}</div></td></tr>{% endfor %}
@@ -109,10 +117,73 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 """)
 
 
+GRADES = ["优", "良", "中", "差"]
+
+
+def _optional(con, sql: str) -> pd.DataFrame | None:
+    """A chart's data, or None when the warehouse has no such table yet (older builds)."""
+    try:
+        return con.sql(sql).df()
+    except duckdb.CatalogException:
+        return None
+
+
+def charts(db_path: Path) -> list[str]:
+    """The report's pictures, as inline SVG: findings by rule and severity, 三公 budget vs actual,
+    budget execution rate by project, total score vs printed grade."""
+    out = []
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        f = con.sql("select rule_id, severity, count(*) as n from dq_findings group by all order by rule_id").df()
+        rows: dict[str, list] = {}
+        for r in f.itertuples():
+            rows.setdefault(r.rule_id, []).append((r.severity, float(r.n)))
+        out.append(hbar("发现：按规则与级别 · Findings by rule and severity", list(rows.items())))
+        t = _optional(con, """
+            select u.unit_name, t.fiscal_year, t.item_label, t.budget_wan, t.actual_wan
+            from fct_three_public_expenses t left join dim_unit u using (unit_id)
+            where t.item <> 'total' and (t.budget_wan is not null or t.actual_wan is not null)
+            order by 1, 2, 3 limit 40""")
+        if t is not None and not t.empty:
+            out.append(hbar("三公经费：预算数与决算数（万元）· Three public expenses, budget vs actual (万元)",
+                            [(f"{r.unit_name or ''} {r.fiscal_year or ''} {r.item_label}",
+                              [("budget", float(r.budget_wan or 0)), ("actual", float(r.actual_wan or 0))])
+                             for r in t.itertuples()], stacked=False))
+        e = _optional(con, """
+            select coalesce(p.project_name, '（部门整体）') as name, u.unit_name, b.execution_rate_pct
+            from fct_budget_execution b
+            left join dim_project p using (project_id)
+            left join dim_unit u on u.unit_id = b.unit_id
+            where b.execution_rate_pct is not null
+            order by b.execution_rate_pct limit 30""")
+        if e is not None and not e.empty:
+            out.append(hbar("预算执行率（%，最低的在前）· Budget execution rate (%, lowest first)",
+                            [(f"{r.name}", [("actual", float(r.execution_rate_pct))]) for r in e.itertuples()],
+                            stacked=False, unit="%"))
+        g = _optional(con, """
+            select e.total_score, e.grade, coalesce(p.project_name, '（部门整体）') as name
+            from fct_performance_evaluation e left join dim_project p using (project_id)
+            where e.total_score is not null and e.grade is not null""")
+        if g is not None and not g.empty:
+            pts = []
+            for r in g.itertuples():
+                grade = str(r.grade)[:1]
+                if grade not in GRADES:
+                    continue
+                band = next(b for b, lo in zip(GRADES, (90, 80, 60, -1)) if float(r.total_score) >= lo)
+                color = PALETTE["actual"] if band == grade else PALETTE["error"]
+                pts.append((float(r.total_score), GRADES.index(grade), f"{r.name}: {r.total_score} → {r.grade}", color))
+            out.append(scatter("总分与等级（红点：等级与分数不符）· Total score vs grade (red: grade disagrees with score)",
+                               pts, "总分 total score", GRADES))
+    return [c for c in out if c]
+
+
 def _num(v) -> str:
+    """Two decimals as printed; more only when the figure has them (0.015, 235.249)."""
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "（空白）"
-    return f"{float(v):,.2f}" if abs(float(v) * 100 - round(float(v) * 100)) < 1e-9 else f"{float(v):,.4f}"
+    text = f"{float(v):,.6f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def _where(f: pd.Series) -> str:
@@ -124,7 +195,7 @@ def _where(f: pd.Series) -> str:
     return (f"第{page}页" if page else "") + f"第{line}行 (" + (f"page {page}, " if page else "") + f"line {line})"
 
 
-def write_report(db_path: Path, out_dir: Path, run_id: str) -> ReportPaths:
+def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | None = None) -> ReportPaths:
     out_dir.mkdir(parents=True, exist_ok=True)
     fr = _frames(db_path)
     findings = fr["findings"]
@@ -137,7 +208,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str) -> ReportPaths:
     docs = fr["documents"]
     sev = findings["severity"].value_counts().to_dict() if not findings.empty else {}
     html = _TEMPLATE.render(
-        run_id=run_id, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        run_id=run_id, last_run=last_run, charts=charts(db_path), generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH,
         quarantined=docs[docs.status == "quarantined"].to_dict("records"),
         parsed=docs[docs.status == "parsed"].to_dict("records"),

@@ -6,6 +6,10 @@ in DuckDB and its instances reach GE as a pandas dataframe via Arrow; GE's dataf
 decides, per instance, whether the identity holds. Two expectations per rule:
   - `excess` (the shortfall beyond the rounding envelope) <= 0, else a violation (rule severity);
   - `shortfall` <= 0, else, when within the envelope, a rounding hint.
+Rules that are not sums (comparison `flag`: a grade against its score, an indicator that misses its
+target with full marks) return a 0/1 `flag` per instance; the shortfall is that flag and the envelope
+0, so GE decides them the same way. A check may carry its own severity (e.g. a warning-only check of
+an error rule); flag checks may return `expected_printed` (what the rule expects, as text).
 Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
 """
 from __future__ import annotations
@@ -36,7 +40,7 @@ class Rule:
     title_zh: str
     title_en: str
     formula: str
-    comparison: str  # eq | ge
+    comparison: str  # eq | ge | flag
     tolerance: str  # rounding | none
     severity: str  # error | warning
     checks: list[dict]
@@ -44,7 +48,7 @@ class Rule:
     family: str = field(default="")
 
     def sql(self, check: dict) -> str:
-        params = {k: v for k, v in check.items() if k != "template"}
+        params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
         return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
 
@@ -58,15 +62,17 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
         raise ValueError(f"rule ids defined twice in {path.name}: {sorted(dup)}")
     for r in rules:
         r.family = r.id.split("-")[0]
-        if r.comparison not in ("eq", "ge") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
+        if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
             raise ValueError(f"{r.id}: bad comparison/tolerance/severity")
+        if any(c.get("severity", r.severity) not in SEVERITIES[:2] for c in r.checks):
+            raise ValueError(f"{r.id}: bad check severity")
     return rules
 
 
 def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
     """Every instance of the rule in the warehouse, with difference, shortfall and excess."""
-    shortfall = "abs(difference)" if rule.comparison == "eq" else "greatest(-difference, 0)"
-    tolerance = "tolerance" if rule.tolerance == "rounding" else "0"
+    shortfall = {"eq": "abs(difference)", "ge": "greatest(-difference, 0)", "flag": "flag"}[rule.comparison]
+    tolerance = "tolerance" if rule.tolerance == "rounding" and rule.comparison != "flag" else "0"
     frames = []
     for n, check in enumerate(rule.checks, start=1):
         sql = f"""
@@ -79,6 +85,8 @@ def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
         """
         df = con.sql(sql).fetch_arrow_table().to_pandas()
         df.insert(0, "check_no", n)
+        df["check_severity"] = check.get("severity", rule.severity)
+        df["check_formula"] = check.get("formula", rule.formula)
         frames.append(df)
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     df.insert(0, "rule_id", rule.id)
@@ -121,11 +129,13 @@ def _fmt(v) -> str:
 
 
 def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
+    if rule.comparison == "flag":
+        return flag_message(rule, row)
     where = f"{row['table_title'] or ''}「{row['row_label']}」" + (f"[{row['column_label']}]" if row.get("column_label") else "")
     printed = _s(row["actual_printed"]) if isinstance(row.get("actual_printed"), str) and _s(row["actual_printed"]) else _fmt(row["actual"])
     diff, env = _fmt(row["difference"]), _fmt(row["envelope"])
     rel = "不小于" if rule.comparison == "ge" else "等于"
-    zh = f"{where}印为 {printed}，按“{rule.formula}”应{rel} {_fmt(row['expected'])}，相差 {diff}"
+    zh = f"{where}印为 {printed}，按“{row.get('check_formula', rule.formula)}”应{rel} {_fmt(row['expected'])}，相差 {diff}"
     en = (f"{row['table_title'] or ''} '{row['row_label']}' prints {printed}; by '{rule.title_en}' it should "
           f"{'be at least' if rule.comparison == 'ge' else 'equal'} {_fmt(row['expected'])} (difference {diff})")
     if severity == "hint":
@@ -134,6 +144,17 @@ def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
     else:
         zh += f"，超出四舍五入容差 ±{env}。"
         en += f"; beyond the rounding envelope ±{env}."
+    return zh, en
+
+
+def flag_message(rule: Rule, row: pd.Series) -> tuple[str, str]:
+    """A rule that is not a sum: what is printed, what the rule expects, and the figures behind it."""
+    where = f"{row['table_title'] or ''}「{row['row_label']}」" + (f"[{row['column_label']}]" if _s(row.get("column_label")) else "")
+    printed, expected = _s(row.get("actual_printed")) or "（空白）", _s(row.get("expected_printed")) or _fmt(row["expected"])
+    ops = _s(row.get("operands"))
+    zh = f"{where}印为“{printed}”，按“{row.get('check_formula', rule.formula)}”应为“{expected}”" + (f"（{ops}）" if ops else "") + "。"
+    en = (f"{row['table_title'] or ''} '{row['row_label']}' prints '{printed}'; by '{rule.title_en}' it should be "
+          f"'{expected}'" + (f" ({ops})" if ops else "") + ".")
     return zh, en
 
 
@@ -182,10 +203,11 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
             broken, ge_a = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
             hints = off - broken
-            n_err = n_hint = 0
+            n_err = n_warn = n_hint = 0
             for _, row in df[df["check_id"].isin(broken | hints)].iterrows():
-                severity = rule.severity if row["check_id"] in broken else "hint"
-                n_err += severity != "hint"
+                severity = row["check_severity"] if row["check_id"] in broken else "hint"
+                n_err += severity == "error"
+                n_warn += severity == "warning"
                 n_hint += severity == "hint"
                 zh, en = message(rule, row, severity)
                 findings.append({
@@ -203,7 +225,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                 "run_id": run_id, "rule_id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
                 "formula": rule.formula, "severity": rule.severity,
                 "n_documents": int(df["doc_id"].nunique()) if not df.empty else 0, "n_instances": len(df),
-                "n_errors": n_err if rule.severity == "error" else 0, "n_warnings": n_err if rule.severity == "warning" else 0,
+                "n_errors": n_err, "n_warnings": n_warn,
                 "n_hints": n_hint, "ge_success": ge_a["success"],
             })
         findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["rule_id"], f["doc_id"] or "", f["line"] or 0))

@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loaders import runlog
 from loaders.pipeline import IngestSummary, expand_inputs, ingest
 from loaders.reference import PROJECT_ROOT
-from loaders.warehouse import (Home, RunError, dbt_build, discard, new_run_id, publish, resolve_home, run_lock,
+from loaders.warehouse import (Home, RunBusy, RunError, dbt_build, dbt_docs, discard, new_run_id, publish, resolve_home, run_lock,
                                stage_copy_of_published)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -47,6 +48,12 @@ def _ingest(paths: list[Path], home: Home) -> IngestSummary:
 
         summary = ingest(files, home.root, on_progress=step)
     return summary
+
+
+def _count(record: runlog.RunRecord, summary: IngestSummary) -> None:
+    record.inputs = len(summary.outcomes)
+    record.parsed, record.skipped = summary.count("parsed"), summary.count("skipped")
+    record.quarantined, record.facts = summary.count("quarantined"), summary.facts
 
 
 def _print_ingest(summary: IngestSummary) -> None:
@@ -81,10 +88,20 @@ def _check(home: Home, staged: Path, run_id: str):
     return result
 
 
+def _publish(home: Home, staged: Path, record: runlog.RunRecord, result=None) -> None:
+    """Record the run in the staged warehouse's fdw_runs, publish it, then append to runs.jsonl."""
+    if result is not None:
+        record.errors, record.warnings, record.hints = (result.count(s) for s in ("error", "warning", "hint"))
+    record.finish("completed")
+    runlog.load_into(staged, runlog.history(home.root) + [runlog.asdict(record)])
+    publish(home, staged)
+    runlog.append(home.root, record)
+
+
 def _print_findings(result, home: Home, run_id: str) -> None:
     from expectations.report import write_report
 
-    paths = write_report(home.warehouse, home.reports, run_id)
+    paths = write_report(home.warehouse, home.reports, run_id, last_run=runlog.last(home.root))
     table = Table(title="findings by rule")
     for c in ("rule", "documents", "checks", "errors", "warnings", "hints"):
         table.add_column(c, justify="right" if c != "rule" else "left")
@@ -100,9 +117,21 @@ def _print_findings(result, home: Home, run_id: str) -> None:
     console.print(f"           {paths.xlsx}")
 
 
-def _fail(e: Exception) -> None:
+def _fail(e: Exception, home: Home | None = None, record: runlog.RunRecord | None = None) -> None:
+    """The run could not complete: say why, record it, and let the report say so too. The last
+    good warehouse stays published."""
     console.print(f"[red]run failed:[/red] {e}")
+    if home is not None and record is not None and not isinstance(e, RunBusy):
+        runlog.append(home.root, record.finish("failed", str(e).splitlines()[0]))
+        if home.warehouse.exists():
+            from expectations.report import write_report
+
+            try:
+                write_report(home.warehouse, home.reports, record.run_id, last_run=runlog.last(home.root))
+            except Exception as report_error:  # the report of a failed run must not hide the failure
+                console.print(f"[yellow]report not rewritten:[/yellow] {report_error}")
     raise typer.Exit(1)
+
 
 
 @app.command("ingest")
@@ -111,41 +140,46 @@ def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
     _check_paths(paths)
     h = resolve_home(home)
+    record = runlog.RunRecord(new_run_id(), "ingest")
     try:
         with run_lock(h):
-            _print_ingest(_ingest(paths, h))
+            summary = _ingest(paths, h)
+            _print_ingest(summary)
+            _count(record, summary)
+            runlog.append(h.root, record.finish("completed"))
     except RunError as e:
-        _fail(e)
+        _fail(e, h, record)
 
 
 @app.command("build")
 def build_cmd(home: Optional[Path] = HomeOpt):
     """`dbt build` over the raw Parquet into a new file, then publish it as warehouse.duckdb."""
     h = resolve_home(home)
+    record = runlog.RunRecord(new_run_id(), "build")
     try:
         with run_lock(h):
             staged = _build(h)
-            publish(h, staged)
+            _publish(h, staged, record)
             console.print(f"warehouse: {h.warehouse}")
     except RunError as e:
-        _fail(e)
+        _fail(e, h, record)
 
 
 @app.command("check")
 def check_cmd(home: Optional[Path] = HomeOpt):
     """Run the identity suite on the published warehouse and write the reports."""
     h = resolve_home(home)
-    run_id = new_run_id()
+    record = runlog.RunRecord(new_run_id(), "check")
     staged = None
     try:
         with run_lock(h):
             staged = stage_copy_of_published(h)
-            result = _check(h, staged, run_id)
-            publish(h, staged)
-            _print_findings(result, h, run_id)
+            result = _check(h, staged, record.run_id)
+            _publish(h, staged, record, result)
+            _print_findings(result, h, record.run_id)
     except RunError as e:
         discard(staged)
-        _fail(e)
+        _fail(e, h, record)
 
 
 @app.command("run")
@@ -155,20 +189,69 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
     h = resolve_home(home)
-    run_id = new_run_id()
-    console.print(f"fdw run {run_id}  home: {h.root}")
+    record = runlog.RunRecord(new_run_id(), "run")
+    console.print(f"fdw run {record.run_id}  home: {h.root}")
     staged = None
     try:
         with run_lock(h):
-            _print_ingest(_ingest(paths, h))
+            summary = _ingest(paths, h)
+            _print_ingest(summary)
+            _count(record, summary)
             staged = _build(h)
-            result = _check(h, staged, run_id)
-            publish(h, staged)
+            result = _check(h, staged, record.run_id)
+            _publish(h, staged, record, result)
             staged = None
-            _print_findings(result, h, run_id)
+            _print_findings(result, h, record.run_id)
     except RunError as e:
         discard(staged)
+        _fail(e, h, record)
+
+
+@app.command("docs")
+def docs_cmd(home: Optional[Path] = HomeOpt):
+    """dbt docs for the published warehouse (models, columns, lineage) into <home>/docs/index.html."""
+    h = resolve_home(home)
+    try:
+        with console.status("dbt docs generate …"):
+            path = dbt_docs(h)
+    except RunError as e:
         _fail(e)
+    console.print(f"docs: {path}")
+
+
+@app.command("query")
+def query_cmd(sql: str = typer.Argument(..., help="SQL text, or a .sql file such as analyses/three_public_budget_vs_actual.sql"),
+              csv: Optional[Path] = typer.Option(None, "--csv", help="Write the result as CSV (UTF-8 with BOM, opens in Excel)."),
+              xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write the result as an Excel sheet."),
+              limit: int = typer.Option(50, help="Rows shown on screen (files get every row)."),
+              home: Optional[Path] = HomeOpt):
+    """Query the published warehouse, read-only (never blocks a build)."""
+    import duckdb
+
+    h = resolve_home(home)
+    text = Path(sql).read_text(encoding="utf-8") if sql.endswith(".sql") and Path(sql).exists() else sql
+    if not h.warehouse.exists():
+        _fail(RunError(f"no warehouse at {h.warehouse}: run `fdw run` first"))
+    try:
+        with duckdb.connect(str(h.warehouse), read_only=True) as con:
+            df = con.execute(text).fetchdf()
+    except duckdb.Error as e:
+        console.print(f"[red]query failed:[/red] {e}")
+        raise typer.Exit(2)
+    if csv:
+        df.to_csv(csv, index=False, encoding="utf-8-sig")
+        console.print(f"{len(df)} rows -> {csv}")
+    if xlsx:
+        df.to_excel(xlsx, index=False, sheet_name="result")
+        console.print(f"{len(df)} rows -> {xlsx}")
+    if not csv and not xlsx:
+        table = Table(show_lines=False)
+        for c in df.columns:
+            table.add_column(str(c))
+        for row in df.head(limit).itertuples(index=False):
+            table.add_row(*["" if v is None or (not isinstance(v, str) and v != v) else str(v) for v in row])
+        console.print(table)
+        console.print(f"{len(df)} row(s)" + (f", first {limit} shown" if len(df) > limit else ""))
 
 
 def main() -> None:  # pragma: no cover

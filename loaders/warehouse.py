@@ -29,6 +29,10 @@ class RunError(Exception):
     """The run itself could not complete (as opposed to findings about documents)."""
 
 
+class RunBusy(RunError):
+    """Another run holds the home folder."""
+
+
 @dataclass
 class Home:
     root: Path
@@ -73,7 +77,7 @@ def run_lock(home: Home):
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         fh.close()
-        raise RunError(f"another fdw run is already using {home.root} (lock {path}); try again when it has finished")
+        raise RunBusy(f"another fdw run is already using {home.root} (lock {path}); try again when it has finished")
     try:
         yield
     finally:
@@ -86,8 +90,7 @@ def _dbt_executable() -> str:
     return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_build(home: Home, db_path: Path) -> str:
-    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError."""
+def _dbt(home: Home, db_path: Path, *args: str) -> str:
     env = dict(os.environ)
     env.update({
         "FDW_DB_PATH": str(db_path),
@@ -98,13 +101,38 @@ def dbt_build(home: Home, db_path: Path) -> str:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_USE_COLORS": "False",
     })
-    proc = subprocess.run([_dbt_executable(), "build", "--project-dir", str(PROJECT_ROOT)], env=env,
+    proc = subprocess.run([_dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT)], env=env,
                           cwd=str(PROJECT_ROOT), capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     if proc.returncode != 0:
         tail = "\n".join(out.strip().splitlines()[-25:])
-        raise RunError(f"dbt build failed (exit {proc.returncode}); the published warehouse is unchanged.\n{tail}")
+        raise RunError(f"dbt {args[0]} failed (exit {proc.returncode}); the published warehouse is unchanged.\n{tail}")
     return out
+
+
+def dbt_build(home: Home, db_path: Path) -> str:
+    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError."""
+    return _dbt(home, db_path, "build")
+
+
+def dbt_docs(home: Home) -> Path:
+    """dbt's documentation site (one self-contained HTML file: models, columns, lineage, tests) for
+    the published warehouse, written to <home>/docs/index.html. Generated against a private copy so
+    it never needs a write lock on the published file."""
+    staged = stage_copy_of_published(home)
+    try:
+        _dbt(home, staged, "docs", "generate", "--static")
+    finally:
+        discard(staged)
+    out = home.root / "docs"
+    out.mkdir(exist_ok=True)
+    target = home.build_dir / "target"
+    for name in ("manifest.json", "catalog.json"):
+        shutil.copyfile(target / name, out / name)
+    tmp = out / ".index.html.tmp"
+    shutil.copyfile(target / "static_index.html", tmp)
+    os.replace(tmp, out / "index.html")
+    return out / "index.html"
 
 
 def stage_copy_of_published(home: Home) -> Path:

@@ -77,3 +77,15 @@ def one(fa, **where):
     found = cells(fa, **where)
     assert len(found) == 1, (where, found)
     return found[0]
+
+
+def fdw_run(home: Path, *paths: Path):
+    """`fdw run --home home paths…` through the real CLI; a read-only connection to the built warehouse."""
+    import duckdb
+    from typer.testing import CliRunner
+
+    from loaders.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--home", str(home), *map(str, paths)])
+    assert result.exit_code == 0, result.output
+    return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)

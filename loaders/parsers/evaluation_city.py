@@ -16,7 +16,7 @@ import re
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount
 from loaders.parsers.evaluation_province import L1_ONLY, is_label
-from loaders.parsers.indicators import (EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_city"
@@ -24,7 +24,6 @@ PARSER_VERSION = "1"
 FORM = "city_project"
 
 _TITLE = "财政支出项目绩效自评表"
-_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 _SECTION = re.compile(r"^(投入|过程|产出|效果)[:：]?$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -282,7 +281,7 @@ def parse_form(doc: SourceDoc, body: list[Line], doc_year: int | None) -> Evalua
     title = body[0]
     year = None
     for ln in body[:4]:
-        if m := _YEAR.search(normalize(ln.text)):
+        if m := FORM_YEAR.search(normalize(ln.text)):
             year = int(m.group(1))
             break
     hdr = parse_header(body)

@@ -18,14 +18,13 @@ from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount
 from loaders.parsers.evaluation_city import L2_PARENT, SECTION_TOTAL
 from loaders.parsers.evaluation_province import L1_ONLY, is_label
-from loaders.parsers.indicators import (EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_city_columns"
 PARSER_VERSION = "1"
 FORM = "city_project"
 
-_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SECTIONS = ("投入", "过程", "产出", "效果")
 # the seven amount slots of the 晋中 project form, in printed order (see 004 lines 68-74)
@@ -73,32 +72,30 @@ def _indicator_labels(lines: list[Line]) -> list[tuple[Line, str | None, str | N
     return out
 
 
-def _value_pairs(lines: list[Line]) -> list[tuple[Line, str, str]]:
-    i = _index(lines, lambda ln: [squash(t) for _, t in nonempty(ln)] == ["目标值", "实际完成指标值"])
+def _run_after(lines: list[Line], header, accept) -> list[Line]:
+    """The run of lines after the first `header` line that `accept` takes; blank lines it does not
+    take are passed over, any other line ends the run."""
+    i = _index(lines, header)
     if i is None:
         return []
     out = []
     for ln in lines[i + 1:]:
-        if len(ln.cells) < 2:
-            if ln.is_blank:
-                continue
+        if accept(ln):
+            out.append(ln)
+        elif not ln.is_blank:
             break
-        out.append((ln, ln.cells[0].text.strip(), ln.cells[1].text.strip()))
     return out
+
+
+def _value_pairs(lines: list[Line]) -> list[tuple[Line, str, str]]:
+    run = _run_after(lines, lambda ln: [squash(t) for _, t in nonempty(ln)] == ["目标值", "实际完成指标值"],
+                     lambda ln: len(ln.cells) >= 2)
+    return [(ln, ln.cells[0].text.strip(), ln.cells[1].text.strip()) for ln in run]
 
 
 def _completion(lines: list[Line]) -> list[tuple[Line, str]]:
-    i = _index(lines, lambda ln: ln.squashed == "完成进度")
-    if i is None:
-        return []
-    out = []
-    for ln in lines[i + 1:]:
-        if ln.is_blank:
-            continue
-        if ln.squashed not in _COMPLETION_WORDS:
-            break
-        out.append((ln, ln.squashed))
-    return out
+    run = _run_after(lines, lambda ln: ln.squashed == "完成进度", lambda ln: ln.squashed in _COMPLETION_WORDS)
+    return [(ln, ln.squashed) for ln in run]
 
 
 def _score_labels(lines: list[Line]) -> list[Line]:
@@ -117,17 +114,9 @@ def _score_labels(lines: list[Line]) -> list[Line]:
 
 
 def _weights(lines: list[Line]) -> list[tuple[Line, str, str]]:
-    i = _index(lines, lambda ln: [squash(t) for _, t in nonempty(ln)] == ["三级指标", "指标分值"])
-    if i is None:
-        return []
-    out = []
-    for ln in lines[i + 1:]:
-        if ln.is_blank:
-            continue
-        if len(ln.cells) < 2 or num(ln.cells[1].text) is None:
-            break
-        out.append((ln, ln.cells[0].text.strip(), ln.cells[1].text.strip()))
-    return out
+    run = _run_after(lines, lambda ln: [squash(t) for _, t in nonempty(ln)] == ["三级指标", "指标分值"],
+                     lambda ln: len(ln.cells) >= 2 and num(ln.cells[1].text) is not None)
+    return [(ln, ln.cells[0].text.strip(), ln.cells[1].text.strip()) for ln in run]
 
 
 def _tail(lines: list[Line]) -> dict:
@@ -182,11 +171,11 @@ def parse_city_columns(doc: SourceDoc, start: int = 1, doc_year: int | None = No
         return []
     warnings: list[str] = []
     nb = doc.nonblank()
-    year = next((int(m.group(1)) for ln in nb if (m := _YEAR.search(normalize(ln.text)))), None)
+    year = next((int(m.group(1)) for ln in nb if (m := FORM_YEAR.search(normalize(ln.text)))), None)
     ti = _index(nb, lambda ln: "财政支出项目绩效自评表" in ln.squashed)
     project = None
     for ln in nb[ti + 1:ti + 4]:
-        if not _YEAR.search(normalize(ln.text)) and len(nonempty(ln)) == 1:
+        if not FORM_YEAR.search(normalize(ln.text)) and len(nonempty(ln)) == 1:
             project = ln.text.strip()
             break
     dept = attr = None

@@ -13,7 +13,7 @@ import re
 
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount, to_wan
-from loaders.parsers.indicators import (EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_department"
@@ -21,7 +21,6 @@ PARSER_VERSION = "1"
 FORM = "city_department"
 
 _TITLE = "部门整体支出绩效自评表"
-_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 _SECTION = re.compile(r"^(投入|过程|产出|效果)[:：]?$")
 _FUND_LABELS = (("上年结转", "carryover_prior_wan"), ("年初预算", "budget_initial_wan"),
                 ("预算调整", "adjustment_wan"), ("其他调整", "other_adjustment_wan"),
@@ -129,7 +128,7 @@ def parse_form(doc: SourceDoc, body: list[Line], doc_year: int | None) -> Evalua
     title = body[0]
     year = None
     for ln in body[:4]:
-        if m := _YEAR.search(normalize(ln.text)):
+        if m := FORM_YEAR.search(normalize(ln.text)):
             year = int(m.group(1))
             break
     unit = None

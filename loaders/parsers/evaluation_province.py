@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from loaders.model import Line, SourceDoc, squash
-from loaders.parsers.indicators import (EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num)
 from loaders.numbers import normalize, parse_amount
 
@@ -23,7 +23,6 @@ PARSER_VERSION = "1"
 FORM = "province_project"
 
 _TITLE = re.compile(r"^(.+?)项目支出绩效自评表$")
-_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 _CODE_NAME = re.compile(r"^\s*(\d+)\s*[-－—]\s*(.+)$")
 DEFAULT_EXECUTION_WEIGHT = "10"
 
@@ -262,7 +261,7 @@ def parse_form(doc: SourceDoc, title: str, body: list[Line], doc_year: int | Non
     title_line = body[0]
     year = None
     for ln in body[1:4]:
-        if m := _YEAR.search(normalize(ln.text)):
+        if m := FORM_YEAR.search(normalize(ln.text)):
             year = int(m.group(1))
             break
     project = dept_code = dept_name = unit_code = unit_name = None

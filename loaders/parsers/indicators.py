@@ -28,6 +28,9 @@ _DATE = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}|^(?:19|20)\d{2}年|\d{1,2}月|�
 # a unit: short, no digits, no sentence words
 _UNIT = re.compile(r"^[^\d\s，,。；;：:]{0,8}$")
 
+# "(2023年度)" / "(2020 年度)" under a form's title
+FORM_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
+
 
 @dataclass(frozen=True)
 class Value:

@@ -1,0 +1,12 @@
+-- Budget execution by unit and year, lowest execution rate first: each evaluated project (and the
+-- department as a whole), with the rate as printed and as computed from the printed amounts.
+select u.unit_name, b.fiscal_year, coalesce(p.project_name, '（部门整体 department-wide）') as scope_name,
+       b.budget_full_year_wan, b.executed_wan, b.balance_wan,
+       b.execution_rate_pct as execution_rate_printed_pct,
+       round(100.0 * b.executed_wan / nullif(b.budget_full_year_wan, 0), 2) as execution_rate_computed_pct,
+       b.source_ref
+from fct_budget_execution b
+left join dim_project p using (project_id)
+left join dim_unit u on u.unit_id = b.unit_id
+order by coalesce(b.execution_rate_pct, 100.0 * b.executed_wan / nullif(b.budget_full_year_wan, 0)) nulls last,
+         u.unit_name, scope_name;

@@ -1,0 +1,61 @@
+{#- PE-001 (measure weight): Σ weights = 100; PE-002 (measure score): Σ scores = total score.
+    The parts of an evaluation are its score sheet's section subtotals when it has a score sheet (city
+    and department forms), else the budget-execution line plus its indicators (province form, county
+    report). Evaluations with a part the parser could not pair (aligned = False) are left out: their
+    sums would be partial. One instance per evaluation with at least one part printed. -#}
+{% from '_pe.sql' import evaluations, line_of, head %}
+with ev as ({{ evaluations() }}),
+sheet_evals as (
+    select distinct eval_id from fct_evaluation_score_items where item_kind = 'section_total'
+),
+parts as (
+    select eval_id, {{ measure }} as v, {{ measure }}_half_unit as h, section as label, {{ measure }}_text as printed,
+           source_ref, aligned
+    from fct_evaluation_score_items
+    where item_kind = 'section_total'
+    union all
+    select eval_id, execution_{{ measure }}, {{ 'execution_score_half_unit' if measure == 'score' else 'cast(0 as decimal(20, 6))' }},
+           '预算执行率', cast(execution_{{ measure }} as varchar), source_ref, true
+    from fct_budget_execution
+    where eval_id not in (select eval_id from sheet_evals)
+    union all
+    select eval_id, {{ measure }}, {{ measure }}_half_unit, coalesce(indicator_name, level2, level1), {{ measure }}_text,
+           source_ref, aligned
+    from fct_indicator_achievement
+    where eval_id not in (select eval_id from sheet_evals)
+),
+sums as (
+    select eval_id,
+           sum(v) as expected,
+           coalesce(sum(h), 0) as tol,
+           count(v) as n,
+           string_agg(label || ' ' || coalesce(printed, '') || ' (' || source_ref || ')', ' + ' order by {{ line_of('source_ref') }})
+               filter (where v is not null) as operands
+    from parts
+    group by eval_id
+    having bool_and(aligned)
+)
+select
+    {{ head() }},
+{%- if measure == 'weight' %}
+    '分值合计 total weight' as row_label,
+    '分值 weight' as column_label,
+    'weights' as check_key,
+    s.expected as actual,
+    cast(null as varchar) as actual_printed,
+    cast(100 as decimal(20, 6)) as expected,
+    s.tol as tolerance,
+{%- else %}
+    '总分 total score' as row_label,
+    '得分 score' as column_label,
+    'scores' as check_key,
+    ev.total_score as actual,
+    ev.total_score_text as actual_printed,
+    s.expected,
+    coalesce(ev.total_score_half_unit, 0) + s.tol as tolerance,
+{%- endif %}
+    s.operands,
+    ev.source_ref, ev.page, ev.line_start as line
+from sums s
+join ev using (eval_id)
+where s.n > 0

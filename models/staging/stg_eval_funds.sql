@@ -1,0 +1,38 @@
+-- one row per funds line of an evaluation: the total (资金总额 / 部门整体 / 预算下达资金) and each source
+with f as (
+    select f.*, e.form
+    from {{ source('raw', 'eval_funds') }} f
+    left join {{ source('raw', 'evaluations') }} e using (eval_id)
+)
+select
+    eval_id,
+    doc_id,
+    seq,
+    form,
+    fund_source,
+    fund_label,
+    -- the line this one adds up into (PE-009): sources into the total; in the county report the
+    -- four government levels into 财政资金小计
+    case
+        when fund_source = 'total' then null
+        when form = 'county_report' and fund_source in ('中央级', '省级', '市级', '县区级') then '财政资金小计'
+        else 'total'
+    end as parent_fund_source,
+    {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
+                 'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
+                 'execution_rate_pct', 'execution_weight', 'execution_score'] %}
+    cast({{ c }} as decimal(20, 6)) as {{ c }},
+    {% endfor %}
+    printed,
+    -- half a unit of the last printed digit of each figure (rounding envelopes of the PE rules, see
+    -- macro half_unit_sql); a figure landed without its printed text counts as two decimals
+    {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
+                 'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
+                 'execution_rate_pct', 'execution_score'] %}
+    case when {{ c }} is not null then
+        coalesce({{ half_unit_sql("json_extract_string(printed, '$." ~ c ~ "')", 0 if c == 'execution_rate_pct' else 2) }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
+    {% endfor %}
+    page,
+    line,
+    source_ref
+from f

@@ -1,0 +1,16 @@
+-- one row per criterion of an evaluation's score sheet (评分表); section subtotals have criterion NULL
+select
+    eval_id,
+    doc_id,
+    seq,
+    section,
+    criterion,
+    sub_criterion,
+    coalesce(json_extract_string(note, '$.kind'), 'criterion') as item_kind,
+    {{ points_columns() }}
+    note,
+    coalesce(aligned, true) as aligned,
+    page,
+    line,
+    source_ref
+from {{ source('raw', 'eval_score_items') }}
