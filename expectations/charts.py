@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 PALETTE = {"error": "#c62828", "warning": "#ef8f00", "hint": "#8aa4b8", "budget": "#9bb7d4", "actual": "#1f5f99",
-           "other": "#777"}
+           "执行率 rate": "#1f5f99", "other": "#777"}
 FONT = 'font-family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"'
 
 

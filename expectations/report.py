@@ -157,7 +157,7 @@ def charts(db_path: Path) -> list[str]:
             order by b.execution_rate_pct limit 30""")
         if e is not None and not e.empty:
             out.append(hbar("预算执行率（%，最低的在前）· Budget execution rate (%, lowest first)",
-                            [(f"{r.name}", [("actual", float(r.execution_rate_pct))]) for r in e.itertuples()],
+                            [(f"{r.name}", [("执行率 rate", float(r.execution_rate_pct))]) for r in e.itertuples()],
                             stacked=False, unit="%"))
         g = _optional(con, """
             select e.total_score, e.grade, coalesce(p.project_name, '（部门整体）') as name
