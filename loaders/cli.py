@@ -6,7 +6,6 @@ itself could not complete (dbt failed, no warehouse to check, another run holds 
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -78,7 +77,6 @@ def _build(home: Home):
 
 
 def _check(home: Home, staged: Path, run_id: str):
-    from expectations.report import write_report
     from expectations.runner import run_checks
 
     t = time.perf_counter()

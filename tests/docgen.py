@@ -307,7 +307,6 @@ def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = No
         r = 0
         while r < len(rows):
             # rows of this page: stop when the page is full (the table continues on the next page)
-            top = y
             page_rows = []
             while r < len(rows) and (y - heights[r] >= margin or not page_rows):
                 page_rows.append((r, y))

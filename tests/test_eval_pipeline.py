@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from loaders.model import Cell, Line
 from loaders.pipeline import ingest_file
 from loaders.writer import RawStore
 

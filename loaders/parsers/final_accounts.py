@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from loaders.model import DocumentError, Line, SourceDoc, squash
-from loaders.numbers import (BLANK, NOT_APPLICABLE, TEXT, VALUE, amounts_in_text, half_unit_wan,
+from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half_unit_wan,
                              parse_amount, to_wan)
 from loaders.reference import (column_codes, label_key, row_roles, stats_items, table_titles,
                                three_public_items)
@@ -152,10 +152,7 @@ class _Emitter:
              item: str | None = None, section: str | None = None, unit: str | None = None,
              column_no: int | None = None) -> None:
         text = ln.cell(col)
-        a = parse_amount(text)
-        if a.state == TEXT:
-            # a word where an amount belongs: keep it, flagged, without a value
-            pass
+        a = parse_amount(text)  # a word where an amount belongs stays as state `text`, without a value
         unit = unit or self.unit
         money = unit in ("万元", "元", "千元", "亿元")
         self.records.append({
@@ -193,10 +190,6 @@ class _Emitter:
 def _int(text: str) -> int | None:
     s = squash(text)
     return int(s) if s.isdigit() else None
-
-
-def _subject(code: str) -> tuple[str, int]:
-    return code, {3: 1, 5: 2, 7: 3}[len(code)]
 
 
 # ---------------------------------------------------------------- two-sided tables (总表)
@@ -308,10 +301,9 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
             continue
         code, name = found
         if _CODE.match(code):
-            subject_code, level = _subject(code)
-            role, row_label = "subject", name
+            subject_code, role, row_label = code, "subject", name
         else:
-            subject_code, level, role, row_label = None, None, "total", code
+            subject_code, role, row_label = None, "total", code
         for c, (path, leaf) in labels.items():
             em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
                     column_label=path,
@@ -370,7 +362,7 @@ def _parse_basic_detail(t: Table, em: _Emitter) -> None:
             code, name = _joined_code(ln, s, name_col), ln.cell(name_col).strip()
             if not _CODE.match(code):
                 continue
-            subject_code, _ = _subject(code)
+            subject_code = code
             block = group or ("personnel" if code[:3] in ("301", "303") else "public")
             em.emit(ln, amount_col, row_label=name, row_role="subject", subject_code=subject_code, subject_name=name,
                     block=block, column_label=col_label, column_code=column_codes().get((t.table_code, col_label)))
@@ -456,7 +448,7 @@ def _parse_three_public_pairs(t: Table, em: _Emitter, grp_i: int, group_starts: 
 
 def _parse_stats(t: Table, em: _Emitter) -> None:
     section = None
-    value_col, rowno_col = 2, 1
+    value_col, rowno_col, value_label = 2, 1, "统计数"
     known = stats_items()
     for ln in t.body:
         first = ln.cell(0).strip()
@@ -468,7 +460,7 @@ def _parse_stats(t: Table, em: _Emitter) -> None:
         if key == "项目":
             for c in ln.cells:
                 if squash(c.text) in ("统计数", "金额", "数量"):
-                    value_col = c.col
+                    value_col, value_label = c.col, squash(c.text)
                 if squash(c.text) == "行次":
                     rowno_col = c.col
             continue
@@ -481,8 +473,8 @@ def _parse_stats(t: Table, em: _Emitter) -> None:
         if unit_kind == "count":
             unit = COUNT_UNITS["equipment"] if item == "equipment_over_1m" else COUNT_UNITS["vehicles"]
         em.emit(ln, value_col, row_label=first, row_no=_int(ln.cell(rowno_col)), row_role="item",
-                section=section, item=item, column_label=squash(ln.cell(value_col)) and "统计数" or "统计数",
-                column_code="value", unit=unit)
+                section=section, item=item, column_label=value_label,
+                column_code=column_codes().get((t.table_code, value_label), "value"), unit=unit)
 
 
 _LAYOUTS = {
