@@ -254,6 +254,20 @@ def query_cmd(sql: str = typer.Argument(..., help="SQL text, or a .sql file such
         console.print(f"{len(df)} row(s)" + (f", first {limit} shown" if len(df) > limit else ""))
 
 
+@app.command("synth")
+def synth_cmd(units: int = typer.Option(..., "--units", help="Budget units (province, city and county bureaus)."),
+              years: int = typer.Option(1, "--years", help="Fiscal years per unit, ending with 2023."),
+              seed: int = typer.Option(0, "--seed", help="Same seed, same corpus."),
+              out: Path = typer.Option(..., "--out", help="Folder: documents go to OUT/docs, ground truth to OUT/manifest.jsonl."),
+              fault_rate: float = typer.Option(0.0, "--fault-rate", help="Share of documents given one injected fault."),
+              max_docs: Optional[int] = typer.Option(None, "--max-docs", help="Stop after this many documents.")):
+    """A synthetic corpus in the sample layouts (决算公开 of 002, province and 晋中 forms) with a fault manifest."""
+    from loaders.synth import generate
+
+    counts = generate(out, units, years, seed, fault_rate, max_docs)
+    console.print(f"{counts['documents']} documents in {out / 'docs'}, {counts['faults']} faults in {out / 'manifest.jsonl'}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
