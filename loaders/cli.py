@@ -37,7 +37,10 @@ def _check_paths(paths: list[Path]) -> None:
         raise typer.Exit(2)
 
 
-def _ingest(paths: list[Path], home: Home) -> IngestSummary:
+WorkersOpt = typer.Option(None, "--workers", help="Parsing processes (default: $FDW_WORKERS, else one per core).")
+
+
+def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> IngestSummary:
     files = expand_inputs(paths)
     with Progress(TextColumn("[bold]ingest[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False, disable=not files) as progress:
@@ -46,7 +49,7 @@ def _ingest(paths: list[Path], home: Home) -> IngestSummary:
         def step(outcome):
             progress.update(task, advance=1, description=Path(outcome.path).name[:40])
 
-        summary = ingest(files, home.root, on_progress=step)
+        summary = ingest(files, home.root, on_progress=step, workers=workers)
     return summary
 
 
@@ -136,14 +139,14 @@ def _fail(e: Exception, home: Home | None = None, record: runlog.RunRecord | Non
 
 @app.command("ingest")
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .pdf .docx .xlsx .xls)."),
-               home: Optional[Path] = HomeOpt):
+               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
     _check_paths(paths)
     h = resolve_home(home)
     record = runlog.RunRecord(new_run_id(), "ingest")
     try:
         with run_lock(h):
-            summary = _ingest(paths, h)
+            summary = _ingest(paths, h, workers)
             _print_ingest(summary)
             _count(record, summary)
             runlog.append(h.root, record.finish("completed"))
@@ -184,7 +187,7 @@ def check_cmd(home: Optional[Path] = HomeOpt):
 
 @app.command("run")
 def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; default: the bundled samples."),
-            home: Optional[Path] = HomeOpt):
+            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
     """ingest → dbt build → checks → publish → report. With no PATH, the sample documents."""
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
@@ -194,7 +197,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     staged = None
     try:
         with run_lock(h):
-            summary = _ingest(paths, h)
+            summary = _ingest(paths, h, workers)
             _print_ingest(summary)
             _count(record, summary)
             staged = _build(h)
