@@ -615,6 +615,7 @@ def generate(out: Path, units_n: int, years: int, seed: int, fault_rate: float =
     for year in range(first_year, 2024):
         for ui, (unit, code) in enumerate(units(random.Random(seed), units_n)):
             urng = random.Random(f"{seed}:{year}:{ui}")
+            frng = random.Random(f"{seed}:{year}:{ui}:faults")  # faults never change the documents' content
             docs = []
             if unit.startswith("山西省"):
                 docs.append(final_accounts(urng, unit, code, year, urng.randint(0, 2)))
@@ -625,7 +626,7 @@ def generate(out: Path, units_n: int, years: int, seed: int, fault_rate: float =
             docs += [project_document(urng, unit, code, year) for _ in range(urng.randint(2, 6))]
             for j, doc in enumerate(docs):
                 doc.name = f"{year}_{code}_{j:02d}_{doc.kind}.txt"
-                entry = apply_fault(urng, doc) if urng.random() < fault_rate else None
+                entry = apply_fault(frng, doc) if frng.random() < fault_rate else None
                 (docs_dir / doc.name).write_text(doc.text(), encoding="utf-8")
                 if entry:
                     manifest.append({"document": doc.name, **entry})
