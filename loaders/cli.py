@@ -68,6 +68,7 @@ def _print_ingest(summary: IngestSummary) -> None:
 
 
 def _build(home: Home):
+    home.discard_stale_builds()
     staged = home.staging_file()
     t = time.perf_counter()
     with console.status("dbt build …"):
