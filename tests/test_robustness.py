@@ -142,3 +142,19 @@ def test_mutated_samples_are_parsed_or_quarantined(name, how, seed):
     assert result.status in ("parsed", "quarantined")
     if result.status == "quarantined":
         assert result.reject["stage"] != "internal", result.reject["detail"]
+
+
+def test_phone_numbers_inside_a_score_sheet_are_not_scores(tmp_path):
+    """Found by the mutation test: 004's signature line (联系电话 2639928 17303516316, line 265) shuffled
+    into the score sheet above it became a weight of 263992817303516316, too large for DECIMAL(20,6):
+    the writer failed and the document was quarantined as an internal error."""
+    from loaders.numbers import TEXT, parse_amount
+
+    assert parse_amount("2639928 17303516316").state == TEXT
+    lines = (SAMPLES / "004_6023eec06e43d371.txt").read_text(encoding="utf-8").split("\n")
+    assert "2639928 17303516316" in lines[264]
+    lines.insert(239, lines.pop(264))
+    path = tmp_path / "004_shuffled.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = parse_file(path, RawStore(tmp_path))
+    assert result.status == "parsed", result.reject
