@@ -93,13 +93,8 @@ MAX_PARSE_SECONDS = float(os.environ.get("FDW_MAX_PARSE_SECONDS", "60"))
 
 
 @dataclass
-class Parsed:
-    """What parsing one file produced, before anything is written: what the writer needs."""
-    path: str
-    status: str  # parsed | skipped | quarantined
-    doc_id: str | None = None
-    kind: str | None = None
-    facts: int = 0
+class Parsed(Outcome):
+    """What parsing one file produced, before anything is visible: the outcome plus what the writer lands."""
     moves: list | None = None  # files written aside, landed by the writer (RawStore.commit)
     reject: dict | None = None
 
@@ -137,7 +132,7 @@ def _reject(path: Path, rid: str, fmt: str | None, stage: str, reason: str, deta
     reject = {"reject_id": rid, "doc_id": rid if len(rid) == 64 and fmt is not None else None,
               "source_path": str(path), "source_name": path.name, "file_format": fmt, "stage": stage,
               "reason": reason, "detail": detail, "size_bytes": size}
-    return Parsed(str(path), "quarantined", rid, kind, reject=reject)
+    return Parsed(str(path), "quarantined", rid, kind, reason=reason, reject=reject)
 
 
 def parse_file(path: Path, store: RawStore) -> Parsed:
@@ -179,7 +174,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             "pages": doc.pages, "size_bytes": len(data), **fields,
         }
         return Parsed(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0),
-                      store.stage_document(doc_id, document, tables))
+                      moves=store.stage_document(doc_id, document, tables))
     except _Timeout:
         return _reject(path, doc_id, fmt, "limit", f"parsing took longer than the {MAX_PARSE_SECONDS:g} s limit",
                        "", len(data), kind)
@@ -196,8 +191,7 @@ def write_parsed(result: Parsed, store: RawStore) -> Outcome:
         store.commit(result.doc_id, result.moves)
     elif result.status == "quarantined":
         store.write_reject(result.reject)
-    return Outcome(result.path, result.status, result.doc_id, result.kind, result.facts,
-                   result.reject["reason"] if result.reject else None)
+    return Outcome(result.path, result.status, result.doc_id, result.doc_kind, result.facts, result.reason)
 
 
 def ingest_file(path: Path, store: RawStore) -> Outcome:

@@ -162,11 +162,20 @@ def _set(col: int, text: str):
 
 
 # --- 决算公开 (final accounts) -------------------------------------------------------------------
-def _title(doc: Doc, title: str, no: str, unit_label: str = "部门名称", money: str = "金额单位：万元"):
+def _note(doc: Doc, text: str) -> None:
+    """The 注 under a table, after a blank line."""
+    doc.blank()
+    doc.add(text)
+
+
+def _title(doc: Doc, title: str, no: str, *headers: tuple | str, unit_label: str = "部门名称", money: str = "金额单位：万元"):
+    """A table's title block as 002 prints it (title, 公开NN表, unit, year, money unit), then its header rows."""
     for t in (title, f"公开{no}表", f"{unit_label}：{doc.unit}", f"{doc.year}年度", money):
         doc.blank()
         doc.add(t)
     doc.blank()
+    for row in headers:
+        doc.add(*((row,) if isinstance(row, str) else row))
 
 
 def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms: int) -> Doc:
@@ -241,10 +250,10 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
     doc.add(f"第二部分 {year}年部门决算表")
 
     # 公开01 收入支出决算总表
-    _title(doc, "收入支出决算总表", "01")
-    doc.add("收入", "", "", "支出", "", "")
-    doc.add("项目", "行次", "金额", "项目", "行次", "金额")
-    doc.add("栏次", "", "1", "栏次", "", "2")
+    _title(doc, "收入支出决算总表", "01",
+           ("收入", "", "", "支出", "", ""),
+           ("项目", "行次", "金额", "项目", "行次", "金额"),
+           ("栏次", "", "1", "栏次", "", "2"))
     by_line = {SUBJECTS[c][0]: class_sum(c) for c in classes}
     summary_lines: dict[str, int] = {}
     for i in range(26):
@@ -258,14 +267,13 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
     doc.add("", "30", "", "", "61", "")
     doc.add("总计", "31", fmt(total_income + opening), "总计", "62", fmt(total_exp + closing))
     doc.site("wrong_total", "FA-002", total_line, _set(5, fmt(total_exp + rng.choice([1, -1]) * rng.randint(1_00, 50_00))))
-    doc.blank()
-    doc.add("注：本表反映部门本年度的总收支和年末结转结余情况。本套报表金额单位转换时可能存在尾数误差。")
+    _note(doc, "注：本表反映部门本年度的总收支和年末结转结余情况。本套报表金额单位转换时可能存在尾数误差。")
 
     # 公开02 收入决算表
-    _title(doc, "收入决算表", "02")
-    doc.add("项目", "", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")
-    doc.add("科目代码", "科目名称", "", "", "", "", "", "", "")
-    doc.add("栏次", "", "1", "2", "3", "4", "5", "6", "7")
+    _title(doc, "收入决算表", "02",
+           ("项目", "", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"),
+           ("科目代码", "科目名称", "", "", "", "", "", "", ""),
+           ("栏次", "", "1", "2", "3", "4", "5", "6", "7"))
     doc.add("合计", "", fmt(total_income), fmt(total_income), "", "", "", "", "")
     for c in classes:
         ci = sum(income[x] for (cc, _, x) in leaves if cc == c)
@@ -275,14 +283,13 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
             doc.add(k, SUBJECTS[c][1][k][0], fmt(ki), fmt(ki), "", "", "", "", "")
             for x in sorted(SUBJECTS[c][1][k][1]):
                 doc.add(x, SUBJECTS[c][1][k][1][x], fmt(income[x]), fmt(income[x]), "", "", "", "", "")
-    doc.blank()
-    doc.add("注：本表反映部门本年度取得的各项收入情况。")
+    _note(doc, "注：本表反映部门本年度取得的各项收入情况。")
 
     # 公开03 支出决算表
-    _title(doc, "支出决算表", "03")
-    doc.add("项目", "", "本年支出合计", "基本支出", "项目支出", "上缴 上级 支出", "经营支出", "对附属单 位补助 支出")
-    doc.add("科目代码", "科目名称", "", "", "", "", "", "")
-    doc.add("栏次", "", "1", "2", "3", "4", "5", "6")
+    _title(doc, "支出决算表", "03",
+           ("项目", "", "本年支出合计", "基本支出", "项目支出", "上缴 上级 支出", "经营支出", "对附属单 位补助 支出"),
+           ("科目代码", "科目名称", "", "", "", "", "", ""),
+           ("栏次", "", "1", "2", "3", "4", "5", "6"))
     doc.add("合计", "", fmt(total_exp), fmt(total_basic), fmt(total_project), "", "", "")
 
     def subject_rows(ncols_after: int, with_sites: bool):
@@ -302,14 +309,13 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
                         doc.site("missing_row", "FA-011", i, None)
 
     subject_rows(3, "exp")
-    doc.blank()
-    doc.add("注：本表反映部门本年度各项支出情况。")
+    _note(doc, "注：本表反映部门本年度各项支出情况。")
 
     # 公开04 财政拨款收入支出决算总表 (spaced numbers)
-    _title(doc, "财政拨款收入支出决算总表", "04")
-    doc.add("收入", "", "", "支出", "", "", "", "", "")
-    doc.add("项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
-    doc.add("栏次", "", "1", "栏次", "", "2", "3", "4", "5")
+    _title(doc, "财政拨款收入支出决算总表", "04",
+           ("收入", "", "", "支出", "", "", "", "", ""),
+           ("项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
+           ("栏次", "", "1", "栏次", "", "2", "3", "4", "5"))
     fiscal_income = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
     for i in range(26):
         inc = [f"{CN_NUM[i]}、{fiscal_income[i]}", str(i + 1), fmt(total_income, True) if i == 0 else ""] if i < 3 else ["", str(i + 1), ""]
@@ -322,23 +328,21 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
     doc.add("国有资本经营预算财政拨款", "31", "", "", "63", "", "", "", "")
     g = fmt(total_income + opening, True)
     doc.add("总计", "32", g, "总计", "64", g, g, "", "")
-    doc.blank()
-    doc.add("注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。")
+    _note(doc, "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。")
 
     # 公开05 一般公共预算财政拨款支出决算表
-    _title(doc, "一般公共预算财政拨款支出决算表", "05")
-    doc.add("项目", "", "本年支出", "", "")
-    doc.add("科目代码", "科目名称", "小计", "基本支出", "项目支出")
-    doc.add("栏次", "", "1", "2", "3")
+    _title(doc, "一般公共预算财政拨款支出决算表", "05",
+           ("项目", "", "本年支出", "", ""),
+           ("科目代码", "科目名称", "小计", "基本支出", "项目支出"),
+           ("栏次", "", "1", "2", "3"))
     doc.add("合计", "", fmt(total_exp), fmt(total_basic), fmt(total_project))
     subject_rows(0, "gpb")
-    doc.blank()
-    doc.add("注：本表反映部门本年度一般公共预算财政拨款支出情况。")
+    _note(doc, "注：本表反映部门本年度一般公共预算财政拨款支出情况。")
 
     # 公开06 一般公共预算财政拨款基本支出决算明细表
-    _title(doc, "一般公共预算财政拨款基本支出决算明细表", "06")
-    doc.add("人员经费", "", "", "公用经费", "", "", "", "", "", "", "", "")
-    doc.add(*(["科目代码", "科目名称", "决算数"] * 4))
+    _title(doc, "一般公共预算财政拨款基本支出决算明细表", "06",
+           ("人员经费", "", "", "公用经费", "", "", "", "", "", "", "", ""),
+           tuple((["科目代码", "科目名称", "决算数"] * 4)))
     rows = max(len(c) for c in GRID)
     for r in range(rows):
         cells = []
@@ -350,24 +354,23 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
                 cells += ["", "", ""]
         doc.add(*cells)
     doc.add("人员经费合计", "", fmt(personnel), "公用经费合计", "", "", "", "", "", "", "", fmt(public))
-    doc.blank()
-    doc.add("注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
+    _note(doc, "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
 
     # 公开07 / 公开08: no data, as in 002
-    _title(doc, "政府性基金预算财政拨款收入支出决算表", "07", money="单位：万元")
-    doc.add("项目", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余")
-    doc.add("科目代码", "科目名称", "", "", "小计", "基本支出", "项目支出", "")
-    doc.add("栏次", "", "1", "2", "3", "4", "5", "6")
-    doc.add("合计", "", "", "", "", "", "", "")
-    doc.add("注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
-    doc.add("说明：本表无数据")
-    _title(doc, "国有资本经营预算财政拨款支出决算表", "08", money="单位：万元")
-    doc.add("项目", "", "本年支出", "", "")
-    doc.add("科目代码", "科目名称", "合计", "基本支出", "项目支出")
-    doc.add("栏次", "", "1", "2", "3")
-    doc.add("合计", "", "", "", "")
-    doc.add("注：本表反映部门本年度国有资本经营预算财政拨款支出情况。")
-    doc.add("说明：本表无数据")
+    _title(doc, "政府性基金预算财政拨款收入支出决算表", "07",
+           ("项目", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"),
+           ("科目代码", "科目名称", "", "", "小计", "基本支出", "项目支出", ""),
+           ("栏次", "", "1", "2", "3", "4", "5", "6"),
+           ("合计", "", "", "", "", "", "", ""),
+           ("注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。"),
+           ("说明：本表无数据"), money="单位：万元")
+    _title(doc, "国有资本经营预算财政拨款支出决算表", "08",
+           ("项目", "", "本年支出", "", ""),
+           ("科目代码", "科目名称", "合计", "基本支出", "项目支出"),
+           ("栏次", "", "1", "2", "3"),
+           ("合计", "", "", "", ""),
+           ("注：本表反映部门本年度国有资本经营预算财政拨款支出情况。"),
+           ("说明：本表无数据"), money="单位：万元")
 
     # 公开09 三公: actual >= the basic-detail line (FA-051); budget drawn around it
     actual = {k: detail.get(c, 0) + (rng.randint(0, 3_00) if detail.get(c) else 0) for k, c in THREE_PUBLIC_LINES.items()}
@@ -377,8 +380,8 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
         sub = d["purchase"] + d["operation"]
         return [d["outbound"] + sub + d["reception"], d["outbound"], sub, d["purchase"], d["operation"], d["reception"]]
 
-    _title(doc, "财政拨款“三公”经费支出决算表", "09")
-    doc.add("预算数", "", "", "", "", "", "决算数", "", "", "", "", "")
+    _title(doc, "财政拨款“三公”经费支出决算表", "09",
+           ("预算数", "", "", "", "", "", "决算数", "", "", "", "", ""))
     doc.add("合计", "因公出国（境） 费", "公务用车购置及运行维护费", "", "", "公务接待费",
             "合计", "因公出国（境） 费", "公务用车购置及运行维护费", "", "", "公务接待费")
     doc.add("", "", "小计", "公务用车购 置费", "公务用车 运行维护费", "", "", "", "小计", "公务用车购 置费", "公务用车 运行维护费", "")
