@@ -187,13 +187,26 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
 
 
+def targets_text(r: dict) -> str:
+    """The issue's targets against the run of `r["documents"]` documents."""
+    checks = [("ingest ≥ 100 documents/s", r["ingest_docs_per_s"], r["ingest_docs_per_s"] >= 100),
+              ("dbt build + checks ≤ 300 s", r["build_plus_checks_s"], r["build_plus_checks_s"] <= 300),
+              ("peak memory ≤ 2048 MB", r["peak_mem_mb"], r["peak_mem_mb"] <= 2048),
+              ("+100 documents ≤ 20 % of a full run", r["incremental_share_pct"], r["incremental_share_pct"] <= 20),
+              ("recall ≥ 99 %", r["recall_pct"], (r["recall_pct"] or 0) >= 99),
+              ("precision ≥ 99 %", r["precision_pct"], (r["precision_pct"] or 0) >= 99)]
+    return (f"Targets at {r['documents']} documents: "
+            + "; ".join(f"{name}: {value} ({'met' if ok else 'NOT met'})" for name, value, ok in checks) + ".")
+
+
 def write_readme(results: list[dict], note: str) -> None:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     marker = "\n## Benchmark\n"
     if marker in text:
         text = text[: text.index(marker)]
-    text = text.rstrip("\n") + "\n" + marker + "\n" + note + "\n\n" + table(results) + "\n"
+    text = (text.rstrip("\n") + "\n" + marker + "\n" + note + "\n\n" + table(results) + "\n\n"
+            + targets_text(results[-1]) + "\n\n" + (ROOT / "bench" / "NOTES.md").read_text(encoding="utf-8"))
     readme.write_text(text, encoding="utf-8")
 
 

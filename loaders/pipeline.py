@@ -153,6 +153,10 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
         return _reject(path, rid, None, "read", f"the file cannot be opened: {e.strerror or e}", "", 0)
     doc_id = doc_id_of(data)
     fmt = _fmt_of(path)
+    landed = store.landed(doc_id)
+    if landed and landed[0] in PARSERS and PARSERS[landed[0]][1] == landed[1]:
+        # known bytes, same parser version: skipped before reading (the kind follows from the bytes)
+        return Parsed(str(path), "skipped", doc_id, landed[0])
     kind = None
     try:
         with _time_limit(MAX_PARSE_SECONDS):
@@ -163,8 +167,6 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             if kind not in PARSERS:
                 raise DocumentError("parse", f"{KIND_NAMES.get(kind, kind)} documents are recognised but not yet supported")
             name, version, parse = PARSERS[kind]
-            if store.landed_version(doc_id) == version:
-                return Parsed(str(path), "skipped", doc_id, kind)
             fields, tables = parse(doc)
         level, region = admin_level_and_region(fields.get("unit_name"))
         document = {

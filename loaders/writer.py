@@ -112,13 +112,18 @@ class RawStore:
     def _path(self, table: str, key: str) -> Path:
         return self.root / table / f"{key}.parquet"
 
-    def landed_version(self, doc_id: str) -> str | None:
-        """The parser version a document was landed with, None when it was never landed."""
+    def landed(self, doc_id: str) -> tuple[str, str] | None:
+        """(doc_kind, parser_version) a document was landed with, None when it was never landed."""
         path = self._path("documents", doc_id)
         if not path.exists():
             return None
-        t = pq.read_table(path, columns=["parser_version"])
-        return t.column(0)[0].as_py() if t.num_rows else None
+        t = pq.read_table(path, columns=["doc_kind", "parser_version"])
+        return (t.column(0)[0].as_py(), t.column(1)[0].as_py()) if t.num_rows else None
+
+    def landed_version(self, doc_id: str) -> str | None:
+        """The parser version a document was landed with, None when it was never landed."""
+        landed = self.landed(doc_id)
+        return landed[1] if landed else None
 
     def stage_document(self, doc_id: str, document: dict, tables: dict) -> list[tuple[Path | None, Path]]:
         """Serialise one document's files aside (safe in a worker process: nothing visible changes).
