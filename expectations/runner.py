@@ -197,7 +197,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
     rules = rules or load_rules()
     validator = GEValidator()
     findings, results = [], []
-    with duckdb.connect(str(db_path), config={"memory_limit": os.environ.get("FDW_DUCKDB_MEMORY_LIMIT", "1GB")}) as con:
+    with duckdb.connect(str(db_path)) as con:
         for rule in rules:
             df = instances(con, rule)
             broken, ge_a = validator.failing(df, "excess")
