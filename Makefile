@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test clean
+.PHONY: install run test bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Province-scale benchmark (issue 5): generated corpora of BENCH_SIZES documents; prints a table,
+# writes bench/results.json and the Benchmark section of README.md. The 20k run takes about
+# 20 minutes on 2 cores: make bench BENCH_SIZES=20000
+BENCH_SIZES ?= 1000,5000
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
 
 clean:
 	rm -rf $(VENV) data target logs .pytest_cache

@@ -36,7 +36,10 @@ def _check_paths(paths: list[Path]) -> None:
         raise typer.Exit(2)
 
 
-def _ingest(paths: list[Path], home: Home) -> IngestSummary:
+WorkersOpt = typer.Option(None, "--workers", help="Parsing processes (default: $FDW_WORKERS, else one per core).")
+
+
+def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> IngestSummary:
     files = expand_inputs(paths)
     with Progress(TextColumn("[bold]ingest[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False, disable=not files) as progress:
@@ -45,7 +48,7 @@ def _ingest(paths: list[Path], home: Home) -> IngestSummary:
         def step(outcome):
             progress.update(task, advance=1, description=Path(outcome.path).name[:40])
 
-        summary = ingest(files, home.root, on_progress=step)
+        summary = ingest(files, home.root, on_progress=step, workers=workers)
     return summary
 
 
@@ -64,6 +67,7 @@ def _print_ingest(summary: IngestSummary) -> None:
 
 
 def _build(home: Home):
+    home.discard_stale_builds()
     staged = home.staging_file()
     t = time.perf_counter()
     with console.status("dbt build …"):
@@ -134,14 +138,14 @@ def _fail(e: Exception, home: Home | None = None, record: runlog.RunRecord | Non
 
 @app.command("ingest")
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .pdf .docx .xlsx .xls)."),
-               home: Optional[Path] = HomeOpt):
+               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
     _check_paths(paths)
     h = resolve_home(home)
     record = runlog.RunRecord(new_run_id(), "ingest")
     try:
         with run_lock(h):
-            summary = _ingest(paths, h)
+            summary = _ingest(paths, h, workers)
             _print_ingest(summary)
             _count(record, summary)
             runlog.append(h.root, record.finish("completed"))
@@ -182,7 +186,7 @@ def check_cmd(home: Optional[Path] = HomeOpt):
 
 @app.command("run")
 def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; default: the bundled samples."),
-            home: Optional[Path] = HomeOpt):
+            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
     """ingest → dbt build → checks → publish → report. With no PATH, the sample documents."""
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
@@ -192,7 +196,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     staged = None
     try:
         with run_lock(h):
-            summary = _ingest(paths, h)
+            summary = _ingest(paths, h, workers)
             _print_ingest(summary)
             _count(record, summary)
             staged = _build(h)
@@ -250,6 +254,20 @@ def query_cmd(sql: str = typer.Argument(..., help="SQL text, or a .sql file such
             table.add_row(*["" if v is None or (not isinstance(v, str) and v != v) else str(v) for v in row])
         console.print(table)
         console.print(f"{len(df)} row(s)" + (f", first {limit} shown" if len(df) > limit else ""))
+
+
+@app.command("synth")
+def synth_cmd(units: int = typer.Option(..., "--units", help="Budget units (province, city and county bureaus)."),
+              years: int = typer.Option(1, "--years", help="Fiscal years per unit, ending with 2023."),
+              seed: int = typer.Option(0, "--seed", help="Same seed, same corpus."),
+              out: Path = typer.Option(..., "--out", help="Folder: documents go to OUT/docs, ground truth to OUT/manifest.jsonl."),
+              fault_rate: float = typer.Option(0.0, "--fault-rate", help="Share of documents given one injected fault."),
+              max_docs: Optional[int] = typer.Option(None, "--max-docs", help="Stop after this many documents.")):
+    """A synthetic corpus in the sample layouts (决算公开 of 002, province and 晋中 forms) with a fault manifest."""
+    from loaders.synth import generate
+
+    counts = generate(out, units, years, seed, fault_rate, max_docs)
+    console.print(f"{counts['documents']} documents in {out / 'docs'}, {counts['faults']} faults in {out / 'manifest.jsonl'}")
 
 
 def main() -> None:  # pragma: no cover

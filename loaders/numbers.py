@@ -33,6 +33,9 @@ class Amount:
         return self.state == VALUE
 
 
+MAX_INTEGER_DIGITS = 14  # DECIMAL(20,6)
+
+
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
@@ -48,6 +51,10 @@ def parse_amount(text: str) -> Amount:
     if s.startswith("(") and s.endswith(")"):
         neg, s = True, s[1:-1]
     if not _NUM.match(s):
+        return Amount(TEXT)
+    if len(s.lstrip("+-").split(".", 1)[0].lstrip("0")) > MAX_INTEGER_DIGITS:
+        # phone or ID numbers run together ("2639928 17303516316"), never an amount or a score: they
+        # would not fit the warehouse's DECIMAL(20,6) and made the raw writer fail
         return Amount(TEXT)
     try:
         value = Decimal(s)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import signal
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -82,27 +86,88 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def ingest_file(path: Path, store: RawStore) -> Outcome:
+# Per-document limits: a document over either is quarantined with the limit in its reason, and the
+# run goes on. Both can be changed by the environment (FDW_MAX_DOC_MB, FDW_MAX_PARSE_SECONDS).
+MAX_DOC_BYTES = int(float(os.environ.get("FDW_MAX_DOC_MB", "50")) * 1024 * 1024)
+MAX_PARSE_SECONDS = float(os.environ.get("FDW_MAX_PARSE_SECONDS", "60"))
+
+
+@dataclass
+class Parsed(Outcome):
+    """What parsing one file produced, before anything is visible: the outcome plus what the writer lands."""
+    moves: list | None = None  # files written aside, landed by the writer (RawStore.commit)
+    reject: dict | None = None
+
+
+class _Timeout(BaseException):
+    """Raised inside a parse that ran past MAX_PARSE_SECONDS (a BaseException so no parser swallows it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """SIGALRM-based limit; a no-op where signals cannot be used (not the main thread)."""
+    def _raise(signum, frame):
+        raise _Timeout()
+
     try:
+        old = signal.signal(signal.SIGALRM, _raise)
+    except ValueError:  # not in the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _fmt_of(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    return suffix.lstrip(".") if suffix in SUPPORTED_SUFFIXES else (suffix.lstrip(".") or None)
+
+
+def _reject(path: Path, rid: str, fmt: str | None, stage: str, reason: str, detail: str, size: int,
+            kind: str | None = None) -> Parsed:
+    reject = {"reject_id": rid, "doc_id": rid if len(rid) == 64 and fmt is not None else None,
+              "source_path": str(path), "source_name": path.name, "file_format": fmt, "stage": stage,
+              "reason": reason, "detail": detail, "size_bytes": size}
+    return Parsed(str(path), "quarantined", rid, kind, reason=reason, reject=reject)
+
+
+def parse_file(path: Path, store: RawStore) -> Parsed:
+    """Read, classify and parse one file, and serialise its records aside (safe in a worker process:
+    nothing visible changes until the writer commits). `store` is read to skip a document already
+    landed with the current parser version."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOC_BYTES:
+            rid = hashlib.sha256(str(path).encode()).hexdigest()
+            return _reject(path, rid, _fmt_of(path), "limit",
+                           f"the file is larger than the {MAX_DOC_BYTES / 1024 / 1024:g} MB limit "
+                           f"({size / 1024 / 1024:.1f} MB)", "", size)
         data = path.read_bytes()
     except OSError as e:
         rid = hashlib.sha256(str(path).encode()).hexdigest()
-        return _quarantine(store, path, rid, None, "read", f"the file cannot be opened: {e.strerror or e}", "", 0)
+        return _reject(path, rid, None, "read", f"the file cannot be opened: {e.strerror or e}", "", 0)
     doc_id = doc_id_of(data)
-    suffix = path.suffix.lower()
-    fmt = suffix.lstrip(".") if suffix in SUPPORTED_SUFFIXES else (suffix.lstrip(".") or None)
+    fmt = _fmt_of(path)
+    landed = store.landed(doc_id)
+    if landed and landed[0] in PARSERS and PARSERS[landed[0]][1] == landed[1]:
+        # known bytes, same parser version: skipped before reading (the kind follows from the bytes)
+        return Parsed(str(path), "skipped", doc_id, landed[0])
     kind = None
     try:
-        doc = read_document(path, data)
-        kind = classify(doc)
-        if kind is None:
-            raise DocumentError("classify", "not a fiscal document: no final-accounts tables or self-evaluation form found")
-        if kind not in PARSERS:
-            raise DocumentError("parse", f"{KIND_NAMES.get(kind, kind)} documents are recognised but not yet supported")
-        name, version, parse = PARSERS[kind]
-        if store.landed_version(doc_id) == version:
-            return Outcome(str(path), "skipped", doc_id, kind)
-        fields, tables = parse(doc)
+        with _time_limit(MAX_PARSE_SECONDS):
+            doc = read_document(path, data)
+            kind = classify(doc)
+            if kind is None:
+                raise DocumentError("classify", "not a fiscal document: no final-accounts tables or self-evaluation form found")
+            if kind not in PARSERS:
+                raise DocumentError("parse", f"{KIND_NAMES.get(kind, kind)} documents are recognised but not yet supported")
+            name, version, parse = PARSERS[kind]
+            fields, tables = parse(doc)
         level, region = admin_level_and_region(fields.get("unit_name"))
         document = {
             "doc_id": doc_id, "source_path": str(path), "source_name": path.name, "file_format": doc.file_format,
@@ -110,30 +175,71 @@ def ingest_file(path: Path, store: RawStore) -> Outcome:
             "admin_level": level, "region": region, "parser": name, "parser_version": version, "status": "parsed",
             "pages": doc.pages, "size_bytes": len(data), **fields,
         }
-        store.write_document(doc_id, document, tables)
-        return Outcome(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0))
+        return Parsed(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0),
+                      moves=store.stage_document(doc_id, document, tables))
+    except _Timeout:
+        return _reject(path, doc_id, fmt, "limit", f"parsing took longer than the {MAX_PARSE_SECONDS:g} s limit",
+                       "", len(data), kind)
     except DocumentError as e:
-        return _quarantine(store, path, doc_id, fmt, e.stage, e.reason, e.detail, len(data), kind)
+        return _reject(path, doc_id, fmt, e.stage, e.reason, e.detail, len(data), kind)
     except Exception as e:  # a run never dies on one bad document
-        return _quarantine(store, path, doc_id, fmt, "internal", f"unexpected error while parsing: {type(e).__name__}: {e}",
-                           traceback.format_exc(limit=8), len(data), kind)
+        return _reject(path, doc_id, fmt, "internal", f"unexpected error while parsing: {type(e).__name__}: {e}",
+                       traceback.format_exc(limit=8), len(data), kind)
 
 
-def _quarantine(store: RawStore, path: Path, rid: str, fmt: str | None, stage: str, reason: str, detail: str,
-                size: int, kind: str | None = None) -> Outcome:
-    store.write_reject({"reject_id": rid, "doc_id": rid if len(rid) == 64 and fmt is not None else None,
-                        "source_path": str(path), "source_name": path.name, "file_format": fmt, "stage": stage,
-                        "reason": reason, "detail": detail, "size_bytes": size})
-    return Outcome(str(path), "quarantined", rid, kind, 0, reason)
+def write_parsed(result: Parsed, store: RawStore) -> Outcome:
+    """The one writer: lands a parse result (or its quarantine) and says what happened."""
+    if result.status == "parsed":
+        store.commit(result.doc_id, result.moves)
+    elif result.status == "quarantined":
+        store.write_reject(result.reject)
+    return Outcome(result.path, result.status, result.doc_id, result.doc_kind, result.facts, result.reason)
 
 
-def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], None] | None = None) -> IngestSummary:
+def ingest_file(path: Path, store: RawStore) -> Outcome:
+    return write_parsed(parse_file(path, store), store)
+
+
+_worker_store: RawStore | None = None
+
+
+def _init_worker(home: str) -> None:
+    global _worker_store
+    _worker_store = RawStore(Path(home))
+
+
+def _parse_in_worker(path: Path) -> Parsed:
+    return parse_file(path, _worker_store)
+
+
+def default_workers() -> int:
+    return int(os.environ.get("FDW_WORKERS") or os.cpu_count() or 1)
+
+
+def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], None] | None = None,
+           workers: int | None = None) -> IngestSummary:
+    """Parse every file (in `workers` processes) and land each result through the one writer, in
+    input order: the raw data do not depend on which worker finished first."""
     store = RawStore(home)
     store.ensure()
+    store.discard_stale()
     summary = IngestSummary()
-    for f in expand_inputs(paths):
-        outcome = ingest_file(f, store)
-        summary.outcomes.append(outcome)
-        if on_progress:
-            on_progress(outcome)
+    files = expand_inputs(paths)
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(files) < 2 * workers:
+        results = (parse_file(f, store) for f in files)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(str(home),))
+        results = pool.imap(_parse_in_worker, files, chunksize=16)
+    try:
+        for result in results:
+            outcome = write_parsed(result, store)
+            summary.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return summary

@@ -53,6 +53,11 @@ class Home:
     def build_dir(self) -> Path:
         return self.root / ".build"
 
+    def discard_stale_builds(self) -> None:
+        """Staged files a killed run left behind. Call only under the run lock (no build is running)."""
+        for stale in self.build_dir.glob("warehouse.*.duckdb*"):
+            stale.unlink(missing_ok=True)
+
     def staging_file(self) -> Path:
         self.build_dir.mkdir(parents=True, exist_ok=True)
         return self.build_dir / f"warehouse.{uuid.uuid4().hex[:8]}.duckdb"

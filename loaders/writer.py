@@ -80,11 +80,23 @@ SCHEMAS: dict[str, pa.Schema] = {
 DOCUMENT_TABLES = [t for t in SCHEMAS if t not in ("documents", "rejects")]
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
+def _write_aside(table: pa.Table, path: Path) -> Path:
+    """Write `table` next to `path` under a hidden temporary name (never matched by `*.parquet`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    # snappy: the files are small and zstd's per-file set-up cost doubled the writing time
+    pq.write_table(table, tmp, compression="snappy")
+    return tmp
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    os.replace(_write_aside(table, path), path)
+
+
+def to_arrow(tables: dict) -> dict[str, pa.Table]:
+    """Rows (lists of dicts) as Arrow tables with the raw schemas; Arrow tables pass through."""
+    return {name: rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+            for name, rows in tables.items() if name in SCHEMAS}
 
 
 class RawStore:
@@ -100,20 +112,55 @@ class RawStore:
     def _path(self, table: str, key: str) -> Path:
         return self.root / table / f"{key}.parquet"
 
-    def landed_version(self, doc_id: str) -> str | None:
-        """The parser version a document was landed with, None when it was never landed."""
+    def landed(self, doc_id: str) -> tuple[str, str] | None:
+        """(doc_kind, parser_version) a document was landed with, None when it was never landed."""
         path = self._path("documents", doc_id)
         if not path.exists():
             return None
-        t = pq.read_table(path, columns=["parser_version"])
-        return t.column(0)[0].as_py() if t.num_rows else None
+        t = pq.read_table(path, columns=["doc_kind", "parser_version"])
+        return (t.column(0)[0].as_py(), t.column(1)[0].as_py()) if t.num_rows else None
 
-    def write_document(self, doc_id: str, document: dict, tables: dict[str, list[dict]]) -> None:
+    def landed_version(self, doc_id: str) -> str | None:
+        """The parser version a document was landed with, None when it was never landed."""
+        landed = self.landed(doc_id)
+        return landed[1] if landed else None
+
+    def stage_document(self, doc_id: str, document: dict, tables: dict) -> list[tuple[Path | None, Path]]:
+        """Serialise one document's files aside (safe in a worker process: nothing visible changes).
+        Returns the moves that land it, `documents` last; (None, path) removes a file an earlier
+        parser version left for a table that now has no rows (the `_empty` file carries the schema)."""
+        tables = to_arrow(tables)
+        moves: list[tuple[Path | None, Path]] = []
         for name in DOCUMENT_TABLES:
-            rows = tables.get(name, [])
-            _atomic_write(pa.Table.from_pylist(rows, schema=SCHEMAS[name]), self._path(name, doc_id))
-        _atomic_write(pa.Table.from_pylist([document], schema=SCHEMAS["documents"]), self._path("documents", doc_id))
+            path = self._path(name, doc_id)
+            table = tables.get(name)
+            if table is None or table.num_rows == 0:
+                moves.append((None, path))
+            else:
+                moves.append((_write_aside(table, path), path))
+        path = self._path("documents", doc_id)
+        moves.append((_write_aside(pa.Table.from_pylist([document], schema=SCHEMAS["documents"]), path), path))
+        return moves
+
+    def commit(self, doc_id: str, moves: list[tuple[Path | None, Path]]) -> None:
+        """Land a staged document by renames, in order: a crash leaves the old document or the new one."""
+        for tmp, path in moves:
+            if tmp is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(tmp, path)
         self.clear_reject(doc_id)
+
+    def write_document(self, doc_id: str, document: dict, tables: dict) -> None:
+        self.commit(doc_id, self.stage_document(doc_id, document, tables))
+
+    def discard_stale(self) -> int:
+        """Remove files written aside by a run that died before landing them."""
+        n = 0
+        for tmp in self.root.glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
+            n += 1
+        return n
 
     def write_reject(self, reject: dict) -> None:
         _atomic_write(pa.Table.from_pylist([reject], schema=SCHEMAS["rejects"]), self._path("rejects", reject["reject_id"]))

@@ -1,0 +1,244 @@
+"""Province-scale benchmark (issue 5): `make bench`, or
+
+    python bench/run.py --sizes 1000,5000            # the default of `make bench`
+    python bench/run.py --sizes 20000                # the province-scale run (about 20 minutes on 2 cores)
+
+For each size: generate a corpus with `fdw synth` (faults at --fault-rate), then time on a fresh home
+ingest, `dbt build`, the checks and publishing (what `fdw run` does, step by step); re-ingest the same
+corpus (every document skipped); add 100 new documents and time that incremental run; run the
+compiled SQL of the dbt build directly in DuckDB; score the checks against the manifest. Prints a
+table, writes bench/results.json and (with --readme) the "Benchmark" section at the end of README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from loaders import runlog  # noqa: E402
+from loaders.pipeline import ingest  # noqa: E402
+from loaders.synth import generate  # noqa: E402
+from loaders.warehouse import dbt_build, new_run_id, publish, resolve_home  # noqa: E402
+
+TARGETS = {"ingest_docs_per_s": 100, "build_plus_checks_s": 300, "peak_mem_mb": 2048,
+           "incremental_share_pct": 20, "recall_pct": 99, "precision_pct": 99}
+
+
+def peak_mb() -> tuple[float, float]:
+    """Peak resident memory (MB) of this process (ingest's writer, the checks) and of the largest
+    child it waited for (dbt, parse workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(own / 1024, 1), round(kids / 1024, 1)
+
+
+def du_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024, 1)
+
+
+def full_run(home_dir: Path, docs: Path, workers: int | None) -> dict:
+    from expectations.runner import run_checks
+
+    home = resolve_home(home_dir)
+    out = {}
+    t0 = time.perf_counter()
+    summary = ingest([docs], home.root, workers=workers)
+    out["ingest_s"] = round(time.perf_counter() - t0, 2)
+    out["parsed"], out["quarantined"] = summary.count("parsed"), summary.count("quarantined")
+    out["skipped"] = summary.count("skipped")
+    staged = home.staging_file()
+    t = time.perf_counter()
+    dbt_build(home, staged)
+    out["dbt_build_s"] = round(time.perf_counter() - t, 2)
+    t = time.perf_counter()
+    run_id = new_run_id()
+    result = run_checks(staged, run_id)
+    out["checks_s"] = round(time.perf_counter() - t, 2)
+    record = runlog.RunRecord(run_id, "run")
+    record.finish("completed")
+    runlog.load_into(staged, runlog.history(home.root) + [runlog.asdict(record)])
+    publish(home, staged)
+    runlog.append(home.root, record)
+    out["end_to_end_s"] = round(time.perf_counter() - t0, 2)
+    out["errors"], out["warnings"], out["hints"] = (result.count(s) for s in ("error", "warning", "hint"))
+    return out
+
+
+def direct_sql_s(home_dir: Path) -> float | None:
+    """The compiled SQL of the last `dbt build` (seeds, models, tests in dbt's order) run directly
+    in DuckDB on a new file: what dbt itself costs on top of DuckDB."""
+    target = home_dir / ".build" / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    order = [r["unique_id"] for r in json.loads((target / "run_results.json").read_text())["results"]]
+    scratch = home_dir / ".direct"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    env_raw = str(home_dir / "raw")
+    os.environ["FDW_RAW_DIR"] = env_raw
+    t = time.perf_counter()
+    with duckdb.connect(str(scratch / "warehouse.duckdb")) as con:
+        for uid in sorted(order, key=lambda u: (not u.startswith("seed."), order.index(u))):
+            node = manifest["nodes"][uid]
+            if uid.startswith("seed."):
+                csv = ROOT / node["original_file_path"]
+                types = node["config"].get("column_types") or {}
+                spec = (", types = {" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}") if types else ""
+                con.execute(f"create or replace table main.{node['name']} as select * from read_csv('{csv}', header = true{spec})")
+            elif uid.startswith("model."):
+                kind = "view" if node["config"]["materialized"] == "view" else "table"
+                con.execute(f"create or replace {kind} main.{node['name']} as {node['compiled_code']}")
+            elif uid.startswith("test."):
+                con.execute(f"select count(*) from ({node['compiled_code']})").fetchone()
+    elapsed = time.perf_counter() - t
+    shutil.rmtree(scratch, ignore_errors=True)
+    return round(elapsed, 2)
+
+
+def score(corpus: Path, home_dir: Path) -> dict:
+    manifest = [json.loads(line) for line in (corpus / "manifest.jsonl").read_text().splitlines() if line]
+    with duckdb.connect(str(home_dir / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("""select d.source_name, f.rule_id from dq_findings f join dim_document d using (doc_id)
+                              where f.severity in ('error', 'warning')""").fetchall()
+    found = set(rows)
+    flagged = {name for name, _ in rows}
+    faulty = {m["document"] for m in manifest}
+    hits = [m for m in manifest if (m["document"], m["rule"]) in found]
+    by_kind: dict[str, list[int]] = {}
+    for m in manifest:
+        k = by_kind.setdefault(m["fault"], [0, 0])
+        k[1] += 1
+        k[0] += (m["document"], m["rule"]) in found
+    return {"faults": len(manifest), "found": len(hits),
+            "recall_pct": round(100 * len(hits) / len(manifest), 2) if manifest else None,
+            "flagged_documents": len(flagged), "flagged_without_fault": len(flagged - faulty),
+            "precision_pct": round(100 * len(flagged & faulty) / len(flagged), 2) if flagged else None,
+            "by_kind": {k: f"{a}/{b}" for k, (a, b) in sorted(by_kind.items())}}
+
+
+def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None) -> dict:
+    corpus, home_dir = work / f"corpus_{n}", work / f"home_{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(home_dir, ignore_errors=True)
+    t = time.perf_counter()
+    counts = generate(corpus, n, 1, seed, fault_rate, n)
+    res = {"documents": counts["documents"], "synth_s": round(time.perf_counter() - t, 2)}
+    res.update(full_run(home_dir, corpus / "docs", workers))
+    # peak memory of the pipeline itself, before the benchmark's own direct-SQL run
+    res["peak_self_mb"], res["peak_child_mb"] = peak_mb()
+    res["peak_mem_mb"] = round(res["peak_self_mb"] + res["peak_child_mb"], 1)
+    res["ingest_docs_per_s"] = round(res["documents"] / res["ingest_s"], 1)
+    res["build_plus_checks_s"] = round(res["dbt_build_s"] + res["checks_s"], 2)
+    res["warehouse_mb"] = round((home_dir / "warehouse.duckdb").stat().st_size / 1024 / 1024, 1)
+    res["raw_mb"] = du_mb(home_dir / "raw")
+    res.update(score(corpus, home_dir))
+    try:
+        res["direct_sql_s"] = direct_sql_s(home_dir)
+    except duckdb.Error as e:  # report it, keep the other figures
+        res["direct_sql_s"], res["direct_sql_error"] = None, str(e).splitlines()[0]
+    res["dbt_over_direct"] = round(res["dbt_build_s"] / res["direct_sql_s"], 1) if res["direct_sql_s"] else None
+    # re-ingest: every document known, every one skipped
+    t = time.perf_counter()
+    again = ingest([corpus / "docs"], home_dir, workers=workers)
+    res["reingest_s"] = round(time.perf_counter() - t, 2)
+    res["reingest_skipped"] = again.count("skipped")
+    # 100 new documents (another seed) added to the warehouse: a whole incremental run
+    extra = work / f"extra_{n}"
+    shutil.rmtree(extra, ignore_errors=True)
+    generate(extra, 100, 1, seed + 1000, 0.0, 100)
+    (corpus / "docs" / "added").mkdir(exist_ok=True)
+    for f in (extra / "docs").iterdir():
+        shutil.copy(f, corpus / "docs" / "added" / f"x_{f.name}")
+    inc = full_run(home_dir, corpus / "docs", workers)
+    res["incremental"] = {k: inc[k] for k in ("parsed", "skipped", "ingest_s", "dbt_build_s", "checks_s", "end_to_end_s")}
+    res["incremental_share_pct"] = round(100 * inc["end_to_end_s"] / res["end_to_end_s"], 1)
+    return res
+
+
+COLUMNS = [("documents", "documents"), ("ingest docs/s", "ingest_docs_per_s"), ("ingest s", "ingest_s"),
+           ("dbt build s", "dbt_build_s"), ("checks s", "checks_s"), ("build+checks s", "build_plus_checks_s"),
+           ("end to end s", "end_to_end_s"), ("+100 docs s", None), ("+100 / full %", "incremental_share_pct"),
+           ("re-ingest s", "reingest_s"), ("peak MB", "peak_mem_mb"), ("warehouse MB", "warehouse_mb"),
+           ("raw MB", "raw_mb"), ("faults", "faults"), ("recall %", "recall_pct"), ("precision %", "precision_pct"),
+           ("dbt / direct SQL", "dbt_over_direct")]
+
+
+def table(results: list[dict]) -> str:
+    head = "| " + " | ".join(c for c, _ in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * len(COLUMNS)]
+    for r in results:
+        cells = [str(r["incremental"]["end_to_end_s"]) if key is None else str(r.get(key)) for _, key in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+
+
+def targets_text(r: dict) -> str:
+    """The issue's targets against the run of `r["documents"]` documents."""
+    checks = [("ingest ≥ 100 documents/s", r["ingest_docs_per_s"], r["ingest_docs_per_s"] >= 100),
+              ("dbt build + checks ≤ 300 s", r["build_plus_checks_s"], r["build_plus_checks_s"] <= 300),
+              ("peak memory ≤ 2048 MB", r["peak_mem_mb"], r["peak_mem_mb"] <= 2048),
+              ("+100 documents ≤ 20 % of a full run", r["incremental_share_pct"], r["incremental_share_pct"] <= 20),
+              ("recall ≥ 99 %", r["recall_pct"], (r["recall_pct"] or 0) >= 99),
+              ("precision ≥ 99 %", r["precision_pct"], (r["precision_pct"] or 0) >= 99)]
+    return (f"Targets at {r['documents']} documents: "
+            + "; ".join(f"{name}: {value} ({'met' if ok else 'NOT met'})" for name, value, ok in checks) + ".")
+
+
+def write_readme(results: list[dict], note: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    marker = "\n## Benchmark\n"
+    if marker in text:
+        text = text[: text.index(marker)]
+    text = (text.rstrip("\n") + "\n" + marker + "\n" + note + "\n\n" + table(results) + "\n\n"
+            + targets_text(results[-1]) + "\n\n" + (ROOT / "bench" / "NOTES.md").read_text(encoding="utf-8"))
+    readme.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,5000", help="comma-separated corpus sizes (documents)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fault-rate", type=float, default=0.05)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fdw-bench")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md (section Benchmark)")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    runs = {str(r["documents"]): r for r in previous.get("results", [])}
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        print(f"== {n} documents ...", flush=True)
+        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers)
+        r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        runs[str(r["documents"])] = r
+        print(json.dumps(r, ensure_ascii=False), flush=True)
+    results = sorted(runs.values(), key=lambda r: r["documents"])
+    payload = {"machine": machine(), "targets": TARGETS, "fault_rate": args.fault_rate, "seed": args.seed,
+               "results": results}
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nmachine: {payload['machine']}\n")
+    print(table(results))
+    if args.readme:
+        write_readme(results, f"Measured with `make bench` on {payload['machine']} (seed {args.seed}, "
+                              f"faults in {args.fault_rate:.0%} of documents).")
+
+
+if __name__ == "__main__":
+    main()

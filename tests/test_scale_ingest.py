@@ -1,0 +1,100 @@
+"""Parallel and incremental ingest over a generated corpus (issue 5), and the per-document limits."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders import pipeline
+from loaders.pipeline import ingest
+from loaders.synth import generate
+from loaders.writer import SCHEMAS
+
+from conftest import S002
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    counts = generate(out, 8, 2, 21, 0.2)
+    return out / "docs", counts
+
+
+def raw_snapshot(home: Path) -> dict[str, list[tuple]]:
+    """Every raw table's rows, sorted: what dbt will read."""
+    con = duckdb.connect()
+    out = {}
+    for name in SCHEMAS:
+        rows = con.execute(f"select * from read_parquet('{home}/raw/{name}/*.parquet', union_by_name = true)").fetchall()
+        out[name] = sorted(rows, key=repr)
+    return out
+
+
+def test_parallel_ingest_lands_what_serial_ingest_lands(corpus, tmp_path):
+    docs, counts = corpus
+    par = ingest([docs], tmp_path / "par", workers=2)
+    ser = ingest([docs], tmp_path / "ser", workers=1)
+    assert par.count("parsed") == ser.count("parsed") == counts["documents"]
+    assert [o.path for o in par.outcomes] == [o.path for o in ser.outcomes]  # input order, whoever finished first
+    a, b = raw_snapshot(tmp_path / "par"), raw_snapshot(tmp_path / "ser")
+    assert a == b and len(a["documents"]) == counts["documents"]
+    assert not list((tmp_path / "par" / "raw").glob("*/.*.tmp"))  # nothing left aside
+
+
+def test_known_documents_are_skipped_unless_their_parser_changed(corpus, tmp_path, monkeypatch):
+    docs, counts = corpus
+    home = tmp_path / "home"
+    ingest([docs], home, workers=2)
+    again = ingest([docs], home, workers=2)
+    assert again.count("skipped") == counts["documents"] and again.count("parsed") == 0
+    # a new version of the evaluation parser: evaluation documents are parsed again, final accounts
+    # (whose version includes the evaluation parser's, for their attached forms) too
+    kind = pipeline.PROJECT_EVALUATION
+    name, version, fn = pipeline.PARSERS[kind]
+    monkeypatch.setitem(pipeline.PARSERS, kind, (name, version + ".next", fn))
+    bumped = ingest([docs], home, workers=2)
+    assert bumped.count("parsed") == counts["project_evaluation"]
+    assert bumped.count("skipped") == counts["documents"] - counts["project_evaluation"]
+    versions = duckdb.connect().execute(
+        f"select parser_version, count(*) from read_parquet('{home}/raw/documents/*.parquet') "
+        "where doc_kind = 'project_evaluation' group by 1").fetchall()
+    assert versions == [(version + ".next", counts["project_evaluation"])]
+
+
+def test_a_reparsed_document_loses_rows_its_new_parse_no_longer_has(tmp_path):
+    from loaders.writer import RawStore
+
+    store = RawStore(tmp_path)
+    store.ensure()
+    doc = {"doc_id": "d1", "status": "parsed"}
+    store.write_document("d1", doc, {"eval_indicators": [{"doc_id": "d1", "eval_id": "e", "seq": 1}]})
+    assert (tmp_path / "raw" / "eval_indicators" / "d1.parquet").exists()
+    store.write_document("d1", doc, {"eval_indicators": []})
+    assert not (tmp_path / "raw" / "eval_indicators" / "d1.parquet").exists()
+
+
+def test_files_written_aside_by_a_dead_run_are_removed(corpus, tmp_path):
+    docs, _ = corpus
+    stale = tmp_path / "raw" / "documents" / ".x.parquet.dead.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half a file")
+    ingest([docs], tmp_path, workers=1)
+    assert not stale.exists()
+
+
+def test_a_document_over_the_size_limit_is_quarantined(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MAX_DOC_BYTES", S002.stat().st_size - 1)
+    summary = ingest([S002], tmp_path, workers=1)
+    (o,) = summary.outcomes
+    assert o.status == "quarantined" and "larger than the" in o.reason and "MB limit" in o.reason
+
+
+def test_a_document_over_the_time_limit_is_quarantined(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MAX_PARSE_SECONDS", 1e-4)
+    summary = ingest([S002], tmp_path, workers=1)
+    (o,) = summary.outcomes
+    assert o.status == "quarantined" and o.reason.startswith("parsing took longer than")
+    stage = duckdb.connect().execute(f"select stage from read_parquet('{tmp_path}/raw/rejects/*.parquet') "
+                                     "where reject_id is not null").fetchall()
+    assert stage == [("limit",)]

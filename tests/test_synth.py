@@ -1,0 +1,93 @@
+"""`fdw synth` (issue 5): a consistent corpus the checks find clean, and injected faults they find.
+
+One `fdw run` over two generated corpora: one fault-free, one with a fault in every document. The
+numbers asserted come from the generator's manifest (which document, which fault, which rule).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from loaders.cli import app
+from loaders.synth import FAULT_KINDS, generate
+
+from conftest import fdw_run
+
+
+@pytest.fixture(scope="module")
+def synth_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("synth")
+    clean = generate(base / "clean", 6, 1, 11, 0.0)
+    faulty = generate(base / "faulty", 10, 1, 5, 1.0)
+    home = base / "home"
+    con = fdw_run(home, base / "clean" / "docs", base / "faulty" / "docs")
+    manifest = [json.loads(line) for line in (base / "faulty" / "manifest.jsonl").read_text().splitlines()]
+    yield base, con, clean, faulty, manifest
+    con.close()
+
+
+def flagged(con, folder):
+    """(document name, rule) of every error or warning found in the documents under `folder`."""
+    return set(con.execute("""select d.source_name, f.rule_id from dq_findings f join dim_document d using (doc_id)
+                              where f.severity in ('error', 'warning') and d.source_path like ?""",
+                           [f"{folder}/%"]).fetchall())
+
+
+def test_same_seed_same_corpus(tmp_path):
+    a, b = generate(tmp_path / "a", 3, 2, 42, 0.3), generate(tmp_path / "b", 3, 2, 42, 0.3)
+    assert a == b
+    names = sorted(p.name for p in (tmp_path / "a" / "docs").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b" / "docs").iterdir())
+    for n in names:
+        assert (tmp_path / "a" / "docs" / n).read_bytes() == (tmp_path / "b" / "docs" / n).read_bytes()
+    assert (tmp_path / "a" / "manifest.jsonl").read_bytes() == (tmp_path / "b" / "manifest.jsonl").read_bytes()
+
+
+def test_every_generated_document_is_parsed(synth_run):
+    base, con, clean, faulty, _ = synth_run
+    n = con.execute("select count(*) from dim_document where status = 'parsed'").fetchone()[0]
+    assert n == clean["documents"] + faulty["documents"]
+    kinds = dict(con.execute("select doc_kind, count(*) from dim_document where source_path like ? group by 1",
+                             [f"{base / 'clean'}/%"]).fetchall())
+    assert kinds == {k: clean[k] for k in ("final_accounts", "project_evaluation", "department_evaluation")}
+
+
+def test_fault_free_corpus_has_no_errors_or_warnings(synth_run):
+    base, con, *_ = synth_run
+    assert flagged(con, base / "clean") == set()
+    # and every rule family had something to check in it
+    rules = {r for (r,) in con.execute("select rule_id from dq_rule_results where n_instances > 0").fetchall()}
+    assert {"FA-001", "FA-011", "FA-025", "FA-040", "FA-050", "FA-061", "PE-001", "PE-007", "PE-010", "DE-001"} <= rules
+
+
+def test_every_injected_fault_is_found_and_nothing_else(synth_run):
+    base, con, _, faulty, manifest = synth_run
+    assert len(manifest) == faulty["documents"] == faulty["faults"]
+    assert {m["fault"] for m in manifest} == set(FAULT_KINDS)
+    found = flagged(con, base / "faulty")
+    missed = [m for m in manifest if (m["document"], m["rule"]) not in found]
+    assert missed == []
+    assert {name for name, _ in found} == {m["document"] for m in manifest}
+
+
+def test_manifest_line_is_the_altered_line(tmp_path):
+    generate(tmp_path / "clean", 4, 1, 3, 0.0)
+    generate(tmp_path / "faulty", 4, 1, 3, 1.0)
+    for m in map(json.loads, (tmp_path / "faulty" / "manifest.jsonl").read_text().splitlines()):
+        clean = (tmp_path / "clean" / "docs" / m["document"]).read_text(encoding="utf-8").split("\n")
+        bad = (tmp_path / "faulty" / "docs" / m["document"]).read_text(encoding="utf-8").split("\n")
+        if m["fault"] == "missing_row":
+            assert len(bad) == len(clean) - 1 and bad[m["line"] - 1] == clean[m["line"]]
+        else:
+            assert bad[m["line"] - 1] != clean[m["line"] - 1]
+            assert bad[: m["line"] - 1] == clean[: m["line"] - 1] and bad[m["line"]:] == clean[m["line"]:]
+
+
+def test_synth_command(tmp_path):
+    result = CliRunner().invoke(app, ["synth", "--units", "3", "--years", "1", "--seed", "9", "--out", str(tmp_path),
+                                      "--fault-rate", "0.5"])
+    assert result.exit_code == 0, result.output
+    docs = list((tmp_path / "docs").iterdir())
+    assert f"{len(docs)} documents" in result.output and (tmp_path / "manifest.jsonl").exists()
