@@ -606,7 +606,6 @@ def apply_fault(rng: random.Random, doc: Doc) -> dict | None:
 def generate(out: Path, units_n: int, years: int, seed: int, fault_rate: float = 0.0,
              max_docs: int | None = None) -> dict:
     """Write the documents to `out/docs/` and the ground truth to `out/manifest.jsonl`; returns counts."""
-    rng = random.Random(seed)
     out = Path(out)
     docs_dir = out / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
