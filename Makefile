@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Province-scale benchmark (issue 5): generated corpora of BENCH_SIZES documents; prints a table,
-# writes bench/results.json and the Benchmark section of README.md. The 20k run takes about
-# 20 minutes on 2 cores: make bench BENCH_SIZES=20000
+# writes bench/results.json and the Benchmark section of README.md. The 20k run takes about 7
+# minutes on 2 cores: make bench BENCH_SIZES=20000
 BENCH_SIZES ?= 1000,5000
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
