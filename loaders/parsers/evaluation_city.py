@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from loaders.model import Line, SourceDoc, squash
-from loaders.numbers import normalize, parse_amount
-from loaders.parsers.evaluation_province import L1_ONLY, is_label
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.numbers import parse_amount
+from loaders.parsers.evaluation_province import carry_levels, is_label
+from loaders.parsers.indicators import (form_year, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_city"
@@ -156,22 +156,8 @@ def _wan(text: str):
 
 # --------------------------------------------------------------------------- indicators
 
-def _levels(labels: list[str], l1: str | None, l2: str | None) -> tuple[str | None, str | None]:
-    new_l1 = new_l2 = None
-    if len(labels) == 1:
-        if labels[0] in L1_ONLY:
-            new_l1 = labels[0]
-        else:
-            new_l2 = labels[0]
-    elif len(labels) >= 2:
-        new_l1, new_l2 = labels[0], labels[-1]
-    if new_l1:
-        l1, l2 = new_l1, None
-    if new_l2:
-        l2 = new_l2
-        if not new_l1 and l2 in L2_PARENT:
-            l1 = L2_PARENT[l2]
-    return l1, l2
+def _carry(labels, l1, l2):
+    return carry_levels(labels, l1, l2, L2_PARENT)
 
 
 def parse_indicators(body: list[Line]) -> list[dict]:
@@ -195,7 +181,7 @@ def parse_indicators(body: list[Line]) -> list[dict]:
                 rest.append(t)
         if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
             rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
-        l1, l2 = _levels(labels, l1, l2)
+        l1, l2 = _carry(labels, l1, l2)
         if len(rest) < 2:
             continue  # a label on its own, or an indicator slot left empty (指标2:)
         name, values = rest[0], rest[1:]
@@ -279,11 +265,7 @@ def parse_score_sheet(body: list[Line], start_word: str = "评分表") -> tuple[
 def parse_form(doc: SourceDoc, body: list[Line], doc_year: int | None) -> EvaluationRecords:
     warnings: list[str] = []
     title = body[0]
-    year = None
-    for ln in body[:4]:
-        if m := FORM_YEAR.search(normalize(ln.text)):
-            year = int(m.group(1))
-            break
+    year = form_year(body[:4])
     hdr = parse_header(body)
     funds = parse_funds(body)
     inds = parse_indicators(body)

@@ -17,8 +17,8 @@ import re
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount
 from loaders.parsers.evaluation_city import L2_PARENT, SECTION_TOTAL
-from loaders.parsers.evaluation_province import L1_ONLY, is_label
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.evaluation_province import carry_levels, is_label
+from loaders.parsers.indicators import (FORM_YEAR, form_year, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_city_columns"
@@ -59,14 +59,7 @@ def _indicator_labels(lines: list[Line]) -> list[tuple[Line, str | None, str | N
             (labels if not rest and is_label(t) else rest).append(squash(t) if not rest and is_label(t) else t)
         if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
             rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
-        if len(labels) == 1:
-            if labels[0] in L1_ONLY:
-                l1, l2 = labels[0], None
-            else:
-                l2 = labels[0]
-                l1 = L2_PARENT.get(l2, l1)
-        elif len(labels) >= 2:
-            l1, l2 = labels[0], labels[-1]
+        l1, l2 = carry_levels(labels, l1, l2, L2_PARENT)
         if rest:
             out.append((ln, l1, l2, " ".join(rest)))
     return out
@@ -171,7 +164,7 @@ def parse_city_columns(doc: SourceDoc, start: int = 1, doc_year: int | None = No
         return []
     warnings: list[str] = []
     nb = doc.nonblank()
-    year = next((int(m.group(1)) for ln in nb if (m := FORM_YEAR.search(normalize(ln.text)))), None)
+    year = form_year(nb)
     ti = _index(nb, lambda ln: "财政支出项目绩效自评表" in ln.squashed)
     project = None
     for ln in nb[ti + 1:ti + 4]:

@@ -13,7 +13,7 @@ import re
 
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount, to_wan
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (form_year, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         nonempty, num, score_item_record)
 
 PARSER_NAME = "evaluation_department"
@@ -126,11 +126,7 @@ def _parse_scores(body: list[Line]) -> tuple[list[dict], dict]:
 
 def parse_form(doc: SourceDoc, body: list[Line], doc_year: int | None) -> EvaluationRecords:
     title = body[0]
-    year = None
-    for ln in body[:4]:
-        if m := FORM_YEAR.search(normalize(ln.text)):
-            year = int(m.group(1))
-            break
+    year = form_year(body[:4])
     unit = None
     for ln in body[:6]:
         for c, t in nonempty(ln):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from loaders.model import Line, SourceDoc, squash
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
+from loaders.parsers.indicators import (form_year, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num)
 from loaders.numbers import normalize, parse_amount
 
@@ -33,6 +33,30 @@ _FUND_HEADERS = {"全年预算数": 2, "全年执行数": 3, "资金结(转)余"
 L1_WORDS = {"产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益", "满意度"}
 L1_ONLY = {"产出指标", "效益指标", "满意度指标"}
 _IND_HEADERS = ("一级指标", "二级指标", "三级指标", "年初指标值", "调整后指标值", "实际完成值", "分值", "得分")
+
+
+def carry_levels(labels: list[str], l1: str | None, l2: str | None,
+                 parent_of: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The 一级/二级 of an indicator row from the labels printed before its name. A group label is
+    printed only on the group's first row, so the current ones carry down: a 一级 label starts a new
+    group (and clears 二级); a 二级 label replaces 二级 (and, with `parent_of`, infers its 一级 when
+    none is printed on the row)."""
+    labels = [squash(x) for x in labels]
+    new_l1 = new_l2 = None
+    if len(labels) == 1:
+        if labels[0] in L1_ONLY:
+            new_l1 = labels[0]
+        else:
+            new_l2 = labels[0]
+    elif len(labels) >= 2:
+        new_l1, new_l2 = labels[0], labels[-1]
+    if new_l1:
+        l1, l2 = new_l1, None
+    if new_l2:
+        l2 = new_l2
+        if not new_l1 and parent_of and l2 in parent_of:
+            l1 = parent_of[l2]
+    return l1, l2
 
 
 def is_label(text: str) -> bool:
@@ -217,18 +241,7 @@ def _parse_indicators(body: list[Line], warnings: list[str]) -> tuple[list[dict]
         labels = [t for c, t in cells if c < name_c and squash(t) != "绩效指标"]
         name = ln.cell(name_c)
         values = [ln.cell(h[k] + d) for k in ("年初指标值", "调整后指标值", "实际完成值", "分值", "得分")]
-        new_l1 = new_l2 = None
-        if len(labels) == 1:
-            if squash(labels[0]) in L1_ONLY:
-                new_l1 = labels[0]
-            else:
-                new_l2 = labels[0]
-        elif len(labels) >= 2:
-            new_l1, new_l2 = labels[0], labels[-1]
-        if new_l1:
-            l1, l2 = squash(new_l1), None
-        if new_l2:
-            l2 = squash(new_l2)
+        l1, l2 = carry_levels(labels, l1, l2)
         if not name and not any(values):
             continue  # a label printed on a row of its own
         dev = " ".join(t for c, t in cells if c >= h["偏差原因"] + d)
@@ -259,11 +272,7 @@ def _total(line: Line | None) -> tuple[str | None, str | None]:
 def parse_form(doc: SourceDoc, title: str, body: list[Line], doc_year: int | None) -> EvaluationRecords:
     warnings: list[str] = []
     title_line = body[0]
-    year = None
-    for ln in body[1:4]:
-        if m := FORM_YEAR.search(normalize(ln.text)):
-            year = int(m.group(1))
-            break
+    year = form_year(body[1:4])
     project = dept_code = dept_name = unit_code = unit_name = None
     goal = result = None
     for i, ln in enumerate(body):

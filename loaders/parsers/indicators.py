@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from loaders.model import Line, squash
-from loaders.numbers import parse_amount
+from loaders.numbers import normalize, parse_amount
 
 GE, LE, EQ, GT, LT, BETWEEN = ">=", "<=", "=", ">", "<", "between"
 
@@ -30,6 +30,14 @@ _UNIT = re.compile(r"^[^\d\s，,。；;：:]{0,8}$")
 
 # "(2023年度)" / "(2020 年度)" under a form's title
 FORM_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
+
+
+def form_year(lines) -> int | None:
+    """The year printed under a form's title, "(2023年度)", in the first of `lines`."""
+    for ln in lines:
+        if m := FORM_YEAR.search(normalize(ln.text)):
+            return int(m.group(1))
+    return None
 
 
 @dataclass(frozen=True)
