@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +45,6 @@ class Rule:
     severity: str  # error | warning
     checks: list[dict]
     value_column: str = "amount_wan"
-    family: str = field(default="")
 
     def sql(self, check: dict) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
@@ -61,7 +60,6 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
     if dup:
         raise ValueError(f"rule ids defined twice in {path.name}: {sorted(dup)}")
     for r in rules:
-        r.family = r.id.split("-")[0]
         if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
             raise ValueError(f"{r.id}: bad comparison/tolerance/severity")
         if any(c.get("severity", r.severity) not in SEVERITIES[:2] for c in r.checks):

@@ -120,11 +120,6 @@ class RawStore:
         t = pq.read_table(path, columns=["doc_kind", "parser_version"])
         return (t.column(0)[0].as_py(), t.column(1)[0].as_py()) if t.num_rows else None
 
-    def landed_version(self, doc_id: str) -> str | None:
-        """The parser version a document was landed with, None when it was never landed."""
-        landed = self.landed(doc_id)
-        return landed[1] if landed else None
-
     def stage_document(self, doc_id: str, document: dict, tables: dict) -> list[tuple[Path | None, Path]]:
         """Serialise one document's files aside (safe in a worker process: nothing visible changes).
         Returns the moves that land it, `documents` last; (None, path) removes a file an earlier
@@ -169,6 +164,3 @@ class RawStore:
         path = self._path("rejects", reject_id)
         if path.exists():
             path.unlink()
-
-    def is_rejected(self, reject_id: str) -> bool:
-        return self._path("rejects", reject_id).exists()

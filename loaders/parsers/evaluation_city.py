@@ -52,10 +52,6 @@ def is_amount(text: str) -> bool:
     return parse_amount(text).is_value
 
 
-def _value_after(line: Line, label_col: int) -> str | None:
-    return next((t for c, t in nonempty(line) if c > label_col), None)
-
-
 # --------------------------------------------------------------------------- header
 
 def parse_header(body: list[Line]) -> dict:

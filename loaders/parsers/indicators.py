@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from loaders.model import Line, squash
 from loaders.numbers import normalize, parse_amount
@@ -148,13 +148,6 @@ def num(text: str | None) -> Decimal | None:
         s = s[:-1]
     a = parse_amount(s)
     return a.value if a.is_value else None
-
-
-def to_decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None
 
 
 def grade_of(text: str | None) -> str | None:
