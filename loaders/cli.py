@@ -7,6 +7,7 @@ itself could not complete (dbt failed, no warehouse to check, another run holds 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -136,52 +137,58 @@ def _fail(e: Exception, home: Home | None = None, record: runlog.RunRecord | Non
 
 
 
+@contextmanager
+def _session(home: Optional[Path], command: str):
+    """One run of a command on a home folder: its run record, the folder's lock, and on failure the
+    staged files discarded, the failure recorded and reported (the published warehouse untouched).
+    Yields (home, record, staged): append a staged file to `staged` until it is published."""
+    h = resolve_home(home)
+    record = runlog.RunRecord(new_run_id(), command)
+    staged: list[Path] = []
+    try:
+        with run_lock(h):
+            yield h, record, staged
+    except RunError as e:
+        for path in staged:
+            discard(path)
+        _fail(e, h, record)
+
+
+def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool):
+    path = make_staged(h)
+    staged.append(path)
+    result = _check(h, path, record.run_id) if check else None
+    _publish(h, path, record, result)
+    staged.remove(path)
+    return result
+
+
 @app.command("ingest")
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .pdf .docx .xlsx .xls)."),
                home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
     _check_paths(paths)
-    h = resolve_home(home)
-    record = runlog.RunRecord(new_run_id(), "ingest")
-    try:
-        with run_lock(h):
-            summary = _ingest(paths, h, workers)
-            _print_ingest(summary)
-            _count(record, summary)
-            runlog.append(h.root, record.finish("completed"))
-    except RunError as e:
-        _fail(e, h, record)
+    with _session(home, "ingest") as (h, record, _):
+        summary = _ingest(paths, h, workers)
+        _print_ingest(summary)
+        _count(record, summary)
+        runlog.append(h.root, record.finish("completed"))
 
 
 @app.command("build")
 def build_cmd(home: Optional[Path] = HomeOpt):
     """`dbt build` over the raw Parquet into a new file, then publish it as warehouse.duckdb."""
-    h = resolve_home(home)
-    record = runlog.RunRecord(new_run_id(), "build")
-    try:
-        with run_lock(h):
-            staged = _build(h)
-            _publish(h, staged, record)
-            console.print(f"warehouse: {h.warehouse}")
-    except RunError as e:
-        _fail(e, h, record)
+    with _session(home, "build") as (h, record, staged):
+        _stage_and_publish(h, record, staged, _build, check=False)
+        console.print(f"warehouse: {h.warehouse}")
 
 
 @app.command("check")
 def check_cmd(home: Optional[Path] = HomeOpt):
     """Run the identity suite on the published warehouse and write the reports."""
-    h = resolve_home(home)
-    record = runlog.RunRecord(new_run_id(), "check")
-    staged = None
-    try:
-        with run_lock(h):
-            staged = stage_copy_of_published(h)
-            result = _check(h, staged, record.run_id)
-            _publish(h, staged, record, result)
-            _print_findings(result, h, record.run_id)
-    except RunError as e:
-        discard(staged)
-        _fail(e, h, record)
+    with _session(home, "check") as (h, record, staged):
+        result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True)
+        _print_findings(result, h, record.run_id)
 
 
 @app.command("run")
@@ -190,23 +197,13 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     """ingest → dbt build → checks → publish → report. With no PATH, the sample documents."""
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
-    h = resolve_home(home)
-    record = runlog.RunRecord(new_run_id(), "run")
-    console.print(f"fdw run {record.run_id}  home: {h.root}")
-    staged = None
-    try:
-        with run_lock(h):
-            summary = _ingest(paths, h, workers)
-            _print_ingest(summary)
-            _count(record, summary)
-            staged = _build(h)
-            result = _check(h, staged, record.run_id)
-            _publish(h, staged, record, result)
-            staged = None
-            _print_findings(result, h, record.run_id)
-    except RunError as e:
-        discard(staged)
-        _fail(e, h, record)
+    with _session(home, "run") as (h, record, staged):
+        console.print(f"fdw run {record.run_id}  home: {h.root}")
+        summary = _ingest(paths, h, workers)
+        _print_ingest(summary)
+        _count(record, summary)
+        result = _stage_and_publish(h, record, staged, _build, check=True)
+        _print_findings(result, h, record.run_id)
 
 
 @app.command("docs")
