@@ -24,6 +24,11 @@ class Cell:
     col: int  # position of the cell in its line (0-based); blank cells keep their place
     x0: float | None = None  # horizontal extent, when the format has geometry (PDF)
     x1: float | None = None
+    printed: str | None = None  # the text as printed when `text` was normalised for matching (textnorm)
+
+    @property
+    def as_printed(self) -> str:
+        return self.text if self.printed is None else self.printed
 
 
 @dataclass
@@ -49,6 +54,13 @@ class Line:
         for c in self.cells:
             if c.col == col:
                 return c.text
+        return ""
+
+    def printed(self, col: int) -> str:
+        """The cell at `col` as printed (traditional script, pinyin glosses kept)."""
+        for c in self.cells:
+            if c.col == col:
+                return c.as_printed
         return ""
 
     @property

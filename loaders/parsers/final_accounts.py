@@ -151,8 +151,8 @@ class _Emitter:
              subject_code: str | None = None, subject_name: str | None = None, block: str | None = None,
              item: str | None = None, section: str | None = None, unit: str | None = None,
              column_no: int | None = None) -> None:
-        text = ln.cell(col)
-        a = parse_amount(text)  # a word where an amount belongs stays as state `text`, without a value
+        text = ln.printed(col)
+        a = parse_amount(ln.cell(col))  # a word where an amount belongs stays as state `text`, without a value
         unit = unit or self.unit
         money = unit in ("万元", "元", "千元", "亿元")
         self.records.append({

@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from loaders.model import DocumentError, SourceDoc
+from loaders.textnorm import normalize_lines
 from loaders.readers.docx import read_docx
 from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
@@ -38,6 +39,7 @@ def read_document(path: Path, data: bytes | None = None) -> SourceDoc:
     doc = SourceDoc(doc_id=doc_id_of(data), path=str(path), file_format=fmt)
     out = reader(data)
     doc.lines, doc.pages = out if isinstance(out, tuple) else (out, None)
+    normalize_lines(doc.lines)  # simplified script, no pinyin glosses: what parsers match on
     if not any(not ln.is_blank for ln in doc.lines):
         raise DocumentError("read", "the file contains no text")
     return doc
