@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean gx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 BENCH_SIZES ?= 1000,5000
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
+
+# Regenerate the Great Expectations project (expectations/gx/: suites, validation definitions,
+# checkpoint) from expectations/rules.yaml after a rule is added or changed; a test fails until then.
+gx: $(STAMP)
+	$(BIN)/python -m expectations.gx_project
 
 clean:
 	rm -rf $(VENV) data target logs .pytest_cache
