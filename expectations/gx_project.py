@@ -5,7 +5,9 @@ this layer runs after it, on the same rule instances, and leaves the artefacts a
 knows GE 1.x looks for:
 
 - a File Data Context (`great_expectations.yml`), one expectation suite per rule family
-  (`rules.yaml` → `families`), one validation definition per suite and the Checkpoint `fdw_check`.
+  (`rules.yaml` → `families`), one validation definition per suite and the Checkpoint `fdw_check`
+  over the suites that have expectations (an empty family's result page would say nothing and
+  still cost a Data Docs rebuild).
   The copy in the repository (`expectations/gx/`) is generated from `rules.yaml` by `make gx`
   (`python -m expectations.gx_project`); a test fails when it drifts. Each run writes the same
   generated project into `<home>/gx/` and runs the Checkpoint there, so a run always validates the
@@ -57,6 +59,7 @@ COLUMNS = {"rule_id": "object", "check_no": "int64", "check_id": "object", "seve
            "source_ref": "object", "expected": "float64", "actual": "float64", "difference": "float64",
            "envelope": "float64", "shortfall": "float64", "excess": "float64"}
 INDEX_COLUMNS = ["source_name", "source_ref", "row_label", "column_label"]
+KEEP_RUNS = 60  # runs whose validation results stay stored ($FDW_GX_KEEP_RUNS)
 NOTIFY_ENV = {"command": "FDW_NOTIFY_COMMAND", "url": "FDW_NOTIFY_URL"}
 log = logging.getLogger(__name__)
 
@@ -165,7 +168,8 @@ def project_files(docs_dir: str = REPO_DOCS_DIR, rules: list[Rule] | None = None
         definition = {"id": _id("validation_definition", fam.suite), "name": fam.suite, "data": data,
                       "suite": {"id": suite["id"], "name": fam.suite}}
         files[f"validation_definitions/{fam.suite}.json"] = _json(definition)
-        definitions.append({"id": definition["id"], "name": fam.suite})
+        if suite["expectations"]:  # a family with no rules yet is a valid suite with nothing to validate
+            definitions.append({"id": definition["id"], "name": fam.suite})
     checkpoint = {
         "id": _id("checkpoint", CHECKPOINT), "name": CHECKPOINT, "validation_definitions": definitions,
         "actions": [{"type": "update_data_docs", "name": "update_data_docs", "site_names": []},
@@ -327,12 +331,26 @@ def context(root: Path):
     return gx.get_context(mode="file", context_root_dir=str(root))
 
 
+def prune(project: Path, keep: int) -> list[str]:
+    """Keep the stored results (and their Data Docs pages) of the last `keep` runs before this one:
+    a nightly run would otherwise grow the store and the Data Docs index without end."""
+    results = project / "uncommitted" / "validations"
+    runs = sorted({p.name: p.stat().st_mtime for p in results.glob("*/*") if p.is_dir()}.items(), key=lambda kv: kv[1])
+    dropped = [name for name, _ in runs[:max(len(runs) - keep, 0)]]
+    for name in dropped:
+        for folder in (results, (project / HOME_DOCS_DIR / "validations").resolve()):
+            for path in folder.glob(f"*/{name}"):
+                shutil.rmtree(path, ignore_errors=True)
+    return dropped
+
+
 def run_checkpoint(home_root: Path, db_path: Path, frames: list[pd.DataFrame], run_id: str) -> GXRun:
     """Write the project into <home>/gx, run the checkpoint on the run's instances, build Data Docs."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     project = home_root / "gx"
     write_project(project, HOME_DOCS_DIR)
+    prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
     checkpoint = context(project).checkpoints.get(CHECKPOINT)
     result = checkpoint.run(batch_parameters={"dataframe": batch(frames, db_path)}, run_id=RunIdentifier(run_name=run_id))
     notify = next((a.outcome for a in checkpoint.actions if a.type == "fdw_notify"), {})
