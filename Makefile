@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench clean gx
+.PHONY: install run test bench accuracy clean gx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,12 @@ bench: $(STAMP)
 # checkpoint) from expectations/rules.yaml after a rule is added or changed; a test fails until then.
 gx: $(STAMP)
 	$(BIN)/python -m expectations.gx_project
+
+# Accuracy on the real corpus (../shared/fixtures/real and tests/fixtures/real): runs fdw run on it
+# and scores parsed documents, labelled facts at the right table/row/column, and identities flagged.
+# `make accuracy ARGS=-v` lists every miss and every finding. Details in bench/accuracy.json.
+accuracy: $(STAMP)
+	$(BIN)/python bench/accuracy.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) data target logs .pytest_cache
