@@ -232,7 +232,8 @@ def _settings(action) -> dict[str, str]:
 
 
 def summary(checkpoint_result, docs: dict | None = None) -> dict:
-    """What a notification says: the run, GE's verdict, findings by severity, each suite's result."""
+    """What a notification says: the run, GE's verdict (false also when the only failures are rounding
+    hints, severity info), whether every identity holds, findings by severity, each suite's result."""
     counts = {"critical": 0, "warning": 0, "info": 0}
     suites = []
     for identifier, result in checkpoint_result.run_results.items():
@@ -243,8 +244,8 @@ def summary(checkpoint_result, docs: dict | None = None) -> dict:
                        "expectations": len(result.results), "failed": len(failed),
                        "data_docs": (docs or {}).get(identifier, {}).get("local_site")})
     return {"run_id": checkpoint_result.run_id.run_name, "checkpoint": checkpoint_result.checkpoint_config.name,
-            "success": bool(checkpoint_result.success), "errors": counts["critical"], "warnings": counts["warning"],
-            "hints": counts["info"], "suites": suites}
+            "success": bool(checkpoint_result.success), "identities_hold": not (counts["critical"] or counts["warning"]),
+            "errors": counts["critical"], "warnings": counts["warning"], "hints": counts["info"], "suites": suites}
 
 
 def _define_action():

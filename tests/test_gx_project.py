@@ -144,7 +144,8 @@ def test_the_notification_command_gets_the_run_summary(home):
     assert body["run_id"] == run_id and body["checkpoint"] == "fdw_check"
     assert (body["errors"], body["warnings"], body["hints"]) == (counts.get("error", 0), counts.get("warning", 0), counts.get("hint", 0))
     assert [s["suite"] for s in body["suites"]] == [s for s in SUITES if s in _stored(home, run_id)]
-    assert body["success"] is False and all(s["data_docs"] for s in body["suites"])
+    assert body["success"] is False and body["identities_hold"] is (not counts.get("error") and not counts.get("warning"))
+    assert all(s["data_docs"] for s in body["suites"])
 
 
 def test_the_notification_url_gets_the_summary_by_http_post(home):
