@@ -134,6 +134,11 @@ def test_data_docs_are_built_in_the_home_and_linked_from_the_bureau_report(home)
     assert "PE-001" in text and S002.name in text  # a rule's result, and a failing row named by its file
     report = (home / "reports" / "dq_report.html").read_text(encoding="utf-8")
     assert 'href="gx/index.html"' in report
+    # the bureau's report links this run's pages (they read without network; the index needs CDN scripts)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        [(published_run,)] = con.sql("select distinct run_id from dq_rule_results").fetchall()
+    pages = list((docs / "validations").glob(f"*/{published_run}/*/*.html"))
+    assert pages and all(f'href="{p.relative_to(home / "reports").as_posix()}"' in report for p in pages)
 
 
 def test_the_notification_command_gets_the_run_summary(home):
