@@ -222,11 +222,14 @@ def batch(frames: list[pd.DataFrame], db_path: Path) -> pd.DataFrame:
 # ---------------------------------------------------------------- the notification action
 
 def _settings(action) -> dict[str, str]:
-    """command/url with ${VAR} taken from the environment; unset or empty means not configured."""
+    """command/url: a value `${VAR}` is the environment variable's value (taken as it is: a command may
+    use $FDW_RUN_ID itself), any other value is literal; unset or empty means not configured."""
     out = {}
     for key in NOTIFY_ENV:
-        value = os.path.expandvars(getattr(action, key) or "")
-        if value.strip() and "${" not in value:
+        raw = getattr(action, key) or ""
+        ref = re.fullmatch(r"\$\{(\w+)\}", raw)
+        value = os.environ.get(ref.group(1), "") if ref else raw
+        if value.strip():
             out[key] = value
     return out
 

@@ -78,7 +78,7 @@ def test_the_committed_project_opens_in_great_expectations(tmp_path):
 def home(tmp_path_factory):
     """`fdw run` on 002 then `fdw check`, both notifying through a shell command."""
     home = tmp_path_factory.mktemp("home")
-    env = {"FDW_NOTIFY_COMMAND": f"cat > '{home}/notified.'$FDW_RUN_ID'.json'"}
+    env = {"FDW_NOTIFY_COMMAND": f"cat > '{home}/notified.'${{FDW_RUN_ID}}'.json'"}
     for args in (["run", "--home", str(home), str(S002)], ["check", "--home", str(home)]):
         result = CliRunner().invoke(app, args, env=env)
         assert result.exit_code == 0, result.output
