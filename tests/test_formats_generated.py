@@ -269,3 +269,18 @@ def test_unruled_table_continuing_after_a_page_footer_keeps_its_columns(tmp_path
     first = one(fa, table_code="T_EXPENDITURE", subject_code="2010101", column_code="project")
     assert (last["page"] > first["page"], last["amount_wan"], last["col"]) == (True, D("5.00"), first["col"])
     assert one(fa, table_code="T_EXPENDITURE", subject_code="2010208", column_code="basic")["cell_state"] == "blank"
+
+
+def test_shipped_font_subset_covers_every_generated_character():
+    """The PDF fixtures need no system font: the subset in tests/fonts (with its OFL licence) holds
+    every character the generated documents print, and stays small."""
+    from docgen import FONT, _font_chars
+
+    assert FONT.stat().st_size < 200_000
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONT.parent / "OFL.txt").read_text(encoding="utf-8")
+    printed = {ch for b in FINAL_ACCOUNTS_DOC + evaluation_blocks(S002) if b[0] != "break"
+               for text in ([b[1]] if b[0] == "p" else [c for row in b[1] for c in row if c])
+               for ch in text if not ch.isspace()}
+    assert not {ch for ch in printed if ord(ch) not in _font_chars()}
+    with pytest.raises(ValueError, match="make_subset"):
+        write_pdf([("p", "鑫")], Path("/dev/null"))  # a character no fixture prints
