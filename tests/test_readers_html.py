@@ -170,3 +170,43 @@ def test_html_read_time():
     start = time.perf_counter()
     read_document(KUNMING)
     assert time.perf_counter() - start < 0.05  # 114 KB page of paragraphs
+
+
+def test_page_laid_out_with_a_table_reads_its_content():
+    # an older page: the whole article sits in a layout table; the data table inside stays a table
+    page = ("<html><body><table width=100%><tr><td class=left>收支总体情况表</td></tr><tr><td>"
+            "<p>部门（单位）：烟台市退役军人事务局</p><p>单位：万元</p>"
+            "<table border=1><tr><td>本年收入合计</td><td>32,471.49</td><td>本年支出合计</td><td>35,874.49</td></tr>"
+            "<tr><td>收入总计</td><td>35,874.49</td><td>支出总计</td><td>35,874.49</td></tr></table>"
+            "</td></tr></table></body></html>")
+    lines, _ = read_html(page.encode())
+    assert rows(lines) == [["收支总体情况表"], ["部门（单位）：烟台市退役军人事务局"], ["单位：万元"],
+                           ["本年收入合计", "32,471.49", "本年支出合计", "35,874.49"],
+                           ["收入总计", "35,874.49", "支出总计", "35,874.49"]]
+
+
+def test_unruled_positioned_page_columns_from_the_boxes():
+    # 公开表7's figures without any rule: columns come from the boxes' extents, as for an unruled PDF
+    top = 200.0
+    boxes = [_box(180.0, 60.0, "合计"), _box(180.0, 140.0, "公务用车购置及运行维护费"), _box(180.0, 300.0, "公务接待费"),
+             _box(top, 66.0, "28.10"), _box(top, 160.0, "19.90"), _box(top, 305.0, "8.20"),
+             _box(top + 18, 66.0, "25.02"), _box(top + 18, 160.0, "17.40"), _box(top + 18, 305.0, "7.62")]
+    page = '<div class="page" style="width:595pt;height:842pt;position:relative">' + "".join(boxes) + "</div>"
+    lines, pages = read_html(page.encode())
+    assert pages == 1
+    assert [[(c.col, c.text) for c in ln.cells] for ln in lines] == [
+        [(0, "合计"), (1, "公务用车购置及运行维护费"), (2, "公务接待费")],
+        [(0, "28.10"), (1, "19.90"), (2, "8.20")], [(0, "25.02"), (1, "17.40"), (2, "7.62")]]
+
+
+def test_positions_from_class_rules_and_bottom():
+    # how pdf2htmlEX-style converters place boxes: classes in a <style> block, y from the page bottom
+    css = ("<style>.pc{position:relative;width:595pt;height:842pt}.t{position:absolute;font-size:9.4pt}"
+           ".x0{left:60pt}.x1{left:160pt}.x2{left:305pt}.y0{bottom:642pt}.y1{bottom:624pt}</style>")
+    cells = [("x0 y0", "合计"), ("x1 y0", "公务用车购置及运行维护费"), ("x2 y0", "公务接待费"),
+             ("x0 y1", "28.10"), ("x1 y1", "19.90"), ("x2 y1", "8.20"), ("x0 y1", "")]
+    page = (f"<html><head>{css}</head><body><div class=pc>"
+            + "".join(f'<div class="t {c}">{t}</div>' for c, t in cells) + "</div></body></html>")
+    lines, pages = read_html(page.encode())
+    assert pages == 1
+    assert rows(lines) == [["合计", "公务用车购置及运行维护费", "公务接待费"], ["28.10", "19.90", "8.20"]]

@@ -8,9 +8,12 @@
   spanning columns (colspan) gives its text once at its first column, the columns it covers stay
   empty but keep their place; a cell spanning rows (rowspan) gives its text in its first row and
   leaves its column empty in the rows below. `<br>` and paragraphs inside a cell become spaces; a
-  table nested in a cell is read as the text of that cell.
+  table nested in a data cell is read as the text of that cell, but a table holding tables (an
+  old page laid out with tables) is read as page content: its cells as blocks, its inner tables as
+  tables.
 * Pages of absolutely positioned text (`<div style="position:absolute;top:…;left:…">`, what a PDF
-  or Word file exported to HTML looks like, with its table rules drawn as thin bordered boxes) are
+  or Word file exported to HTML looks like, with its table rules drawn as thin bordered boxes; the
+  position may come from single-class `<style>` rules and from `bottom` instead of `top`) are
   rebuilt by their coordinates through the PDF reader's layout (`pdf.layout_pages`): the same
   rows, columns and merged cells as the PDF would give. Character widths are estimated from the
   font size (a Chinese or full-width character one em, others half an em).
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -42,12 +46,44 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "body", "html", "hr", "fieldset", "legend", "details", "summary"}
 _WS = re.compile(r"[ \t\r\n\f\u00a0\u2002\u2003\u2009\u200b]+")
 _STYLE = re.compile(r"([a-z-]+)\s*:\s*([^;]+)")
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _LENGTH = re.compile(r"^(-?[\d.]+)\s*(pt|px|em)?$")
 MIN_POSITIONED = 3  # a container with at least this many positioned text boxes is a page
 
 
+# declarations of the page's class rules (`.x1{left:12pt}`), for the document being read
+_CLASS_RULES: ContextVar[dict[str, dict[str, str]]] = ContextVar("class_rules", default={})
+
+
+def _declarations(text: str) -> dict[str, str]:
+    return {k.lower(): v.strip().lower() for k, v in _STYLE.findall(text or "")}
+
+
+def _class_rules(tree: LexborHTMLParser) -> dict[str, dict[str, str]]:
+    """Declarations of the `<style>` rules whose selector is one class (`.p`, `.x1,.x2`): how
+    converters position text boxes by class instead of inline."""
+    rules: dict[str, dict[str, str]] = {}
+    for style in tree.css("style"):
+        css = re.sub(r"/\*.*?\*/|@[^{]+\{[^{}]*\{[^{}]*\}\s*\}", "", style.text() or "", flags=re.S)
+        for selectors, body in _RULE.findall(css):
+            decl = _declarations(body)
+            for sel in selectors.split(","):
+                sel = sel.strip()
+                if re.fullmatch(r"\.[\w-]+", sel):
+                    rules.setdefault(sel[1:], {}).update(decl)
+    return rules
+
+
 def _style(node: LexborNode) -> dict[str, str]:
-    return {k.lower(): v.strip().lower() for k, v in _STYLE.findall(node.attributes.get("style") or "")}
+    """The element's style: its classes' rules, then its inline style."""
+    attrs = node.attributes
+    rules = _CLASS_RULES.get()
+    out: dict[str, str] = {}
+    if rules and attrs.get("class"):
+        for cls in attrs["class"].split():
+            out.update(rules.get(cls, {}))
+    out.update(_declarations(attrs.get("style") or ""))
+    return out
 
 
 def _pt(value: str | None, em: float = 12.0) -> float | None:
@@ -135,7 +171,7 @@ def _int(value: str | None) -> int:
 
 def _positioned(node: LexborNode) -> dict[str, str] | None:
     st = _style(node)
-    if st.get("position") == "absolute" and ("top" in st or "left" in st):
+    if st.get("position") == "absolute" and ("top" in st or "bottom" in st or "left" in st):
         return st
     return None
 
@@ -166,13 +202,16 @@ def _page_geometry(page: LexborNode) -> tuple[list[Char], list, list]:
     st_page = _style(page)
     height = _pt(st_page.get("height"))
     if height is None:
-        height = max((_pt(st.get("top")) or 0) + (_pt(st.get("height")) or 20) for _, st in boxes) + 10
+        height = max((_pt(st.get("top") or st.get("bottom")) or 0) + (_pt(st.get("height")) or 20) for _, st in boxes) + 10
     chars: list[Char] = []
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
     for node, st in boxes:
         size = _pt(st.get("font-size")) or 12.0
-        left, top = _pt(st.get("left"), size) or 0.0, _pt(st.get("top"), size) or 0.0
+        left = _pt(st.get("left"), size) or 0.0
+        top = _pt(st.get("top"), size)
+        if top is None:  # placed by its bottom edge (the baseline of a text box)
+            top = height - (_pt(st.get("bottom"), size) or 0.0) - (_pt(st.get("height"), size) or size)
         # a positioned box holding other positioned boxes leaves its text to them
         text = "" if any(_positioned(c) is not None for c in node.iter()) else _squeeze(node.text() or "")
         if text:
@@ -230,7 +269,7 @@ def _blocks(root: LexborNode):
             return [("line", [Cell(text=text, col=0)])]
         return []
 
-    def walk(n: LexborNode):
+    def walk(n: LexborNode, layout: bool = False):
         for ch in n.iter(include_text=True):
             if ch.tag == "-text":
                 buf.append(ch.text_content or "")
@@ -239,10 +278,19 @@ def _blocks(root: LexborNode):
                 continue
             if ch.tag == "br":
                 yield from flush()
+            elif ch.tag == "table" and len(ch.css("table")) > 1:
+                # a table holding tables lays out the page: its cells are read as page content
+                yield from flush()
+                yield from walk(ch, layout=True)
+                yield from flush()
             elif ch.tag == "table":
                 yield from flush()
                 for cells in _table_rows(ch):
                     yield ("line", cells)
+            elif layout and ch.tag in ("thead", "tbody", "tfoot", "tr", "td", "th"):
+                yield from flush()
+                yield from walk(ch, layout=True)
+                yield from flush()
             elif ch.tag in ("td", "th", "tr"):  # stray table parts outside a table
                 yield from flush()
                 buf.append(_inline_text(ch))
@@ -264,6 +312,14 @@ def read_html(data: bytes) -> tuple[list[Line], int | None]:
     m = _DECLARED.search(data[:8192])
     text = decode(data, m.group(1).decode("ascii") if m else None)
     tree = LexborHTMLParser(text)
+    token = _CLASS_RULES.set(_class_rules(tree))
+    try:
+        return _read(tree)
+    finally:
+        _CLASS_RULES.reset(token)
+
+
+def _read(tree: LexborHTMLParser) -> tuple[list[Line], int | None]:
     root = tree.body or tree.root
     lines: list[Line] = []
     pages: list = []
