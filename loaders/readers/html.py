@@ -218,12 +218,13 @@ def _page_geometry(page: LexborNode) -> tuple[list[Char], list, list]:
             line_h = _pt(st.get("line-height"), size) or size
             y1 = height - top - max(0.0, line_h - size) / 2
             x = left
-            for ch in node.text():
+            # white space collapsed as a browser shows it; an ideographic space (U+3000) is not
+            # collapsible: a box indented with them starts further right
+            for ch in _WS.sub(" ", node.text()).strip(" "):
                 w = _advance(ch, size)
                 if not ch.isspace():
                     chars.append(Char(ch, x, x + w, y1 - size, y1))
-                if ch not in "\r\n":
-                    x += w
+                x += w
             continue
         w, h = _pt(st.get("width")) or 0.0, _pt(st.get("height")) or 0.0
         for side in ("top", "bottom", "left", "right"):
