@@ -214,3 +214,21 @@ def test_positions_from_class_rules_and_bottom():
     lines, pages = read_html(page.encode())
     assert pages == 1
     assert rows(lines) == [["合计", "公务用车购置及运行维护费", "公务接待费"], ["28.10", "19.90", "8.20"]]
+
+
+def test_saved_page_is_ingested_and_quarantined_by_content_not_format(tmp_path):
+    """A saved page goes through the pipeline: read as HTML, then classified by what it says (a page
+    with no fiscal tables is "not a fiscal document", never "not a document format")."""
+    import pyarrow.parquet as pq
+
+    from loaders.pipeline import ingest
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notice.htm").write_bytes("<html><head><meta charset=gbk></head><body><p>关于召开会议的通知</p>"
+                                       "</body></html>".encode("gbk"))
+    summary = ingest([inbox], tmp_path / "home")
+    (outcome,) = summary.outcomes
+    assert outcome.status == "quarantined" and outcome.reason.startswith("not a fiscal document")
+    rejects = pq.read_table(tmp_path / "home" / "raw" / "rejects").to_pylist()
+    assert [(r["source_name"], r["file_format"], r["stage"]) for r in rejects] == [("notice.htm", "html", "classify")]
