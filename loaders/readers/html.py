@@ -7,10 +7,9 @@
 * A `<table>` row is a line with one cell per grid column, as the Word reader makes them: a cell
   spanning columns (colspan) gives its text once at its first column, the columns it covers stay
   empty but keep their place; a cell spanning rows (rowspan) gives its text in its first row and
-  leaves its column empty in the rows below. `<br>` and paragraphs inside a cell become spaces; a
-  table nested in a data cell is read as the text of that cell, but a table holding tables (an
-  old page laid out with tables) is read as page content: its cells as blocks, its inner tables as
-  tables.
+  leaves its column empty in the rows below. `<br>` and paragraphs inside a cell become spaces. A
+  table holding tables (an old page laid out with tables) is page layout, not data: its cells are
+  read as blocks, its inner tables as tables.
 * Pages of absolutely positioned text (`<div style="position:absolute;top:…;left:…">`, what a PDF
   or Word file exported to HTML looks like, with its table rules drawn as thin bordered boxes; the
   position may come from single-class `<style>` rules and from `bottom` instead of `top`) are
