@@ -34,7 +34,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
             try:
                 return data.decode(enc)
             except UnicodeDecodeError:
-                raise DocumentError("read", f"the text starts with a {enc.upper()} byte-order mark but is not {enc.upper()}")
+                name = enc.upper().removesuffix("-SIG")
+                raise DocumentError("read", f"the text starts with a {name} byte-order mark but is not {name}") from None
     if b"\x00" in data[:4096]:
         raise DocumentError("read", "binary file: it is not text")
     declared_codec = _codec(declared)
