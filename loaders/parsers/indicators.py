@@ -176,9 +176,13 @@ class EvaluationRecords:
 def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | None, name: str | None,
                      target_initial: str | None, target: str | None, actual: str | None,
                      weight: str | None = None, score: str | None = None, completion: str | None = None,
-                     deviation: str | None = None, aligned: bool = True) -> dict:
-    """An `eval_indicators` row (without eval_id/doc_id, added by the caller)."""
+                     deviation: str | None = None, aligned: bool = True, comparator: str | None = None,
+                     unit: str | None = None) -> dict:
+    """An `eval_indicators` row (without eval_id/doc_id, added by the caller). `comparator`/`unit`:
+    printed apart from a bare-number target (their own column, or the indicator's label)."""
     tv = parse_value(target if target else target_initial)
+    if tv.is_numeric and (comparator or unit):
+        tv = Value(tv.text, tv.comparator or comparator, tv.number, tv.high, tv.unit or unit)
     av = parse_value(actual)
     words = [w for w in (completion, actual if not av.is_numeric else None) if w and _COMPLETION.match(squash(w))]
     completion_word = words[0] if words else completion
