@@ -59,3 +59,4 @@ select
 from sums s
 join ev using (eval_id)
 where s.n > 0
+  and ev.complete  -- a form cut off before its 总分 row: its sums are not checkable

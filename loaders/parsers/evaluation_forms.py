@@ -48,14 +48,15 @@ class Vocab:
 
 
 _BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
+# the column's number and formula printed after a header word: 小计③=①+② , 支出实现率⑤=④/③
+_FORMULA = re.compile(r"(?<=.)[①-⑳](?:[=＝][①-⑳+\-/×*÷]+)?$")
 
 
 def key(text: str) -> str:
     """How a printed label is compared with the vocabulary: no whitespace, no trailing colon,
     half-width brackets, bracketed notes ((A), (万元), (20分), (B/A)) dropped."""
-    s = normalize(squash(text)).replace("（", "(").replace("）", ")")
-    s = _BRACKET.sub("", s).strip(":：*★")
-    return s
+    s = normalize(_FORMULA.sub("", squash(text))).replace("（", "(").replace("）", ")")
+    return _BRACKET.sub("", s).strip(":：*★")
 
 
 @lru_cache(maxsize=None)
@@ -134,6 +135,12 @@ def logical_rows(lines: list[Line]) -> list[Row]:
                     cells.append(pending.strip())
                     pending = ""
                 continue
+            if "|" not in "".join(ln.texts) and len(parts) >= 2 and sum(1 for p in parts if p.strip()) >= 2:
+                close()  # cells split by the reader (tabs, PDF columns): a row of its own
+                first = prev = ln
+                cells = [p.strip() for p in parts]
+                close()
+                continue
             if not parts[0].strip() and sum(1 for p in parts if p.strip()) >= 2:
                 close()  # "| a | b |": a row of its own, the leading pipe opens it
                 parts = parts[1:]
@@ -205,11 +212,14 @@ def _pct(text: str) -> bool:
 
 # ---------------------------------------------------------------------------------------- funds
 
-_AMOUNT_FIELDS = ("budget_initial_wan", "budget_full_year_wan", "funds_received_wan", "executed_wan")
+_AMOUNT_FIELDS = ("budget_initial_wan", "budget_full_year_wan", "funds_received_wan", "executed_wan", "adjustment_wan",
+                  "balance_wan")
+_POINT_FIELDS = ("execution_weight", "execution_score")
+SKIP = "-"  # a column the warehouse does not hold (资金结余率): it keeps its place, its value is not landed
 
 
 def _type_ok(fld: str, text: str) -> bool:
-    if is_dash(text):
+    if is_dash(text) or fld == SKIP:
         return True
     if fld in _AMOUNT_FIELDS:
         return not _pct(text) and amount_of(text) is not None
@@ -248,6 +258,10 @@ def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> 
         return {}
     if len(values) == len(cols) and all(_type_ok(f, v) for f, v in zip(cols, values)):
         return {f: v for f, v in zip(cols, values) if not is_dash(v)}
+    amounts = [f for f in cols if f not in _POINT_FIELDS]
+    if len(values) == len(amounts) < len(cols) and all(_type_ok(f, v) for f, v in zip(amounts, values)):
+        # a source line printing every amount column and no points (分值/得分 only on the total line)
+        return {f: v for f, v in zip(amounts, values) if not is_dash(v)}
     if len(values) > len(cols):
         return None
     cands = []
@@ -323,11 +337,24 @@ def _checks_possible(m: dict[str, str], weight: Decimal | None) -> int:
     return n if n else -1  # nothing checkable: never unique
 
 
-def _funds_header(row: Row) -> list[tuple[int, str]] | None:
+def _funds_header(row: Row, nxt: Row | None = None) -> list[tuple[int, str]] | None:
+    """The funds header's columns (cell index, field), or None. A header whose amount columns are
+    on the row below (`nxt`, a two-row header) needs only some of its words on this row."""
     v = vocab()
     hits = [(i, v.funds_cols[key(c)]) for i, c in enumerate(row.cells) if key(c) in v.funds_cols]
     flds = {f for _, f in hits}
     if len(hits) >= 2 and flds & {"budget_full_year_wan", "budget_initial_wan"} and "executed_wan" in flds:
+        return hits
+    if hits and nxt is not None and _funds_subheader(nxt):
+        return hits
+    return None
+
+
+def _funds_subheader(row: Row) -> list[tuple[int, str]] | None:
+    """The second row of a two-row funds header: every cell a funds column word."""
+    v = vocab()
+    hits = [(i, v.funds_cols.get(key(c))) for i, c in enumerate(row.cells)]
+    if len(hits) >= 3 and all(f for _, f in hits):
         return hits
     return None
 
@@ -370,6 +397,8 @@ def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[st
         printed["unaligned"] = " ".join(values)
     else:
         for f, t in m.items():
+            if f == SKIP:
+                continue
             printed[f] = t
             if f in _AMOUNT_FIELDS:
                 amounts[f] = _wan(t, scale)
@@ -385,13 +414,21 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
     """Funds rows after the first funds header; returns (rows, index of the row after the block)."""
     v = vocab()
     for hi, row in enumerate(rows):
-        hits = _funds_header(row)
+        hits = _funds_header(row, rows[hi + 1] if hi + 1 < len(rows) else None)
         if hits is not None:
             break
     else:
         return _fused_funds(rows, warnings), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
+    sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
+    if sub_hits:
+        # a header over two rows: group words (预算安排/拨付情况 …) over the amount columns on the second
+        # row; the columns printed on the first row only (分值, 得分) come after them
+        cols = [f for _, f in sub_hits] + cols
+        hi += 1
+        row = rows[hi]
+        first_i, last_i = sub_hits[0][0], sub_hits[-1][0]
     before = " ".join(row.cells[:first_i])
     ctx = " ".join(r.text for r in rows[max(0, hi - 2):hi + 1])
     weight = None
@@ -422,7 +459,7 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
             out.append(_fund_row(len(out) + 1, label, line, values, cols, weight, scale, warnings))
 
     for text, ln in tokens:
-        if not text or is_valueish(text):
+        if not text or (is_valueish(text) and not re.match(r"^[①-⑳]", text.strip())):
             if label is not None:
                 values.append(text)
             continue
@@ -431,7 +468,25 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
         flush()
         label, line, values = text, ln, []
     flush()
+    _parents(out)
     return out, end
+
+
+def _parents(lines: list[dict]) -> None:
+    """The line each funds line adds up into (PE-009): a 小计 line and the lines after it that are
+    numbered (①中央财政资金) or start with 其中 add up into it; every other source into the total."""
+    sub = None
+    for f in lines:
+        k = squash(f["fund_label"] or "")
+        if f["fund_source"] == "total":
+            sub = None
+            continue
+        if "小计" in k:
+            f["parent_source"], sub = "total", f["fund_source"]
+        elif sub and re.match(r"^(?:[①-⑳]|其中)", k):
+            f["parent_source"] = sub
+        else:
+            f["parent_source"], sub = "total", None
 
 
 def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
@@ -585,6 +640,8 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
             if m := _POINTS.search(normalize(cells[0])):
                 items.append(score_item_record(seq=len(items) + 1, line=r.line, section=label, criterion=label,
                                                sub_criterion=None, weight=m.group(1), score=None))
+            if lv == "level2" and len(cells) > 1 and _level_of(cells[1]) == "level2":
+                lv = "level1"  # 成本指标 | 经济成本指标: two group words, the first is the 一级
             if lv == "level1":
                 l1, l2 = label, None
             elif lv == "level2":
@@ -654,8 +711,8 @@ def _grade(rows: list[Row]) -> str | None:
     v = vocab()
     for r in rows:
         for i, c in enumerate(r.cells):
-            if v.summary.get(key(c)) == "grade" and i + 1 < len(r.cells) and grade_of(r.cells[i + 1]):
-                return r.cells[i + 1]
+            if v.summary.get(key(c)) == "grade" and i + 1 < len(r.cells) and grade_of(key(r.cells[i + 1])):
+                return key(r.cells[i + 1])
     return None
 
 
@@ -717,7 +774,7 @@ def _year(rows: list[Row], doc_year: int | None) -> int | None:
 def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_scope: str | None) -> EvaluationRecords | None:
     warnings: list[str] = []
     funds, _ = parse_funds(rows, warnings)
-    inds, items, _ = parse_indicators(rows, warnings)
+    inds, items, end = parse_indicators(rows, warnings)
     total_text, grade_text, total_line = parse_summary(rows)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
@@ -725,14 +782,19 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     if not funds and not inds and scope != "report" and doc_scope != "report":
         return None
     f = parse_fields(rows)
-    scope = scope or doc_scope or ("department" if "department_name" not in f and "project_name" not in f else "project")
+    scope = scope or doc_scope or "project"
+    # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
+    # its rows are not checkable
+    complete = bool(inds) and end is not None and total_text is not None
+    if not complete:
+        warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
     first, last = rows[0].line, rows[-1].last
     ev = evaluation_record(
         form=FORM, scope="department" if scope == "department" else "project",
         project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
         fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
-        line_end=last.lineno, source_ref=first.source_ref)
+        line_end=last.lineno, source_ref=first.source_ref, complete=complete)
     return EvaluationRecords(ev, funds, inds, items, warnings)
 
 

@@ -219,7 +219,7 @@ def finish(doc_id: str, n: int, rec: EvaluationRecords) -> EvaluationRecords:
 EVAL_COLUMNS = ("eval_id", "doc_id", "form", "scope", "project_name", "unit_name", "unit_code", "department_name",
                 "department_code", "project_attribute", "project_period", "fiscal_year", "total_score",
                 "total_score_text", "grade", "grade_text", "evaluator", "fill_date", "annual_goal", "actual_result",
-                "page", "line_start", "line_end", "source_ref")
+                "page", "line_start", "line_end", "source_ref", "complete")
 
 
 def evaluation_record(**kw) -> dict:
@@ -233,7 +233,7 @@ def fund_record(*, seq: int, line: Line, fund_source: str, fund_label: str | Non
            "budget_initial_declared_wan": None, "budget_initial_wan": None, "budget_full_year_wan": None,
            "funds_received_wan": None, "executed_wan": None, "balance_wan": None, "carryover_prior_wan": None,
            "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None,
-           "execution_weight": None, "execution_score": None, "printed": printed_json(printed),
+           "execution_weight": None, "execution_score": None, "printed": printed_json(printed), "parent_source": None,
            "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
     rec.update(amounts)
     return rec

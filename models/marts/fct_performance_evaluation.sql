@@ -27,7 +27,8 @@ select
     e.source_ref,
     e.page,
     e.line_start,
-    e.line_end
+    e.line_end,
+    e.complete
 from {{ ref('int_evaluations') }} e
 left join bands printed_band on list_contains(printed_band.spellings, e.grade)
 left join bands score_band

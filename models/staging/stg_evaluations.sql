@@ -25,5 +25,8 @@ select
     page,
     line_start,
     line_end,
-    source_ref
+    source_ref,
+    -- False: the form was not read to its 总分 row (cut off, or its table not understood); the layout
+    -- parsers of the samples read whole forms (NULL = complete)
+    coalesce(complete, true) as complete
 from {{ source('raw', 'evaluations') }}
