@@ -45,6 +45,8 @@ class Vocab:
     levels: dict[str, str]
     ind_stop: tuple[str, ...]
     summary: dict[str, str]
+    targets_cols: dict[str, str]
+    targets_items: dict[str, str]
 
 
 _BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
@@ -72,7 +74,8 @@ def vocab() -> Vocab:
                  fields=dict(pick("field")), funds_cols=dict(pick("funds_col")), funds_rows=dict(pick("funds_row")),
                  funds_stop=tuple(w for w, _ in pick("funds_stop")), ind_cols=dict(pick("ind_col")),
                  levels=dict(pick("level")), ind_stop=tuple(w for w, _ in pick("ind_stop")),
-                 summary=dict(pick("summary")))
+                 summary=dict(pick("summary")), targets_cols=dict(pick("targets_col")),
+                 targets_items=dict(pick("targets_item")))
 
 
 # ---------------------------------------------------------------------------------------- rows
@@ -106,8 +109,11 @@ def _closes_row(parts: list[str]) -> bool:
 
 
 def logical_rows(lines: list[Line]) -> list[Row]:
-    piped = sum(1 for ln in lines if "|" in "".join(ln.texts) or sum(1 for t in ln.texts if t.strip()) >= 2)
+    piped = sum(1 for ln in lines if "|" in "".join(ln.texts))
     nonblank = sum(1 for ln in lines if not ln.is_blank) or 1
+    if len(lines) - nonblank < 0.1 * len(lines) and piped / nonblank < 0.3:
+        # no pipes and (almost) no blank lines (PDF, Word, sheets): each line is a row
+        return [Row([t.strip() for t in ln.texts], ln, ln) for ln in lines if not ln.is_blank]
     rows: list[Row] = []
     cells: list[str] = []
     first: Line | None = None
@@ -590,7 +596,7 @@ def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None
 
 def _level_of(text: str) -> str | None:
     v = vocab()
-    k = key(text)
+    k = _TRAILING_POINTS.sub("", key(text))
     if k in v.levels:
         return v.levels[k]
     if 2 <= len(k) <= 10 and k.endswith("指标") and not k.startswith("指标"):
@@ -598,6 +604,7 @@ def _level_of(text: str) -> str | None:
     return None
 
 
+_TRAILING_POINTS = re.compile(r"\d+(?:\.\d+)?分?$")  # 产出指标50分, 满意度指标10: the group's points
 _LABEL_UNIT = re.compile(r"[（(]\s*(≥|≤|>|<|=|≧|≦)\s*\**\s*([^\d()（）*]{1,6})\s*[)）]\s*$")
 
 
@@ -636,8 +643,9 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
                 cells = cells[1:]
                 continue
             lv = _level_of(cells[0])
-            label = squash(_BRACKET.sub("", normalize(cells[0]).replace("（", "(").replace("）", ")")))
-            if m := _POINTS.search(normalize(cells[0])):
+            label = _TRAILING_POINTS.sub("", squash(_BRACKET.sub("", normalize(cells[0]).replace("（", "(").replace("）", ")"))))
+            m = _POINTS.search(normalize(cells[0])) or re.search(r"(?<=指标)(\d+(?:\.\d+)?)分?$", squash(normalize(cells[0])))
+            if m:
                 items.append(score_item_record(seq=len(items) + 1, line=r.line, section=label, criterion=label,
                                                sub_criterion=None, weight=m.group(1), score=None))
             if lv == "level2" and len(cells) > 1 and _level_of(cells[1]) == "level2":
@@ -681,6 +689,9 @@ _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得
                              r"(\d{1,3}(?:\.\d{1,2})?)\s*分?")
 
 
+_GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
+
+
 def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None]:
     """(total score text, grade text, line) from a 总分 row, else from a sentence or fused text."""
     v = vocab()
@@ -703,7 +714,8 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None]
                     return nums[-1], grade, r.line
     for r in rows:
         if m := _TOTAL_SENTENCE.search(normalize(r.text)):
-            return m.group(2), None, r.line
+            g = _GRADE_SENTENCE.search(normalize(r.text)[m.end():])
+            return m.group(2), g.group(1) if g else None, r.line
     return None, None, None
 
 
@@ -735,6 +747,111 @@ def parse_fields(rows: list[Row]) -> dict[str, str]:
     return out
 
 
+# ---------------------------------------------------------------------------------------- target tables
+
+def _targets_header(row: Row) -> dict[str, list[int]] | None:
+    """A 绩效目标表 listing one project a row (项目名称 | 总计 | 财政拨款 … | 绩效目标 | 绩效指标):
+    field -> printed column positions."""
+    v = vocab()
+    cols: dict[str, list[int]] = {}
+    for c in row.line.cells:
+        f = v.targets_cols.get(key(c.text))
+        if f:
+            cols.setdefault(f, []).append(c.col)
+    return cols if {"project_name", "indicators", "total"} <= cols.keys() else None
+
+
+# 1、1-产出指标；11-数量指标；会议活动保障次数；实施周期指标值:每年≥20场；年度指标值:每年≥20场。
+_TARGET_ITEM = re.compile(r"(?:^|[。；;])\s*\d+、")
+
+
+def _target_indicators(text: str, line: Line) -> list[dict]:
+    v = vocab()
+    out = []
+    for item in filter(None, (s.strip(" 。") for s in _TARGET_ITEM.split(text))):
+        parts = [p.strip() for p in re.split(r"[；;]", item) if p.strip()]
+        named = {}
+        plain = []
+        for p in parts:
+            m = re.match(r"^([^:：]{2,10})[:：]\s*(.*)$", p)
+            if m and key(m.group(1)) in v.targets_items:
+                named[v.targets_items[key(m.group(1))]] = m.group(2).strip()
+            else:
+                plain.append(re.sub(r"^\d+-", "", p))
+        if not plain:
+            continue
+        levels, name = plain[:-1], plain[-1]
+        out.append(indicator_record(seq=len(out) + 1, line=line, level1=levels[0] if levels else None,
+                                    level2=levels[1] if len(levels) > 1 else None, name=name,
+                                    target_initial=None, target=named.get("target") or named.get("period_target"),
+                                    actual=None))
+    return out
+
+
+def parse_target_tables(rows: list[Row], doc_year: int | None) -> tuple[list[EvaluationRecords], set[int]]:
+    """One targets-only evaluation per project row of a 绩效目标表 (actual values NULL), and the
+    indices of the rows read."""
+    out: list[EvaluationRecords] = []
+    used: set[int] = set()
+    cols = None
+    unit = None
+    fields = parse_fields(rows[:3])
+    scale = Decimal(1)
+    for i, r in enumerate(rows):
+        if (h := _targets_header(r)) is not None:
+            cols, used = h, used | {i}
+            ctx = normalize(" ".join(x.text for x in rows[max(0, i - 2):i]))
+            if m := re.search(r"单位[:：]\s*(万元|元|千元|亿元)", ctx):
+                scale = UNIT_TO_WAN[m.group(1)]
+            continue
+        if cols is None:
+            continue
+        name = r.line.cell(cols["project_name"][0]).strip()
+        total = r.line.cell(cols["total"][0]).strip()
+        if not name or amount_of(total) is None:
+            if r.cells and key(r.cells[0]).startswith(("部门名称", "单位")) or _title_scope(r.cells[0] if r.cells else ""):
+                used.add(i)
+                continue
+            cols = None if not name else cols
+            continue
+        used.add(i)
+        indicators_text = " ".join(r.line.cell(c) for c in cols["indicators"]).strip()
+        if not indicators_text:
+            if key(name) not in vocab().funds_rows:
+                unit = squash(name)  # a using unit's subtotal line: the projects below are its own
+            continue
+        funds = [fund_record(seq=1, line=r.line, fund_source="total",
+                             fund_label=next((squash(x.text) for x in _header_line(rows, i).cells
+                                              if x.col == cols["total"][0]), None),
+                             printed={"budget_full_year_wan": total, "alignment": "position"},
+                             budget_full_year_wan=_wan(total, scale))]
+        for c in cols.get("source", []):
+            t = r.line.cell(c).strip()
+            if amount_of(t) is not None:
+                label = next((squash(x.text) for x in _header_line(rows, i).cells if x.col == c), None)
+                funds.append(fund_record(seq=len(funds) + 1, line=r.line, fund_source=key(label or ""), fund_label=label,
+                                         printed={"budget_full_year_wan": t, "alignment": "position"},
+                                         budget_full_year_wan=_wan(t, scale)))
+        for f in funds[1:]:
+            f["parent_source"] = "total"
+        goal = " ".join(r.line.cell(c) for c in cols.get("annual_goal", [])).strip() or None
+        ev = evaluation_record(form=FORM, scope="project", project_name=squash(name),
+                               unit_name=unit or fields.get("unit_name"), fiscal_year=doc_year, annual_goal=goal,
+                               page=r.line.page, line_start=r.line.lineno, line_end=r.line.lineno,
+                               source_ref=r.line.source_ref, complete=False)
+        out.append(EvaluationRecords(ev, funds, _target_indicators(indicators_text, r.line), [],
+                                     ["a targets-only form: actual values are not printed"]))
+    return out, used
+
+
+def _header_line(rows: list[Row], i: int) -> Line:
+    """The targets header line above row i."""
+    for j in range(i, -1, -1):
+        if _targets_header(rows[j]) is not None:
+            return rows[j].line
+    return rows[i].line
+
+
 # ---------------------------------------------------------------------------------------- forms
 
 def _title_scope(cell: str) -> str | None:
@@ -747,14 +864,15 @@ def _title_scope(cell: str) -> str | None:
     return None
 
 
-def find_forms(rows: list[Row]) -> list[tuple[str | None, list[Row]]]:
-    """(scope from the title, rows) per form; without any title, one form of all rows."""
+def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, list[Row]]]:
+    """(scope from the title, rows) per form; without a title row, one form of all rows when the
+    text names a form (`titled`: a title run into other text) or prints an indicator header."""
     starts = [(i, sc) for i, r in enumerate(rows) if r.cells and (sc := _title_scope(r.cells[0]))]
     if not starts:
-        return [(None, rows)]
+        # no title (cut off): a form only where its indicator table's header is printed, never a
+        # final-accounts table that happens to print 预算数/执行数
+        return [(None, rows)] if titled or any(_ind_header(r) for r in rows) else []
     out = []
-    if starts[0][0] > 0 and any(_funds_header(r) or _ind_header(r) for r in rows[:starts[0][0]]):
-        out.append((None, rows[:starts[0][0]]))
     for n, (i, sc) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
         out.append((sc, rows[i:end]))
@@ -771,7 +889,10 @@ def _year(rows: list[Row], doc_year: int | None) -> int | None:
     return doc_year
 
 
-def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_scope: str | None) -> EvaluationRecords | None:
+def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_scope: str | None,
+               cover: dict[str, str] | None = None) -> EvaluationRecords | None:
+    """One form; `cover`: the fields printed on the document's cover (a report's 评价项目名称/单位),
+    used where the form prints none."""
     warnings: list[str] = []
     funds, _ = parse_funds(rows, warnings)
     inds, items, end = parse_indicators(rows, warnings)
@@ -782,7 +903,11 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     if not funds and not inds and scope != "report" and doc_scope != "report":
         return None
     f = parse_fields(rows)
+    if cover and not f:
+        f = cover
     scope = scope or doc_scope or "project"
+    if scope == "report":
+        scope = "department" if "整体支出" in normalize("".join(r.text for r in rows[:5])) else "project"
     # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
     # its rows are not checkable
     complete = bool(inds) and end is not None and total_text is not None
@@ -804,9 +929,15 @@ def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[
     rows = logical_rows(lines)
     head = normalize("".join(r.text for r in rows[:30]))
     doc_scope = next((sc for w, sc in vocab().titles if w in head), None)
-    out = []
-    for scope, form_rows in find_forms(rows):
-        rec = parse_form(scope, form_rows, doc_year, doc_scope)
+    if doc_scope == "report" and "整体支出" in head:
+        doc_scope = "department"  # 部门（机关）整体支出绩效评价报告
+    out, used = parse_target_tables(rows, _year(rows, doc_year))
+    rows = [r for i, r in enumerate(rows) if i not in used]
+    if used and not any(_funds_header(r) or _ind_header(r) for r in rows):
+        return out
+    cover = parse_fields(rows[:20]) if doc_scope in ("report", "department") else None
+    for scope, form_rows in find_forms(rows, titled=doc_scope is not None):
+        rec = parse_form(scope, form_rows, doc_year, doc_scope, cover)
         if rec is not None:
             out.append(rec)
     return out
