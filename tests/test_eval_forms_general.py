@@ -148,3 +148,68 @@ def test_logical_rows_from_lines_of_one_or_many_cells():
     # the same row split by the reader into cells
     rows = logical_rows([ln(1, "年度资金总额 ", " 150万 ", " ", " 98 ", "", "", "")])
     assert [r.cells for r in rows] == [["年度资金总额", "150万", "98"]]
+
+
+@needs_corpus
+def test_flattened_sheet_rows_read_by_header_order():
+    # pe_04.txt line 2 (an xlsx flattened to one line): "指标8:适龄儿童疫苗接种率 100.00% 97.30% 2 1.9",
+    # header order 年度指标值, 实际完成值 … 分值, 得分
+    [rec] = _forms("pe_04.txt")
+    r = _ind(rec, "指标8:适龄儿童疫苗接种率")
+    assert (r["target_text"], r["actual_text"], r["weight"], r["score"]) == ("100.00%", "97.30%", 2, Decimal("1.9"))
+    r = _ind(rec, "指标14:早孕建册数")
+    assert (r["target_text"], r["actual_text"], r["score"]) == ("120人", "69人", 1)
+    assert rec.evaluation["complete"] is False  # the excerpt ends before 总分: no sums to check
+
+
+FILES = EXCERPTS.parent / "files"
+
+
+def _file_forms(name):
+    p = FILES / name
+    if not p.exists():
+        pytest.skip(f"{name} not present")
+    return evaluations.parse_evaluations(read_document(p, p.read_bytes()))
+
+
+@needs_corpus
+def test_department_form_pdf_two_row_funds_header_ningde():
+    # fujian_ningde_govt_office_2024_dept_overall_perf_selfeval.pdf, page 1: 合计 9209.55 | 790.22 |
+    # 9999.77 | 8874.74 | 88.75 | 1125.03 | 11.2500 | 10 | 7 under 预算安排/拨付情况/结余情况 + 分值/得分
+    [rec] = _file_forms("fujian_ningde_govt_office_2024_dept_overall_perf_selfeval.pdf")
+    ev = rec.evaluation
+    assert (ev["scope"], ev["unit_name"], ev["fiscal_year"], ev["total_score"], ev["grade"]) == \
+        ("department", "宁德市人民政府办公室", 2024, Decimal("92.33"), "优")
+    t = _total(rec)
+    assert (t["budget_initial_wan"], t["adjustment_wan"], t["budget_full_year_wan"], t["executed_wan"],
+            t["execution_rate_pct"], t["balance_wan"], t["execution_weight"], t["execution_score"]) == \
+        (Decimal("9209.55"), Decimal("790.22"), Decimal("9999.77"), Decimal("8874.74"), Decimal("88.75"),
+         Decimal("1125.03"), 10, 7)
+    # 财政资金小计 adds up its numbered lines (①中央/②省级/③地方), not the total directly
+    parents = {f["fund_label"]: f["parent_source"] for f in rec.funds}
+    assert parents["③地方财政资金"] == "财政资金小计" and parents["财政资金小计"] == "total"
+    r = _ind(rec, "市政府常务会议场次")  # ≥30次 | 20 | 2 | 1.33
+    assert (r["target_text"], r["actual_text"], r["weight"], r["score"], r["is_achieved"]) == \
+        ("≥30次", "20", 2, Decimal("1.33"), False)
+    assert rec.evaluation["complete"] is True
+
+
+@needs_corpus
+def test_targets_table_one_project_a_row_guangzhou():
+    # guangdong_guangzhou_govservice_data_bureau_2026_project_perf_targets.pdf page 1 line 7:
+    # 广州12345政务服务便民热线平台运营项目 | 12,000.00 | 12,000.00 | … | 1、1-产出指标；12-质量指标；不满意回访率；…年度指标值:100%
+    recs = _file_forms("guangdong_guangzhou_govservice_data_bureau_2026_project_perf_targets.pdf")
+    rec = next(r for r in recs if r.evaluation["project_name"] == "广州12345政务服务便民热线平台运营项目")
+    assert _total(rec)["budget_full_year_wan"] == Decimal("12000.00")
+    r = _ind(rec, "不满意回访率")
+    assert (r["level1"], r["level2"], r["target_text"], r["actual_text"], r["actual_value"]) == \
+        ("产出指标", "质量指标", "100%", None, None)
+    assert all(i["actual_text"] is None for r in recs for i in r.indicators)
+
+
+@needs_corpus
+def test_prose_evaluation_report_changsha():
+    # hunan_changsha_sasac_2020_project_perf_evaluation_report.pdf page 24: "项目综合评分92.25分，评价级次为优"
+    [rec] = _file_forms("hunan_changsha_sasac_2020_project_perf_evaluation_report.pdf")
+    assert (rec.evaluation["total_score"], rec.evaluation["grade"]) == (Decimal("92.25"), "优")
+    assert rec.evaluation["unit_name"] == "长沙市人民政府国有资产监督管理委员会"  # cover: 评价项目单位

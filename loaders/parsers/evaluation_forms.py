@@ -613,7 +613,7 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     v = vocab()
     hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
     if hi is None:
-        return [], [], None
+        return _flattened_indicators(rows, warnings), [], None
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
     raw = rows[hi].raw
@@ -681,6 +681,56 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
                                     weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
                                     aligned=aligned, comparator=comp, unit=unit))
     return out, items, end
+
+
+_FLAT_WORDS = (("target", ("年度指标值", "指标值", "目标值")), ("actual", ("实际完成值", "完成值", "实际值")),
+               ("weight", ("分值", "权重")), ("score", ("得分",)))
+
+
+def _flattened_indicators(rows: list[Row], warnings: list[str]) -> list[dict]:
+    """Indicator rows of a table flattened into one run of words (a sheet saved as one line): the
+    columns' order is read from the header words after 一级指标; a row is a name followed by exactly
+    one value per column, each of its column's kind; anything else is left out."""
+    out: list[dict] = []
+    for r in rows:
+        text = " ".join(r.cells)
+        tokens = text.split()
+        flat = squash(normalize(text))
+        start = flat.find("一级指标")
+        if len(tokens) < 20 or start < 0:
+            continue
+        pos = []
+        for fld, words in _FLAT_WORDS:
+            at = [flat.find(w, start) for w in words if flat.find(w, start) >= 0]
+            if at:
+                pos.append((min(at), fld))
+        cols = [f for _, f in sorted(pos)]
+        if len(cols) < 3:
+            continue
+        n = len(cols)
+
+        def fits(fld: str, t: str) -> bool:
+            if fld in ("weight", "score"):
+                return _ind_type_ok(fld, t)
+            return parse_value(t).is_numeric or num(t) is not None
+
+        def is_value(t: str) -> bool:
+            return parse_value(t).is_numeric or num(t) is not None or is_dash(t)
+
+        for i, tok in enumerate(tokens):
+            vals = tokens[i + 1:i + 1 + n]
+            if is_value(tok) or len(vals) < n or not all(fits(f, t) for f, t in zip(cols, vals)):
+                continue
+            if i + 1 + n < len(tokens) and is_value(tokens[i + 1 + n]):
+                continue  # more values than columns: not a row of this table
+            m = dict(zip(cols, vals))
+            out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=None, level2=None, name=squash(tok),
+                                        target_initial=None, target=m.get("target"), actual=m.get("actual"),
+                                        weight=m.get("weight"), score=m.get("score")))
+        if out:
+            warnings.append(f"line {r.line.lineno}: indicator table flattened into one line; {len(out)} rows read "
+                            "where a name is followed by exactly one value per column")
+    return out
 
 
 # ---------------------------------------------------------------------------------------- summary
