@@ -294,6 +294,10 @@ def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> 
 _NUMTOK = re.compile(r"\d+(?:\.\d+)?%?")
 
 
+_FUSED_TOKEN = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?%?")
+_FUSED_PREFIX = re.compile(r"(?:0|[1-9]\d*)\.?")
+
+
 def segment_fused(run: str, cols: list[str], weight: Decimal | None = None) -> dict[str, str] | None:
     """Split a run of digits printed without separators ("202010100.00%10") into the header's
     columns in order; only a segmentation that is the only one to satisfy the value kinds and the
@@ -303,28 +307,27 @@ def segment_fused(run: str, cols: list[str], weight: Decimal | None = None) -> d
         return None
     sols: list[dict[str, str]] = []
 
-    def rec(pos: int, ci: int, acc: list[str]):
+    # from the right: the score, rate and weight come last and their identity prunes early
+    def rec(end: int, ci: int, acc: dict[str, str]):
         if len(sols) > 50:
             return
-        if pos == len(run):
-            if ci == len(cols):
-                m = dict(zip(cols, acc))
-                if all(_type_ok(f, v) for f, v in m.items()) and _identities(m, weight) == _checks_possible(m, weight):
-                    sols.append(m)
+        if end == 0:
+            if ci < 0 and _identities(acc, weight) == _checks_possible(acc, weight):
+                sols.append(dict(acc))
             return
-        if ci == len(cols):
+        if ci < 0:
             return
-        for end in range(pos + 1, len(run) + 1):
-            tok = run[pos:end]
-            if not re.fullmatch(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?%?", tok):
-                if not re.fullmatch(r"(?:0|[1-9]\d*)\.?", tok):
-                    break
+        for start in range(end - 1, -1, -1):
+            tok = run[start:end]
+            if not _FUSED_TOKEN.fullmatch(tok) or (start > 0 and run[start - 1] == "."):
                 continue
-            if end < len(run) and run[end] == "%" and not tok.endswith("%"):
+            if tok.endswith("%") is False and end < len(run) and run[end] == "%":
                 continue  # a number followed by % is one token with it
-            rec(end, ci + 1, acc + [tok])
+            m = {**acc, cols[ci]: tok}
+            if _type_ok(cols[ci], tok) and _identities(m, weight) is not None:
+                rec(start, ci - 1, m)  # an identity broken by the values so far: pruned
 
-    rec(0, 0, [])
+    rec(len(run), len(cols) - 1, {})
     if len(sols) > 1:
         # the amounts of one printed row carry the same number of decimals: 2456.18|2456.18|2456.18,
         # never 2456.1|82456.1|82456.18
@@ -963,6 +966,9 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     complete = bool(inds) and end is not None and total_text is not None
     if not complete:
         warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
+    elif any(f["fund_source"] == "total" and "unaligned" in f["printed"] for f in funds):
+        complete = False  # the budget-execution weight and score are parts of the sums
+        warnings.append("the funds total line could not be placed: the form's sums are not checkable")
     first, last = rows[0].line, rows[-1].last
     ev = evaluation_record(
         form=FORM, scope="department" if scope == "department" else "project",

@@ -26,7 +26,7 @@ select
     line_start,
     line_end,
     source_ref,
-    -- False: the form was not read to its 总分 row (cut off, or its table not understood); the layout
-    -- parsers of the samples read whole forms (NULL = complete)
+    -- False: the form was not read whole (not down to its 总分 row, or its funds total line could not
+    -- be placed); the layout parsers of the samples read whole forms (NULL = complete)
     coalesce(complete, true) as complete
 from {{ source('raw', 'evaluations') }}
