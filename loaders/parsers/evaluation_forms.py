@@ -953,8 +953,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
         return None
-    if not funds and not inds and scope != "report" and doc_scope != "report":
-        return None
+    if not funds and not inds and scope is None and doc_scope is None:
+        return None  # a total score alone counts only in a document that names its form
     f = parse_fields(rows)
     if cover and not f:
         f = cover
