@@ -265,7 +265,8 @@ def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> 
     if len(values) == len(cols) and all(_type_ok(f, v) for f, v in zip(cols, values)):
         return {f: v for f, v in zip(cols, values) if not is_dash(v)}
     amounts = [f for f in cols if f not in _POINT_FIELDS]
-    if len(values) == len(amounts) < len(cols) and all(_type_ok(f, v) for f, v in zip(amounts, values)):
+    if len(values) == len(amounts) < len(cols) and all(amount_of(v) is not None and _type_ok(f, v)
+                                                        for f, v in zip(amounts, values)):
         # a source line printing every amount column and no points (分值/得分 only on the total line)
         return {f: v for f, v in zip(amounts, values) if not is_dash(v)}
     if len(values) > len(cols):
