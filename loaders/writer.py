@@ -50,6 +50,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("actual_result", S), ("page", I), ("line_start", I), ("line_end", I), ("source_ref", S),
         # False when the form was not read to its 总分 row (cut off): its sums are not checkable
         ("complete", B),
+        # the points the 总分 row prints as its maximum (总分 | 100 | 96: 100), when printed
+        ("total_weight", DEC),
     ]),
     "eval_funds": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("fund_source", S), ("fund_label", S),

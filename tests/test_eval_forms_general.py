@@ -100,7 +100,8 @@ def test_misaligned_pipe_rows_comparator_and_unit_columns_yuan():
     know = _ind(rec, "政策知晓率")  # ═ | 100 | % | 98% | 10 | 9
     assert (know["comparator"], know["target_value"], know["value_unit"], know["actual_text"], know["weight"],
             know["score"]) == ("=", 100, "%", "98%", 10, 9)
-    assert (rec.evaluation["total_score"], rec.evaluation["grade"]) == (96, "优")  # 总分 | 100 | 96 | 优
+    assert (rec.evaluation["total_weight"], rec.evaluation["total_score"], rec.evaluation["grade"]) == \
+        (100, 96, "优")  # 总分 | 100 | 96 | 优
 
 
 @needs_corpus

@@ -746,8 +746,9 @@ _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得
 _GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
 
 
-def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None]:
-    """(total score text, grade text, line) from a 总分 row, else from a sentence or fused text."""
+def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None, str | None]:
+    """(total score text, grade text, line, total weight text) from a 总分 row (总分 | 100 | 96 | 优:
+    weight then score; 总分(100分) | 100: the weight in the label), else from a sentence."""
     v = vocab()
     for r in rows:
         cells = r.cells
@@ -765,12 +766,14 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None]
                         break
                 grade = next((t for t in rest if grade_of(t)), None)
                 if nums:
-                    return nums[-1], grade, r.line
+                    pts = _POINTS.search(normalize(c))
+                    weight = nums[0] if len(nums) >= 2 else (pts.group(1) if pts else None)
+                    return nums[-1], grade, r.line, weight
     for r in rows:
         if m := _TOTAL_SENTENCE.search(normalize(r.text)):
             g = _GRADE_SENTENCE.search(normalize(r.text)[m.end():])
-            return m.group(2), g.group(1) if g else None, r.line
-    return None, None, None
+            return m.group(2), g.group(1) if g else None, r.line, None
+    return None, None, None, None
 
 
 def _grade(rows: list[Row]) -> str | None:
@@ -950,7 +953,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     warnings: list[str] = []
     funds, _ = parse_funds(rows, warnings)
     inds, items, end = parse_indicators(rows, warnings)
-    total_text, grade_text, total_line = parse_summary(rows)
+    total_text, grade_text, total_line, weight_text = parse_summary(rows)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
         return None
@@ -975,6 +978,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         form=FORM, scope="department" if scope == "department" else "project",
         project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
         fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
+        total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
     return EvaluationRecords(ev, funds, inds, items, warnings)

@@ -219,7 +219,7 @@ def finish(doc_id: str, n: int, rec: EvaluationRecords) -> EvaluationRecords:
 EVAL_COLUMNS = ("eval_id", "doc_id", "form", "scope", "project_name", "unit_name", "unit_code", "department_name",
                 "department_code", "project_attribute", "project_period", "fiscal_year", "total_score",
                 "total_score_text", "grade", "grade_text", "evaluator", "fill_date", "annual_goal", "actual_result",
-                "page", "line_start", "line_end", "source_ref", "complete")
+                "page", "line_start", "line_end", "source_ref", "complete", "total_weight")
 
 
 def evaluation_record(**kw) -> dict:

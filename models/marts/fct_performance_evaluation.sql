@@ -28,7 +28,8 @@ select
     e.page,
     e.line_start,
     e.line_end,
-    e.complete
+    e.complete,
+    e.total_weight
 from {{ ref('int_evaluations') }} e
 left join bands printed_band on list_contains(printed_band.spellings, e.grade)
 left join bands score_band
