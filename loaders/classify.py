@@ -11,7 +11,9 @@ EVALUATION_REPORT = "evaluation_report"
 
 _DEPT_MARKERS = ("部门整体支出绩效自评表", "部门整体支出绩效评价", "整体支出绩效自评")
 _PROJECT_MARKERS = ("项目支出绩效自评表", "绩效自评表", "绩效自评报告", "绩效目标实现情况", "评价结果等次",
-                    "一级指标", "三级指标", "绩效指标", "绩效目标表", "绩效目标自评表", "年度指标值")
+                    "一级指标", "三级指标", "绩效指标", "绩效目标自评表")
+# a document titled as a targets table (its first lines), not one that merely attaches one (部门预算)
+_TITLE_MARKERS = ("绩效目标表",)
 _REPORT_MARKERS = ("绩效评价报告",)
 
 
@@ -27,6 +29,9 @@ def classify(doc: SourceDoc) -> str | None:
     text = "".join(ln.squashed for ln in lines[:400])
     if any(m in text for m in _DEPT_MARKERS):
         return DEPARTMENT_EVALUATION
+    title = "".join(ln.squashed for ln in lines[:2])
+    if any(m in title for m in _TITLE_MARKERS):
+        return PROJECT_EVALUATION
     hits = sum(1 for m in _PROJECT_MARKERS if m in text)
     if hits >= 2 or ("评分表" in text and "项目名称" in text):
         return PROJECT_EVALUATION
