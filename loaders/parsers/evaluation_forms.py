@@ -473,8 +473,8 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
             if label is not None:
                 values.append(text)
             continue
-        if key(text) in v.funds_cols:
-            continue
+        if key(text) in v.funds_cols or not key(text):
+            continue  # a header word, or a unit note wrapped from the header cell: （万元）
         flush()
         label, line, values = text, ln, []
     flush()
