@@ -25,6 +25,7 @@ class Cell:
     x0: float | None = None  # horizontal extent, when the format has geometry (PDF)
     x1: float | None = None
     printed: str | None = None  # the text as printed when `text` was normalised for matching (textnorm)
+    confidence: float | None = None  # OCR recognition score (0-1) of the cell's text; None: read from a text layer
 
     @property
     def as_printed(self) -> str:
@@ -56,6 +57,13 @@ class Line:
                 return c.text
         return ""
 
+    def confidence(self, col: int) -> float | None:
+        """The OCR confidence of the cell at `col` (None: not read by OCR, or no such cell)."""
+        for c in self.cells:
+            if c.col == col:
+                return c.confidence
+        return None
+
     def printed(self, col: int) -> str:
         """The cell at `col` as printed (traditional script, pinyin glosses kept)."""
         for c in self.cells:
@@ -83,6 +91,13 @@ class SourceDoc:
     file_format: str  # txt | pdf | docx | xlsx | xls
     lines: list[Line] = field(default_factory=list)
     pages: int | None = None
+
+    @property
+    def text_source(self) -> str:
+        """'ocr' when every cell was read by OCR, 'mixed' when some were (a PDF with some scanned
+        pages), else 'text'."""
+        ocr = {c.confidence is not None for ln in self.lines for c in ln.cells if c.text.strip()}
+        return "mixed" if len(ocr) == 2 else "ocr" if ocr == {True} else "text"
 
     def nonblank(self) -> list[Line]:
         return [ln for ln in self.lines if not ln.is_blank]
