@@ -179,6 +179,18 @@ def test_page_limit_quarantines_before_reading(tmp_path, monkeypatch):
     assert r.reason == "2 scanned pages need OCR, more than the limit of 1 pages per document (FDW_MAX_OCR_PAGES)"
 
 
+def test_parse_time_limit_grows_with_the_pages_to_ocr():
+    import signal
+
+    from loaders.pipeline import _time_limit
+    from loaders.readers import ocr
+
+    with _time_limit(5):
+        ocr._check_page_limit(3)
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    assert 5 + 3 * ocr.OCR_SECONDS_PER_PAGE - 1 < remaining <= 5 + 3 * ocr.OCR_SECONDS_PER_PAGE
+
+
 @needs_real
 def test_ocr_through_the_warehouse_and_a_doubtful_digit_is_a_warning(tmp_path):
     """Cover, p6 and p7 scanned, through `fdw run`: text_source and ocr_confidence land in the marts.

@@ -20,13 +20,15 @@ Limits: pages are read in parallel by `page_workers()` threads (one onnxruntime 
 number of threads is FDW_OCR_WORKERS, else FDW_WORKERS, else the CPU count, and 1 inside an ingest
 worker process, whose pool already uses the cores); a document with more than FDW_MAX_OCR_PAGES
 (default 60) pages to OCR is quarantined without reading them; the ingest's per-document time limit
-(FDW_MAX_PARSE_SECONDS) covers OCR too.
+(FDW_MAX_PARSE_SECONDS) covers OCR too, extended by FDW_OCR_SECONDS_PER_PAGE (default 10) for each
+page to OCR.
 """
 from __future__ import annotations
 
 import io
 import os
 import re
+import signal
 import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +41,8 @@ from loaders.readers.pdf import _CJK, RULE_THICKNESS, PageContent, _Char, assemb
 DPI = 200  # scanned PDF pages are rendered at this resolution (RapidOCR works on at most 2000 px a side)
 MIN_SCORE = 0.3  # readings below this score are noise; between it and a high score they are kept and flagged
 MAX_OCR_PAGES = int(os.environ.get("FDW_MAX_OCR_PAGES", "60"))
-RULE_MIN_PT = 20.0  # a ruled line in an image is at least this long (pt): longer than any character stroke
+OCR_SECONDS_PER_PAGE = float(os.environ.get("FDW_OCR_SECONDS_PER_PAGE", "10"))
+RULE_MIN_PT = 20.0  # a ruled line in an image is at least this long (pt), unless it lies inside a text box
 MAX_SKEW_DEG = 3.0
 
 PAGE_WORKERS: int | None = None  # set to 1 by an ingest worker process (its pool already uses the cores)
@@ -144,24 +147,14 @@ def deskew(gray: np.ndarray) -> np.ndarray:
     return _rotate(gray, float(best)) if abs(best) >= 0.05 else gray
 
 
-def image_rules(gray: np.ndarray, scale: float, text_boxes=()) -> tuple[list, list]:
-    """Ruled lines of a page image as the PDF reader's rules: horizontal (y, x_low, x_high) and
-    vertical (x, y_low, y_high), in points with y growing upwards. A run of ink that lies inside a
-    text box OCR found (`text_boxes`: (x0, y0, x1, y1) in pixels) is a stroke of a large character
-    (a title's 一 or 丨), not a rule."""
-    def in_text(x, y, w, h):
-        m = 2 * scale
-        return any(bx0 - m <= x and x + w <= bx1 + m and by0 - m <= y and y + h <= by1 + m
-                   for bx0, by0, bx1, by1 in text_boxes)
-
+def _rule_runs(ink: np.ndarray, scale: float) -> list[tuple[bool, int, int, int, int]]:
+    """Long thin runs of ink (255 on 0), (horizontal, x, y, w, h) in pixels."""
     import cv2
 
-    H, W = gray.shape
-    ink = _ink(gray)
     k = max(10, int(RULE_MIN_PT * scale))
     gap = max(3, int(2 * scale))  # a photocopied rule broken for up to 2 pt is still one rule
     thick = RULE_THICKNESS * scale
-    hs, vs = [], []
+    runs = []
     for horizontal in (True, False):
         long = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if horizontal else (1, k))
         bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if horizontal else (1, gap))
@@ -169,13 +162,65 @@ def image_rules(gray: np.ndarray, scale: float, text_boxes=()) -> tuple[list, li
         mask = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_OPEN, long), cv2.MORPH_CLOSE, bridge)
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for x, y, w, h, _ in stats[1:n]:
-            if in_text(x, y, w, h):
-                continue
-            if horizontal and w >= k and h <= thick:
-                hs.append(((H - (y + h / 2)) / scale, x / scale, (x + w) / scale))
-            elif not horizontal and h >= k and w <= thick:
-                vs.append(((x + w / 2) / scale, (H - (y + h)) / scale, (H - y) / scale))
+            length, width = (w, h) if horizontal else (h, w)
+            if length >= k and width <= thick:
+                runs.append((horizontal, int(x), int(y), int(w), int(h)))
+    return runs
+
+
+def image_rules(runs, height_px: int, scale: float, text_boxes=()) -> tuple[list, list]:
+    """The runs of ink as the PDF reader's rules: horizontal (y, x_low, x_high) and vertical
+    (x, y_low, y_high), in points with y growing upwards. A run that lies inside a text box OCR
+    found (`text_boxes`: (x0, y0, x1, y1) in pixels) is a stroke of a large character (a title's
+    一 or 丨), not a rule."""
+    m = 2 * scale
+    hs, vs = [], []
+    for horizontal, x, y, w, h in runs:
+        if any(bx0 - m <= x and x + w <= bx1 + m and by0 - m <= y and y + h <= by1 + m
+               for bx0, by0, bx1, by1 in text_boxes):
+            continue
+        if horizontal:
+            hs.append(((height_px - (y + h / 2)) / scale, x / scale, (x + w) / scale))
+        else:
+            vs.append(((x + w / 2) / scale, (height_px - (y + h)) / scale, (height_px - y) / scale))
     return hs, vs
+
+
+def _extend_left(gray, ink, runs, box, text, score):
+    """A reading whose box left out a flat character before it (the detector misses the 一 of
+    `一、一般公共服务支出`, having no height to see): the box is widened over marks at least a third
+    of a line high or wide, no further than a line height apart and not across a ruled line, and the
+    widened box read again. The wider reading is kept only when it scores as well."""
+    import cv2
+
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    x0, x1, top, bottom = int(min(xs)), int(max(xs)), int(min(ys)), int(max(ys))
+    h = bottom - top
+    if h < 6:
+        return box, text, score
+    rule_x = max((x + w for horiz, x, y, w, hh in runs if not horiz and x + w <= x0
+                  and y <= top + h // 2 <= y + hh), default=0)
+    band = ink[top + 2:bottom - 1, max(rule_x + 2, x0 - 3 * h):x0]
+    if band.size == 0:
+        return box, text, score
+    n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    marks = sorted(((x, x + w) for x, _, w, hh, _ in stats[1:n] if max(w, hh) >= h / 3), key=lambda m: -m[1])
+    left = band.shape[1]
+    for a, b in marks:  # right to left, while the next mark is less than a line height away
+        if left - b > h:
+            break
+        left = min(left, a)
+    if left >= band.shape[1] - 2:
+        return box, text, score
+    new_x0 = max(rule_x + 2, x0 - 3 * h) + left - 2
+    crop = np.ascontiguousarray(gray[top:bottom, new_x0:x1])
+    rec, _ = _engine()(crop, use_det=False, use_cls=False)
+    if not rec:
+        return box, text, score
+    new_text, new_score = rec[0][0], float(rec[0][1])
+    if len(new_text) <= len(text) or not new_text.endswith(text[-2:]) or new_score < min(score, 0.9):
+        return box, text, score
+    return [[new_x0, top], [x1, top], [x1, bottom], [new_x0, bottom]], new_text, new_score
 
 
 def _width_units(ch: str) -> float:
@@ -202,12 +247,14 @@ def box_chars(box, text: str, score: float, height_px: int, scale: float) -> lis
 
 def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
     """One page image (8-bit grey, `scale` pixels per point) read into characters and rules."""
-    gray = deskew(gray)
-    result, _ = _engine()(np.ascontiguousarray(gray), use_cls=False)
-    result = result or []
+    gray = np.ascontiguousarray(deskew(gray))
+    ink = _ink(gray)
+    runs = _rule_runs(ink, scale)
+    result, _ = _engine()(gray, use_cls=False)
+    result = [_extend_left(gray, ink, runs, box, text, score) for box, text, score in result or []]
     boxes = [(min(p[0] for p in b), min(p[1] for p in b), max(p[0] for p in b), max(p[1] for p in b))
              for b, _, _ in result]
-    hs, vs = image_rules(gray, scale, boxes)
+    hs, vs = image_rules(runs, gray.shape[0], scale, boxes)
     chars: list[_Char] = []
     for box, text, score in result:
         text = repair_numbers(text.strip())
@@ -217,9 +264,14 @@ def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
 
 
 def _check_page_limit(n: int) -> None:
+    """Refuse a document with too many pages to OCR; else give the running parse time limit (the
+    ingest's SIGALRM timer, when one runs) OCR_SECONDS_PER_PAGE more per page to read."""
     if n > MAX_OCR_PAGES:
         raise DocumentError("limit", f"{n} scanned pages need OCR, more than the limit of {MAX_OCR_PAGES} "
                                      f"pages per document (FDW_MAX_OCR_PAGES)")
+    remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + n * OCR_SECONDS_PER_PAGE)
 
 
 def _read_images(images) -> dict[int, PageContent]:
