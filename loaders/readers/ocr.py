@@ -186,20 +186,25 @@ def image_rules(runs, height_px: int, scale: float, text_boxes=()) -> tuple[list
     return hs, vs
 
 
-def _extend_left(gray, ink, runs, box, text, score):
+def _extent(box) -> tuple[float, float, float, float]:
+    return min(p[0] for p in box), min(p[1] for p in box), max(p[0] for p in box), max(p[1] for p in box)
+
+
+def _extend_left(gray, ink, runs, boxes, box, text, score):
     """A reading whose box left out a flat character before it (the detector misses the 一 of
     `一、一般公共服务支出`, having no height to see): the box is widened over marks at least a third
-    of a line high or wide, no further than a line height apart and not across a ruled line, and the
-    widened box read again. The wider reading is kept only when it scores as well."""
+    of a line high or wide, no further than a line height apart and not across a ruled line or into
+    another reading's box, and the widened box read again. The wider reading is kept only when it scores as well."""
     import cv2
 
     xs, ys = [p[0] for p in box], [p[1] for p in box]
     x0, x1, top, bottom = int(min(xs)), int(max(xs)), int(min(ys)), int(max(ys))
     h = bottom - top
-    if h < 6:
+    if h < 6 or not (text and (_CJK.match(text[0]))):  # words only: a digit is never flat
         return box, text, score
-    rule_x = max((x + w for horiz, x, y, w, hh in runs if not horiz and x + w <= x0
-                  and y <= top + h // 2 <= y + hh), default=0)
+    mid = top + h // 2
+    rule_x = max([x + w for horiz, x, y, w, hh in runs if not horiz and x + w <= x0 and y <= mid <= y + hh]
+                 + [int(bx1) for bx0, by0, bx1, by1 in boxes if bx0 < x0 - 1 and by0 <= mid <= by1], default=0)
     band = ink[top + 2:bottom - 1, max(rule_x + 2, x0 - 3 * h):x0]
     if band.size == 0:
         return box, text, score
@@ -218,7 +223,8 @@ def _extend_left(gray, ink, runs, box, text, score):
     if not rec:
         return box, text, score
     new_text, new_score = rec[0][0], float(rec[0][1])
-    if len(new_text) <= len(text) or not new_text.endswith(text[-2:]) or new_score < min(score, 0.9):
+    # kept only when it adds a character or two before the same reading, and scores as well
+    if not 0 < len(new_text) - len(text) <= 2 or not new_text.endswith(text) or new_score < min(score, 0.9):
         return box, text, score
     return [[new_x0, top], [x1, top], [x1, bottom], [new_x0, bottom]], new_text, new_score
 
@@ -251,9 +257,10 @@ def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
     ink = _ink(gray)
     runs = _rule_runs(ink, scale)
     result, _ = _engine()(gray, use_cls=False)
-    result = [_extend_left(gray, ink, runs, box, text, score) for box, text, score in result or []]
-    boxes = [(min(p[0] for p in b), min(p[1] for p in b), max(p[0] for p in b), max(p[1] for p in b))
-             for b, _, _ in result]
+    result = result or []
+    boxes = [_extent(b) for b, _, _ in result]
+    result = [_extend_left(gray, ink, runs, boxes, box, text, score) for box, text, score in result]
+    boxes = [_extent(b) for b, _, _ in result]
     hs, vs = image_rules(runs, gray.shape[0], scale, boxes)
     chars: list[_Char] = []
     for box, text, score in result:
