@@ -186,6 +186,21 @@ def image_rules(runs, height_px: int, scale: float, text_boxes=()) -> tuple[list
     return hs, vs
 
 
+def _inside_rules(box, runs):
+    """The box pulled back inside the ruled lines its padded edges overlap (the detector pads its
+    boxes by about half a line: a box starting on its cell's left rule would fall in the cell before)."""
+    x0, y0, x1, y1 = _extent(box)
+    h, mid = y1 - y0, (y0 + y1) / 2
+    for horiz, x, y, w, hh in runs:
+        if horiz or not y <= mid <= y + hh:
+            continue
+        if x0 <= x + w < x0 + h / 2:
+            x0 = x + w
+        if x1 - h / 2 < x <= x1:
+            x1 = x
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] if x1 > x0 else box
+
+
 def _extent(box) -> tuple[float, float, float, float]:
     return min(p[0] for p in box), min(p[1] for p in box), max(p[0] for p in box), max(p[1] for p in box)
 
@@ -260,6 +275,7 @@ def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
     result = result or []
     boxes = [_extent(b) for b, _, _ in result]
     result = [_extend_left(gray, ink, runs, boxes, box, text, score) for box, text, score in result]
+    result = [(_inside_rules(box, runs), text, score) for box, text, score in result]
     boxes = [_extent(b) for b, _, _ in result]
     hs, vs = image_rules(runs, gray.shape[0], scale, boxes)
     chars: list[_Char] = []
