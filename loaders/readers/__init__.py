@@ -7,6 +7,7 @@ from pathlib import Path
 from loaders.model import DocumentError, SourceDoc
 from loaders.textnorm import normalize_lines
 from loaders.readers.docx import read_docx
+from loaders.readers.html import read_html
 from loaders.readers.ocr import read_image
 from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
@@ -20,6 +21,8 @@ READERS = {
     ".docx": ("docx", read_docx),
     ".xlsx": ("xlsx", read_xlsx),
     ".xls": ("xls", read_xls),
+    ".html": ("html", read_html),
+    ".htm": ("html", read_html),
     # pictures of pages (scans, photographs), read by OCR
     ".png": ("png", read_image),
     ".jpg": ("jpeg", read_image),

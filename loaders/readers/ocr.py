@@ -6,7 +6,7 @@ A page image is straightened (the skew that maximises the contrast of the row pr
 its ruled lines are found by morphology (long thin runs of dark pixels, horizontal and vertical),
 and its text boxes are read by OCR. Each box becomes characters spread over the box's width (a
 Chinese character twice as wide as a digit), in points with y growing upwards, carrying the box's
-recognition score. The PDF reader's layout (`pdf.assemble`) then does the rest exactly as for a text
+recognition score. The PDF reader's layout (`pdf.layout_pages`) then does the rest exactly as for a text
 layer: ruled tables by their rules, unruled text by gaps and the header's column extents, rows by
 vertical overlap. A cell's `confidence` is the lowest score of the readings it is made of.
 
@@ -36,7 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from loaders.model import DocumentError, Line
-from loaders.readers.pdf import _CJK, RULE_THICKNESS, PageContent, _Char, assemble
+from loaders.readers.pdf import _CJK, RULE_THICKNESS, _Char, layout_pages
+
+Page = tuple[list[_Char], list, list]  # a page's characters, horizontal and vertical rules (pdf.layout_pages)
 
 DPI = 200  # scanned PDF pages are rendered at this resolution (RapidOCR works on at most 2000 px a side)
 MIN_SCORE = 0.3  # readings below this score are noise; between it and a high score they are kept and flagged
@@ -266,7 +268,7 @@ def box_chars(box, text: str, score: float, height_px: int, scale: float) -> lis
     return out
 
 
-def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
+def read_page_image(gray: np.ndarray, scale: float) -> Page:
     """One page image (8-bit grey, `scale` pixels per point) read into characters and rules."""
     gray = np.ascontiguousarray(deskew(gray))
     ink = _ink(gray)
@@ -283,7 +285,7 @@ def read_page_image(gray: np.ndarray, scale: float) -> PageContent:
         text = repair_numbers(text.strip())
         if text:
             chars.extend(box_chars(box, text, float(score), gray.shape[0], scale))
-    return PageContent(chars, hs, vs)
+    return chars, hs, vs
 
 
 def _check_page_limit(n: int) -> None:
@@ -297,7 +299,7 @@ def _check_page_limit(n: int) -> None:
         signal.setitimer(signal.ITIMER_REAL, remaining + n * OCR_SECONDS_PER_PAGE)
 
 
-def _read_images(images) -> dict[int, PageContent]:
+def _read_images(images) -> dict[int, Page]:
     """{page: (grey image, scale)} read in parallel; pages come back in order."""
     workers = min(page_workers(), len(images)) or 1
     if workers == 1:
@@ -310,7 +312,7 @@ def _read_images(images) -> dict[int, PageContent]:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def ocr_pdf_pages(data: bytes, pages: list[int]) -> dict[int, PageContent]:
+def ocr_pdf_pages(data: bytes, pages: list[int]) -> dict[int, Page]:
     """The given 1-based pages of a PDF rendered and read by OCR (pdfium renders in this thread:
     it is not thread-safe; OCR runs in the page pool)."""
     import pypdfium2 as pdfium
@@ -342,4 +344,4 @@ def read_image(data: bytes) -> tuple[list[Line], int]:
     dpi = img.info.get("dpi", (DPI, DPI))[0] or DPI
     scale = (dpi if dpi >= 100 else DPI) / 72  # a screenshot's 72/96 dpi says nothing of the print size
     pages = _read_images({n + 1: (np.array(f), scale) for n, f in enumerate(frames)})
-    return assemble(pages, len(frames)), len(frames)
+    return layout_pages([pages[p] for p in sorted(pages)]), len(frames)

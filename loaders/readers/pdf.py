@@ -451,15 +451,6 @@ def _pool_columns(grids: list[tuple[int, _Grid]]) -> None:
             g.xs = xs
 
 
-@dataclass
-class PageContent:
-    """What one page gives the layout: its characters and rules in points, in the page as displayed
-    (y grows upwards). The text layer gives them for a page with text, OCR for a scanned page."""
-    chars: list[_Char]
-    hs: list[tuple[float, float, float]]
-    vs: list[tuple[float, float, float]]
-
-
 def read_pdf(data: bytes) -> tuple[list[Line], int]:
     try:
         pdf = pdfium.PdfDocument(data)
@@ -467,8 +458,8 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
         raise DocumentError("read", f"not a readable PDF ({e})")
     try:
         n_pages = len(pdf)
-        pages: dict[int, PageContent] = {}
-        scanned: list[int] = []  # pages with images and no text: read by OCR
+        pages: dict[int, tuple[list[_Char], list, list]] = {}  # page -> (characters, rules h, rules v)
+        scanned: list[int] = []  # pages with an image and no text: read by OCR
         images = 0
         for p in range(n_pages):
             page = pdf[p]
@@ -477,7 +468,7 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
             chars = _chars(tp, orient)
             hs, vs, imgs = _rules(page, orient)
             images += imgs
-            pages[p + 1] = PageContent(chars, hs, vs)
+            pages[p + 1] = (chars, hs, vs)
             if not chars and imgs:
                 scanned.append(p + 1)
             tp.close()
@@ -488,24 +479,31 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
         from loaders.readers.ocr import ocr_pdf_pages  # onnxruntime and OpenCV only when a page needs them
 
         pages.update(ocr_pdf_pages(data, scanned))
-    if not any(pc.chars for pc in pages.values()):
+    if not any(chars for chars, _, _ in pages.values()):
         reason = ("no text found: the scanned pages were read by OCR and gave no text" if scanned
                   else "no text: the pages carry neither a text layer nor a scanned image")
         raise DocumentError("read", reason, f"{n_pages} page(s), {images} image(s), no characters")
-    return assemble(pages, n_pages), n_pages
+    return layout_pages([pages[p] for p in range(1, n_pages + 1)]), n_pages
 
 
-def assemble(pages: dict[int, PageContent], n_pages: int) -> list[Line]:
-    """Lines of positioned cells from the characters and rules of every page (text layer or OCR)."""
-    grids: list[tuple[int, _Grid]] = []
-    for p in range(1, n_pages + 1):
-        pc = pages.get(p)
-        if pc is not None and pc.chars:
-            grids.extend((p, g) for g in _grids(pc.hs, pc.vs))
+Char = _Char  # a positioned character, for readers of other formats that print positioned text
+
+
+def layout_pages(pages: list[tuple[list[_Char], list, list]]) -> list[Line]:
+    """Lines of pages given as geometry: per page its characters and its horizontal (y, x_low,
+    x_high) and vertical (x, y_low, y_high) rules, in points with y growing upwards. The same
+    rows and columns as a PDF's text layer: used for the text layer, OCR'd scans and other formats
+    that print positioned text."""
+    page_chars = {p: chars for p, (chars, _, _) in enumerate(pages, start=1)}
+    grids = [(p, g) for p, (chars, hs, vs) in enumerate(pages, start=1) if chars for g in _grids(hs, vs)]
+    return _layout(page_chars, grids)
+
+
+def _layout(page_chars: dict[int, list[_Char]], grids: list[tuple[int, _Grid]]) -> list[Line]:
     _pool_columns(grids)
     rows: list[_Row] = []
-    for p in range(1, n_pages + 1):
-        outside = pages[p].chars if p in pages else []
+    for p in sorted(page_chars):
+        outside = page_chars[p]
         page_rows: list[_Row] = []
         for _, g in (x for x in grids if x[0] == p):
             x_lo, x_hi, y_lo, y_hi = g.frame
