@@ -94,10 +94,9 @@ class SourceDoc:
 
     @property
     def text_source(self) -> str:
-        """'ocr' when every cell was read by OCR, 'mixed' when some were (a PDF with some scanned
-        pages), else 'text'."""
-        ocr = {c.confidence is not None for ln in self.lines for c in ln.cells if c.text.strip()}
-        return "mixed" if len(ocr) == 2 else "ocr" if ocr == {True} else "text"
+        """'ocr' when any of the text was read by OCR (a scan, a picture, a PDF with some scanned
+        pages: each cell's `confidence` says which), else 'text' (the contract's two values)."""
+        return "ocr" if any(c.confidence is not None for ln in self.lines for c in ln.cells) else "text"
 
     def nonblank(self) -> list[Line]:
         return [ln for ln in self.lines if not ln.is_blank]

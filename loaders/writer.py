@@ -23,7 +23,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("unit_name", S), ("unit_code", S), ("unit_id", S), ("admin_level", S), ("region", S),
         ("fiscal_year", I), ("amount_unit", S), ("parser", S), ("parser_version", S), ("status", S),
         ("n_tables", I64), ("n_cells", I64), ("warnings", S), ("pages", I), ("size_bytes", I64),
-        # text (a text layer, a table file), ocr (read by OCR) or mixed (a PDF with some scanned pages)
+        # text (a text layer, a table file) or ocr (some or all of it read by OCR)
         ("text_source", S),
     ]),
     "fa_tables": pa.schema([

@@ -137,7 +137,7 @@ def test_mixed_pdf_ocrs_only_its_scanned_page(tmp_path, monkeypatch):
     real_ocr = ocr.ocr_pdf_pages
     monkeypatch.setattr(ocr, "ocr_pdf_pages", lambda data, pages: asked.append(pages) or real_ocr(data, pages))
     doc = read_document(tmp_path / "mixed.pdf")
-    assert asked == [[3]] and doc.text_source == "mixed"
+    assert asked == [[3]] and doc.text_source == "ocr"
     assert all(c.confidence is None for ln in doc.lines if ln.page < 3 for c in ln.cells)
     assert all(c.confidence is not None for ln in doc.lines if ln.page == 3 for c in ln.cells)
     fa = parse_final_accounts(doc)
