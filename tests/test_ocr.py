@@ -240,12 +240,10 @@ def evaluation_scan(tmp_path_factory):
     """The 办公大楼管理费 self-evaluation form of sample 002 (lines 664-695) as a PDF (9 pt text on a
     landscape page), photocopied, and every figure of the parsed form compared with the text layer:
     (figures, identical, differences)."""
-    from docgen import cjk_font_path, evaluation_blocks, write_pdf
+    from docgen import evaluation_blocks, write_pdf
     from loaders.parsers.evaluations import parse_evaluations, to_tables
     from loaders.readers import read_document
 
-    if cjk_font_path() is None:
-        pytest.skip("no CJK font to render the form")
     tmp = tmp_path_factory.mktemp("ev")
     pdf = write_pdf(evaluation_blocks(S002), tmp / "ev.pdf")
     text = to_tables(parse_evaluations(read_document(pdf)))
@@ -274,11 +272,12 @@ def evaluation_scan(tmp_path_factory):
 
 def test_scanned_evaluation_form_keeps_its_structure_and_most_figures(evaluation_scan):
     total, same, diffs = evaluation_scan
-    assert total >= 35 and same >= 0.8 * total, diffs
+    assert total >= 35 and same >= 0.85 * total, diffs
 
 
-@pytest.mark.xfail(strict=True, reason="measured 33 of 40: at 9 pt the recognizer drops ≥ (≥6人 read as 人), "
-                                       "reads a rule fragment as 'il' and a 0 as 'o' in the funds line")
+@pytest.mark.xfail(strict=True, reason="measured 36 of 40: in the 资金总额 line a rule fragment is read as 'il' and "
+                                       "a 0 as 'o' (46, 0, 0 lost); the 成本指标 score 5 is read together with the "
+                                       "wrapped remark beside it")
 def test_scanned_evaluation_form_equals_its_text_layer(evaluation_scan):
     total, same, diffs = evaluation_scan
     assert same >= 0.99 * total, diffs
