@@ -184,6 +184,7 @@ class _Emitter:
             "line": ln.lineno,
             "col": col,
             "source_ref": ln.source_ref,
+            "ocr_confidence": ln.confidence(col),
         })
 
 

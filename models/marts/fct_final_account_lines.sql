@@ -29,5 +29,6 @@ select
     page,
     line,
     col,
-    source_ref
+    source_ref,
+    ocr_confidence
 from {{ ref('int_fa_cells') }}

@@ -33,5 +33,6 @@ select
     page,
     line,
     col,
-    source_ref
+    source_ref,
+    ocr_confidence
 from {{ source('raw', 'final_account_cells') }}
