@@ -25,6 +25,8 @@ class Cell:
     x0: float | None = None  # horizontal extent, when the format has geometry (PDF)
     x1: float | None = None
     printed: str | None = None  # the text as printed when `text` was normalised for matching (textnorm)
+    lineno: int | None = None  # the cell's own source line when its row was rebuilt from several (loaders.tables)
+    aligned: bool = True  # False: the cell's column is not known (a row printed fewer values than columns)
 
     @property
     def as_printed(self) -> str:

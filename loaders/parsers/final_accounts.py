@@ -11,11 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders.model import DocumentError, Line, SourceDoc, squash
+from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half_unit_wan,
                              parse_amount, to_wan)
 from loaders.reference import (column_codes, label_key, row_roles, stats_items, table_titles,
-                               three_public_items)
+                               three_public_item, three_public_items)
+from loaders.tables import ends_table, reflow
 
 PARSER_NAME = "final_accounts"
 PARSER_VERSION = "1"
@@ -61,36 +62,67 @@ class ParsedFinalAccounts:
     warnings: list[str]
 
 
-# what may precede a table title on its line: a unit name (ending like one) and/or a year, e.g.
-# "上海市普陀区财政局2024年度收入支出决算总表", "2024年度部门收支决算总表"
-_TITLE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
-                           r"政府|街道|镇|乡|区|县|市|省))?(?:\d{4}年度?)?(?:部门|单位)?$")
+# what may precede a table title on its line: 附表, a unit name (ending like one), a scope (本级, 全区),
+# a year and the fund the table covers, e.g. "上海市普陀区财政局2024年度收入支出决算总表",
+# "2024年度部门收支决算总表", "附表:X市本级2017年“三公”经费决算汇总表", "2016年一般公共预算财政拨款开支的…"
+_TITLE_PREFIX = re.compile(r"^(?:附表\d*[:：]?)?(?P<unit>[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
+                           r"政府|街道|镇|乡|区|县|市|省))?(?:本级|全区|全县|全市|全省)?(?:(?P<year>\d{4})(?:年度?|-)?)?"
+                           r"(?:本级|全区|全县|全市|全省|部门|单位)?(?:(?:一般公共预算)?财政拨款(?:开支的)?)?$")
 
 
 def title_of(line: Line) -> tuple[str, str] | None:
     """(table_code, layout) when the line is a known table title (or alias), possibly after a unit
     name and a year; never a title merely mentioned inside a sentence."""
+    found = _title_parts(line)
+    return found[0] if found else None
+
+
+def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None] | None:
+    """((table_code, layout), unit name, year) of a title line; the unit and year printed before the
+    title words, when they are."""
     key = label_key("".join(line.texts))
     titles = table_titles()
     if key in titles:
-        return titles[key]
-    for n in range(len(key) - 4, 0, -1):  # the longest title the line ends with
-        if key[n:] in titles and _TITLE_PREFIX.match(key[:n]):
-            return titles[key[n:]]
+        return titles[key], None, None
+    for n in range(1, len(key) - 3):  # the longest title the line ends with
+        if key[n:] in titles and (m := _TITLE_PREFIX.match(key[:n])):
+            return titles[key[n:]], m.group("unit"), int(m.group("year")) if m.group("year") else None
     return None
 
 
+def table_lines(doc: SourceDoc) -> list[Line]:
+    """The document's non-blank lines, with every table exported one cell per line rebuilt into rows
+    (loaders.tables.reflow) between its title and the next title."""
+    lines = doc.lines
+    titles = [i for i, ln in enumerate(lines) if not ln.is_blank and title_of(ln)]
+    if not titles:
+        return doc.nonblank()
+    out: list[Line] = list(lines[:titles[0]])
+    probe = Table("", "", "", lines[titles[0]])
+    for n, i in enumerate(titles):
+        end = titles[n + 1] if n + 1 < len(titles) else len(lines)
+        region = lines[i + 1:end]
+        rebuilt = reflow(region, lambda text: _is_meta(Line(0, [Cell(text, 0)]), probe))
+        out.append(lines[i])
+        out.extend(rebuilt if rebuilt is not None else region)
+    return [ln for ln in out if not ln.is_blank]
+
+
 def find_tables(doc: SourceDoc) -> list[Table]:
-    lines = doc.nonblank()
+    lines = table_lines(doc)
     starts = [(i, title_of(ln)) for i, ln in enumerate(lines)]
     starts = [(i, t) for i, t in starts if t]
-    # a run of titles on consecutive lines is a table of contents (目录), not tables
-    listed = {i for i, _ in starts}
-    starts = [(i, t) for i, t in starts if i + 1 not in listed and i - 1 not in listed]
+    # a run of titles of different tables on consecutive lines is a table of contents (目录), not
+    # tables; a heading naming the table just above its title (`一、收入支出决算总表`) is not a table
+    at = dict(starts)
+    starts = [(i, t) for i, t in starts if not (i + 1 in at and at[i + 1][0] == t[0])]
+    at = dict(starts)
+    starts = [(i, t) for i, t in starts if i + 1 not in at and i - 1 not in at]
     tables = []
     for n, (i, (code, layout)) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         t = Table(code, layout, lines[i].text, lines[i])
+        _, t.unit_name, t.fiscal_year = _title_parts(lines[i])
         in_meta, closed = True, False
         for ln in lines[i + 1:end]:
             first = squash(ln.texts[0]) if ln.cells else ""
@@ -152,6 +184,10 @@ class _Emitter:
              item: str | None = None, section: str | None = None, unit: str | None = None,
              column_no: int | None = None) -> None:
         text = ln.printed(col)
+        cell = next((c for c in ln.cells if c.col == col), None)
+        aligned = cell is None or cell.aligned
+        if not aligned:  # printed in this row, column unknown: never given a column's meaning
+            column_label, column_code, column_no = "未对齐", None, None
         a = parse_amount(ln.cell(col))  # a word where an amount belongs stays as state `text`, without a value
         unit = unit or self.unit
         money = unit in ("万元", "元", "千元", "亿元")
@@ -180,11 +216,18 @@ class _Emitter:
             "unit": unit,
             "amount_wan": to_wan(a.value, unit) if money else None,
             "half_unit_wan": half_unit_wan(a.decimals, unit) if money else None,
+            "aligned": aligned,
             "page": ln.page,
-            "line": ln.lineno,
+            "line": cell.lineno if cell is not None and cell.lineno else ln.lineno,
             "col": col,
-            "source_ref": ln.source_ref,
+            "source_ref": _ref(ln, cell),
         })
+
+
+def _ref(ln: Line, cell: Cell | None) -> str:
+    if cell is None or not cell.lineno or cell.lineno == ln.lineno:
+        return ln.source_ref
+    return Line(cell.lineno, [], ln.page).source_ref
 
 
 def _int(text: str) -> int | None:
@@ -390,6 +433,8 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 # ---------------------------------------------------------------- 三公 (预算数 / 决算数 × items)
 
 def _parse_three_public(t: Table, em: _Emitter) -> None:
+    if _parse_three_public_rows(t, em):
+        return
     grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
     if grp_i is None:
         raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
@@ -418,6 +463,41 @@ def _parse_three_public(t: Table, em: _Emitter) -> None:
                 continue
             em.emit(ln, c, row_label=label, row_role="item", item=items.get(label_key(label)),
                     column_label=group, column_code=column_codes().get((t.table_code, group)))
+
+
+def _parse_three_public_rows(t: Table, em: _Emitter) -> bool:
+    """Items as rows under a header `项目 | 预算数 | 决算数 …` (any value columns, e.g. `2020年度支出
+    (万元)`, `支出减少率`); False when the table is not laid out that way."""
+    hdr_i = next((i for i, ln in enumerate(t.body) if squash(ln.cell(0)).endswith("项目") and ln.width >= 2), None)
+    if hdr_i is None:
+        return False
+    rows = []
+    for ln in t.body[hdr_i + 1:]:
+        if ends_table(ln.cell(0)):
+            break
+        if squash(ln.cell(0)) and ln.width > 1:  # a label with nothing printed after it lands nothing
+            rows.append(ln)
+    if sum(1 for ln in rows if three_public_item(ln.cell(0))) < 2:
+        return False
+    hdr = t.body[hdr_i]
+    labels = {c: squash(hdr.cell(c)) for c in range(1, max(ln.width for ln in t.body[hdr_i:]))}
+    if t.amount_unit is None:
+        unit = next((m.group(1) for x in labels.values() if (m := _HEADER_UNIT.search(x))), None)
+        if unit:
+            em.unit = t.amount_unit = unit
+    for ln in rows:
+        label = ln.cell(0).strip()
+        for c, col_label in labels.items():
+            if not col_label and not squash(ln.cell(c)):
+                continue
+            unit = "%" if "率" in col_label else None
+            em.emit(ln, c, row_label=label, row_role="item", item=three_public_item(label),
+                    column_label=col_label, column_code=column_codes().get((t.table_code, label_key(col_label))),
+                    unit=unit)
+    return True
+
+
+_HEADER_UNIT = re.compile(r"[（(](万元|元|千元|亿元)[)）]")
 
 
 def _parse_three_public_pairs(t: Table, em: _Emitter, grp_i: int, group_starts: list[tuple[int, str]]) -> None:
@@ -552,21 +632,27 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
     return None
 
 
-_COVER_TITLE = re.compile(r"^(.*?)(20\d{2})年度?(?:部门|单位)?决算")
+# a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年西宁市东方小学部门决算`,
+# `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
+_COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})年度?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
 
 
 def _unit_from_cover(doc: SourceDoc) -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
-    `2024年度部门决算`, or both on one line)."""
+    `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
     lines = doc.nonblank()[:40]
     for i, ln in enumerate(lines):
         m = _COVER_TITLE.match(ln.squashed)
         if not m:
             continue
         name = m.group(1)
-        if not name and i > 0 and len(lines[i - 1].squashed) <= 30:
+        after = re.sub(r"(?:部门|单位)$", "", m.group(3))
+        if not name and after and not re.search(r"预算|财政|三公|经费|支出|收入", after):
+            name = after
+        if not name and i > 0 and len(lines[i - 1].squashed) <= 30 and not title_of(lines[i - 1]) \
+                and not re.search(r"[,，。:：;；]|项目|单位", lines[i - 1].squashed):
             name = lines[i - 1].squashed
-        name = re.sub(r"^第[一二三四五六七八九十]+部分", "", name)
+        name = label_key(re.sub(r"^第[一二三四五六七八九十]+部分", "", name))
         if name:
             return name
     return None

@@ -1,9 +1,22 @@
-"""Plain-text reader: tab-separated cells, one line per source line (1-based line numbers)."""
+"""Plain-text reader: one line per source line (1-based line numbers), split into cells.
+
+Cells are separated by tabs, by `|` (a saved web page's table: `a | b |`, or one cell per line
+ending in ` |`, a lone `|` standing for a blank cell), or by runs of two or more spaces. A single
+space never splits: it sits inside spaced numbers (`9746. 50`, `3, 584. 96`) and spaced labels
+(`预 算 数`). An empty source line has no cells at all, so that a table exported one cell per line
+keeps the difference between a blank cell (`|`) and the blank line between cells.
+"""
 from __future__ import annotations
+
+import re
 
 from loaders.model import Cell, DocumentError, Line
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
+_SPACE_RUN = re.compile(r"[ \u00a0\u3000]{2,}")
+_CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
+_NUMBER_OPEN_END = re.compile(r"\d[,.，]$")  # `3,` of `3,  584.96`
+_NUMBER_OPEN_START = re.compile(r"^[,.]\d")
 
 
 def decode(data: bytes) -> str:
@@ -17,10 +30,37 @@ def decode(data: bytes) -> str:
     raise DocumentError("read", "the text is neither UTF-8 nor GB18030 encoded")
 
 
+def split_cells(raw: str) -> list[str]:
+    """The cells of one source line (see the module docstring); [] for an empty line."""
+    if not raw.strip():
+        return []
+    if "\t" in raw:
+        return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
+    if "|" in raw:
+        parts = [p.strip() for p in raw.strip().split("|")]
+        if parts and parts[-1] == "":
+            parts.pop()  # `a |`: the bar closes the cell
+        if len(parts) > 1 and parts[0] == "":
+            parts.pop(0)  # `| b |`: the bar opens the row
+        return parts or [""]
+    return _join_spaced(_SPACE_RUN.split(raw.strip()))
+
+
+def _join_spaced(parts: list[str]) -> list[str]:
+    """Undo splits a run of spaces made inside one cell: single characters of a spaced label
+    (`合    计`) and the halves of a spaced number (`3,  584.96`)."""
+    out: list[str] = []
+    for p in parts:
+        if out and ((_CJK_CHAR.match(p) and _CJK_CHAR.match(out[-1][-1:]) and len(out[-1].replace(" ", "")) == 1)
+                    or (_NUMBER_OPEN_END.search(out[-1]) and p[:1].isdigit())
+                    or (out[-1][-1:].isdigit() and _NUMBER_OPEN_START.match(p))):
+            out[-1] = f"{out[-1]} {p}"
+            continue
+        out.append(p)
+    return out
+
+
 def read_text(data: bytes) -> list[Line]:
     text = decode(data)
-    lines = []
-    for i, raw in enumerate(text.splitlines(), start=1):
-        parts = raw.split("\t")
-        lines.append(Line(lineno=i, cells=[Cell(text=p.strip(), col=j) for j, p in enumerate(parts)]))
-    return lines
+    return [Line(lineno=i, cells=[Cell(text=p, col=j) for j, p in enumerate(split_cells(raw))])
+            for i, raw in enumerate(text.splitlines(), start=1)]
