@@ -82,3 +82,14 @@ def three_public_parents() -> dict[str, list[str]]:
             out.setdefault(r["parent_item"], []).append(r["item"])
             seen.add(r["item"])
     return out
+
+
+def column_code_of(table_code: str, label: str) -> str | None:
+    """The column a header names: its seed label exactly, else the longest seed label of that table
+    the header contains (`本年支出合计` → 合计 → total; `2017年决算(万元)` → 决算 → actual)."""
+    codes = column_codes()
+    key = label_key(label)
+    if (table_code, key) in codes:
+        return codes[(table_code, key)]
+    hits = [(len(k), code) for (t, k), code in codes.items() if t == table_code and k and k in key]
+    return max(hits)[1] if hits else None

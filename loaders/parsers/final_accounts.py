@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half_unit_wan,
                              parse_amount, to_wan)
-from loaders.reference import (column_codes, label_key, row_roles, stats_items, table_titles,
+from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
                                three_public_item, three_public_items)
 from loaders.tables import ends_table, reflow
 
 PARSER_NAME = "final_accounts"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
@@ -143,7 +143,36 @@ def find_tables(doc: SourceDoc) -> list[Table]:
             t.body.append(ln)
         if t.body or t.note:  # a title with nothing under it is a mention (目录 entry), not a table
             tables.append(t)
-    return tables
+    return _join_pages(tables)
+
+
+def _join_pages(tables: list[Table]) -> list[Table]:
+    """A table split over pages is one table: a page that repeats the title of the table ending on
+    the page before continues it. Lines it repeats (the header, 栏次, the 合计 row printed on every
+    page) and page numbers (a lone number closing a page) are counted once."""
+    out: list[Table] = []
+    for t in tables:
+        t.body = [ln for n, ln in enumerate(t.body) if not _page_footer(t.body, n)]
+        prev = out[-1] if out else None
+        if (prev is not None and prev.table_code == t.table_code and t.title_line.page is not None
+                and prev.body and prev.body[-1].page is not None
+                and t.title_line.page - prev.body[-1].page in (0, 1)):
+            seen = {ln.squashed for ln in prev.body}
+            prev.body.extend(ln for ln in t.body if ln.squashed not in seen)
+            prev.note = prev.note or t.note
+            continue
+        out.append(t)
+    return out
+
+
+def _page_footer(body: list[Line], n: int) -> bool:
+    """A page number or a table number printed at the foot of a page (`5`, `表 1`)."""
+    ln = body[n]
+    if ln.page is None or len([x for x in ln.texts if x.strip()]) != 1:
+        return False
+    nxt = body[n + 1] if n + 1 < len(body) else None
+    last_on_page = nxt is None or nxt.page != ln.page or _page_footer(body, n + 1)
+    return last_on_page and bool(re.match(r"^(?:\d{1,3}|表\d{1,2}|-\d{1,3}-)$", ln.squashed))
 
 
 def _is_meta(ln: Line, t: Table) -> bool:
@@ -351,7 +380,7 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
             em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
                     column_label=path,
                     column_code=column_codes().get((t.table_code, label_key(leaf)))
-                    or column_codes().get((t.table_code, label_key(path))),
+                    or column_codes().get((t.table_code, label_key(path))) or column_code_of(t.table_code, leaf),
                     column_no=_int(numbering.cell(c)) if numbering else None)
 
 
@@ -492,7 +521,7 @@ def _parse_three_public_rows(t: Table, em: _Emitter) -> bool:
                 continue
             unit = "%" if "率" in col_label else None
             em.emit(ln, c, row_label=label, row_role="item", item=three_public_item(label),
-                    column_label=col_label, column_code=column_codes().get((t.table_code, label_key(col_label))),
+                    column_label=col_label, column_code=column_code_of(t.table_code, col_label),
                     unit=unit)
     return True
 
@@ -626,7 +655,7 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
 
 def _year_from_cover(doc: SourceDoc) -> int | None:
     for ln in doc.nonblank()[:30]:
-        m = re.search(r"(20\d{2})\s*年度?", ln.text)
+        m = re.search(r"(20\d{2})\s*年度?", ln.text) or re.search(r"(20\d{2})\s*(?:部门|单位)?决算", ln.text)
         if m:
             return int(m.group(1))
     return None
@@ -634,7 +663,7 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
 
 # a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年西宁市东方小学部门决算`,
 # `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
-_COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})年度?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
+_COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
 
 
 def _unit_from_cover(doc: SourceDoc) -> str | None:
