@@ -55,7 +55,8 @@ class _Token:
 
 def one_cell_per_line(lines: list[Line]) -> bool:
     """Most non-blank lines of the region hold a single cell (and there are enough of them)."""
-    cells = [ln for ln in lines if ln.cells]
+    end = next((i for i, ln in enumerate(lines) if len(ln.cells) == 1 and ends_table(ln.cells[0].text)), len(lines))
+    cells = [ln for ln in lines[:end] if ln.cells]  # the table itself, not the prose after it
     return len(cells) >= 6 and sum(1 for ln in cells if len(ln.cells) == 1) >= 0.85 * len(cells)
 
 

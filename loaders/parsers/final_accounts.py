@@ -16,7 +16,7 @@ from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half
                              parse_amount, to_wan)
 from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
                                three_public_item, three_public_items)
-from loaders.tables import ends_table, reflow
+from loaders.tables import amount_like, ends_table, reflow
 
 PARSER_NAME = "final_accounts"
 PARSER_VERSION = "2"
@@ -24,7 +24,7 @@ PARSER_VERSION = "2"
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
 _TABLE_NO = re.compile(r"^(?:公开\d+表|附表\d+|表[一二三四五六七八九十\d]+|[Zz]\d+表?)$")
-_UNIT_NAME = re.compile(r"^(?:部门|单位|编制单位|预算单位)(?:名称)?[:：]\s*(.+)$")
+_UNIT_NAME = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算单位)(?:名称)?[:：]\s*(.+)$")
 _YEAR = re.compile(r"^(\d{4})\s*年度?$")
 _AMOUNT_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|千元|亿元)")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -356,6 +356,10 @@ def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dic
     return out
 
 
+def _is_numbering(ln: Line, name_col: int) -> bool:
+    return any(squash(ln.cell(c)) == "栏次" for c in range(name_col + 1))
+
+
 def _parse_subject(t: Table, em: _Emitter) -> None:
     name_col = _name_col(t.body[:8])
     first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln, name_col)), None)
@@ -363,8 +367,9 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
         if t.note:
             return  # 本表无数据 and no 合计 row printed
         raise DocumentError("parse", f"{t.title}: no 合计 or subject-code rows found (line {t.title_line.lineno})")
-    header = [ln for ln in t.body[:first_data] if squash(ln.cell(0)) != "栏次"]
-    numbering = next((ln for ln in t.body[:first_data] if squash(ln.cell(0)) == "栏次"), None)
+    # the 栏次 line numbers the columns (printed under the code or the name column)
+    header = [ln for ln in t.body[:first_data] if not _is_numbering(ln, name_col)]
+    numbering = next((ln for ln in t.body[:first_data] if _is_numbering(ln, name_col)), None)
     width = max(ln.width for ln in t.body)
     labels = _header_labels(header, name_col + 1, width)
     for ln in t.body[first_data:]:
@@ -462,7 +467,7 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 # ---------------------------------------------------------------- 三公 (预算数 / 决算数 × items)
 
 def _parse_three_public(t: Table, em: _Emitter) -> None:
-    if _parse_three_public_rows(t, em):
+    if _parse_three_public_rows(t, em) or _parse_three_public_by_row_kind(t, em):
         return
     grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
     if grp_i is None:
@@ -523,6 +528,36 @@ def _parse_three_public_rows(t: Table, em: _Emitter) -> bool:
             em.emit(ln, c, row_label=label, row_role="item", item=three_public_item(label),
                     column_label=col_label, column_code=column_code_of(t.table_code, col_label),
                     unit=unit)
+    return True
+
+
+def _parse_three_public_by_row_kind(t: Table, em: _Emitter) -> bool:
+    """Items as columns under a header of several lines, 预算数 and 决算数 as rows (西安 公开09表:
+    `财政拨款安排的“三公”经费` over 小计 | 因公出国（境）费用 | 公务用车… over 小计 | 购置费 | 运行维护费,
+    then 会议费, 培训费). A 小计 takes the item of the label above it (a group that is not an item
+    itself but names the 三公经费 is their total). False when no row is labelled 预算数/决算数."""
+    kinds = {"预算数", "决算数"}
+    data = [i for i, ln in enumerate(t.body) if squash(ln.cell(0)) in kinds
+            and any(amount_like(c.text) for c in ln.cells if c.col > 0)]
+    if not data:
+        return False
+    header = [ln for ln in t.body[:data[0]] if not _is_numbering(ln, 0)]
+    numbering = next((ln for ln in t.body[:data[0]] if _is_numbering(ln, 0)), None)
+    cols = sorted({c.col for i in data for c in t.body[i].cells if c.col > 0}
+                  | {c.col for ln in header for c in ln.cells if c.col > 0})
+    for i in data:
+        ln = t.body[i]
+        kind = squash(ln.cell(0))
+        for c in cols:
+            path = [squash(h.cell(c)) for h in header if squash(h.cell(c))]
+            if not path:
+                continue
+            item = three_public_item(path[-1])
+            if label_key(path[-1]) in ("小计", "合计") and len(path) > 1:
+                item = three_public_item(path[-2]) or ("total" if "三公" in label_key(path[-2]) else None)
+            em.emit(ln, c, row_label=path[-1], row_role="item", item=item, column_label=kind,
+                    column_code=column_code_of(t.table_code, kind),
+                    column_no=_int(numbering.cell(c)) if numbering else None)
     return True
 
 
