@@ -150,3 +150,18 @@ def test_three_public_with_budget_and_actual_as_rows_and_numbering_under_names()
     assert one(fa, table_code="T_THREE_PUBLIC", item="total", column_code="budget")["printed_text"] == "593.46"
     # p147 收入决算表: 栏次 printed under 科目名称 is no header word
     assert one(fa, table_code="T_INCOME", row_role="total", column_code="total")["printed_text"] == "2,015,094.22"
+
+
+def test_unit_name_wrapped_over_two_cover_lines():
+    """The Shanghai fixture's cover (p1: 上海市普陀区财政局 / 2024年度部门决算) with the name wrapped
+    over two lines, as long names are printed, and its 收入支出决算总表 title (p6)."""
+    from loaders.model import Cell, Line, SourceDoc
+    from loaders.parsers.final_accounts import _unit_from_cover
+
+    def doc(*texts):
+        return SourceDoc("cover", "cover.pdf", "pdf", lines=[Line(n, [Cell(t, 0)], page=1) for n, t in enumerate(texts, 1)])
+
+    assert _unit_from_cover(doc("上海市普陀区", "财政局", "2024年度部门决算")) == "上海市普陀区财政局"
+    assert _unit_from_cover(doc("上海市普陀区财政局", "2024年度部门决算")) == "上海市普陀区财政局"
+    # a name that ends like one is not joined to the line above it
+    assert _unit_from_cover(doc("收入支出决算总表", "上海市普陀区财政局", "2024年度部门决算")) == "上海市普陀区财政局"

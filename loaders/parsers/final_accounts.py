@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
@@ -84,10 +85,21 @@ def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None] |
     titles = table_titles()
     if key in titles:
         return titles[key], None, None
-    for n in range(1, len(key) - 3):  # the longest title the line ends with
-        if key[n:] in titles and (m := _TITLE_PREFIX.match(key[:n])):
+    if len(key) > _TITLE_MAX:  # a sentence, not a title
+        return None
+    for size in _title_sizes():  # the longest title the line ends with
+        n = len(key) - size
+        if n > 0 and key[n:] in titles and (m := _TITLE_PREFIX.match(key[:n])):
             return titles[key[n:]], m.group("unit"), int(m.group("year")) if m.group("year") else None
     return None
+
+
+_TITLE_MAX = 100  # a prefix (附表, unit name, scope, year, fund) and the longest title
+
+
+@lru_cache(maxsize=None)
+def _title_sizes() -> list[int]:
+    return sorted({len(k) for k in table_titles()}, reverse=True)
 
 
 def table_lines(doc: SourceDoc) -> list[Line]:
@@ -701,6 +713,26 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
 _COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
 
 
+_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
+_NAME_END = re.compile(r"(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|政府|街道|镇|乡|馆|）|\))$")
+
+
+def _name_above(lines: list[Line], i: int) -> str:
+    """The unit name printed above the cover title, possibly wrapped over two lines
+    (`上海市普陀区` / `财政局`): the line above, joined to the one before it when that one does
+    not end like a unit name and sits on the same page."""
+    def part(k: int) -> str | None:
+        if k < 0 or title_of(lines[k]) or lines[k].page != lines[i].page:
+            return None
+        text = lines[k].squashed
+        return text if _NAME_PART.match(text) and not re.search(r"项目|单位|目录", text) else None
+    last = part(i - 1)
+    if last is None:
+        return ""
+    first = part(i - 2)
+    return first + last if first and not _NAME_END.search(first) else last
+
+
 def _unit_from_cover(doc: SourceDoc) -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
     `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
@@ -713,9 +745,8 @@ def _unit_from_cover(doc: SourceDoc) -> str | None:
         after = re.sub(r"(?:部门|单位)$", "", m.group(3))
         if not name and after and not re.search(r"预算|财政|三公|经费|支出|收入", after):
             name = after
-        if not name and i > 0 and len(lines[i - 1].squashed) <= 30 and not title_of(lines[i - 1]) \
-                and not re.search(r"[,，。:：;；]|项目|单位", lines[i - 1].squashed):
-            name = lines[i - 1].squashed
+        if not name:
+            name = _name_above(lines, i)
         name = label_key(re.sub(r"^第[一二三四五六七八九十]+部分", "", name))
         if name:
             return name

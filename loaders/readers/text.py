@@ -34,6 +34,8 @@ def split_cells(raw: str) -> list[str]:
     """The cells of one source line (see the module docstring); [] for an empty line."""
     if not raw.strip():
         return []
+    if "\t" not in raw and "|" not in raw and not _SPACE_RUN.search(raw):
+        return [raw.strip()]
     if "\t" in raw:
         return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
     if "|" in raw:
