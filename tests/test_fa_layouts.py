@@ -41,6 +41,7 @@ def test_split_cells_bars_tabs_and_space_runs():
     assert split_cells("合    计     77. 00    68.30") == ["合 计", "77. 00", "68.30"]
     assert split_cells("一般公共预算\t77.00\t68.30") == ["一般公共预算", "77.00", "68.30"]
     assert split_cells("   ") == []
+    assert split_cells("\t") == ["", ""]  # sample 003 l246: a blank cell of a tab-separated form
 
 
 def test_empty_line_has_no_cells_but_a_bar_is_a_blank_cell():

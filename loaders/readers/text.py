@@ -31,13 +31,14 @@ def decode(data: bytes) -> str:
 
 
 def split_cells(raw: str) -> list[str]:
-    """The cells of one source line (see the module docstring); [] for an empty line."""
+    """The cells of one source line (see the module docstring); [] for an empty line (a line of tabs
+    alone keeps its blank cells)."""
+    if "\t" in raw:  # a line of tabs alone is a row of blank cells
+        return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
     if not raw.strip():
         return []
-    if "\t" not in raw and "|" not in raw and not _SPACE_RUN.search(raw):
+    if "|" not in raw and not _SPACE_RUN.search(raw):
         return [raw.strip()]
-    if "\t" in raw:
-        return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
     if "|" in raw:
         parts = [p.strip() for p in raw.strip().split("|")]
         if parts and parts[-1] == "":
