@@ -685,7 +685,14 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
         em = _Emitter(doc, t, t.amount_unit or default_unit)
         if t.amount_unit is None:
             warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
-        _LAYOUTS[t.layout](t, em)
+        try:
+            _LAYOUTS[t.layout](t, em)
+        except DocumentError:
+            if any(amount_like(x) for ln in t.body for x in ln.texts):
+                raise
+            # a title over words only (a 说明 heading naming the table): a mention, not a table
+            warnings.append(f"{t.title}: no table under the title (line {t.title_line.lineno})")
+            continue
         cells.extend(em.records)
         body_lines = [ln.lineno for ln in t.body]
         table_records.append({
@@ -697,6 +704,9 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             "line_end": max(body_lines) if body_lines else t.title_line.lineno,
             "source_ref": t.title_line.source_ref,
         })
+    if not table_records:
+        raise DocumentError("parse", "no final-accounts table was found: only titles named in the text ("
+                                     + "; ".join(warnings) + ")")
     return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, _narrative(doc, tables), warnings)
 
 
