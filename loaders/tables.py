@@ -96,9 +96,11 @@ def reflow(lines: list[Line], is_meta) -> list[Line] | None:
     if data is None or data - start < 2:
         return None
     width = data - start
-    out: list[Line] = [_single(t) for t in tokens[:start] if not t.blank]
-    group = [t for t in out if not is_meta(t.text)]
-    out = [ln for ln in out if is_meta(ln.cells[0].text)] + ([_row(_group_tokens(group))] if group else [])
+    before = [t for t in tokens[:start] if not t.blank]
+    out: list[Line] = [_single(t) for t in before if is_meta(t.text)]
+    group = [t for t in before if not is_meta(t.text)]  # 收入 | 支出 over the header
+    if group:
+        out.append(_row(group))
     out.append(_row(tokens[start:data]))
     label_cols = [k for k, t in enumerate(tokens[start:data]) if _FIRST_HEADER.search(squash(t.text))]
     rows, rest = (_cut_marked if marked else _cut_at_labels)(tokens[data:], width, label_cols)
@@ -106,10 +108,6 @@ def reflow(lines: list[Line], is_meta) -> list[Line] | None:
     out.extend(_row(r) for r in rows)
     out.extend(_single(t) for t in rest if not t.blank)
     return out
-
-
-def _group_tokens(lines: list[Line]) -> list[_Token]:
-    return [_Token(ln.cells[0].text, ln.cells[0].printed, ln) for ln in lines]
 
 
 def _starts_row(tokens: list[_Token], i: int) -> bool:
