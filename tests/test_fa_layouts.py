@@ -91,6 +91,10 @@ def test_three_public_rows_traditional_script_and_single_table_classified():
     c = one(fa, table_code="T_THREE_PUBLIC", item="reception", column_code="actual")
     assert (c["printed_text"], c["line"]) == ("6.28", 16)  # l14-l16 公務(wù)接待費 12 | 6.28
     assert one(fa, table_code="T_THREE_PUBLIC", item="vehicle_purchase", column_code="budget")["printed_text"] == "0"
+    # no cover: the heading (l1) opens with the unit's name and the year
+    assert (fa.unit_name, fa.fiscal_year) == ("九华山风景区宗教事务局", 2019)
+    # fa_08.txt: neither cover nor heading; the 说明's first sentence (l24) names 杜集區政府辦
+    assert _excerpt("fa_08.txt")[1].unit_name == "杜集区政府办"
 
 
 @needs_excerpts

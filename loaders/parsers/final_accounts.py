@@ -760,4 +760,14 @@ def _unit_from_cover(doc: SourceDoc) -> str | None:
         name = label_key(re.sub(r"^第[一二三四五六七八九十]+部分", "", name))
         if name:
             return name
+    # no cover: a heading or the first sentence that opens with the unit's name and the year
+    # (`X局2019年度一般公共预算财政拨款“三公”经费…`)
+    for ln in lines:
+        m = _NAME_THEN_YEAR.match(ln.squashed)
+        if m:
+            return m.group(1)
     return None
+
+
+_NAME_THEN_YEAR = re.compile(r"^([\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|会|所|站|队|馆|校|园|社|处|室|政府))"
+                             r"20\d{2}年度?")
