@@ -31,6 +31,35 @@ _END = re.compile(r"说明$|^(?:注|备注|说明)[:：0-9]|^.{6,}(?:情况|表)
 _PERCENT = re.compile(r"^-?[\d.,]+\s*%$")
 
 
+def _bar_cells(text: str) -> list[str]:
+    """`a | b |` → [a, b]; `a |` → [a]; a lone `|` (or `| |`) → one blank cell."""
+    parts = [p.strip() for p in text.strip().split("|")]
+    if parts and parts[-1] == "":
+        parts.pop()  # `a |`: the bar closes the cell
+    if len(parts) > 1 and parts[0] == "":
+        parts.pop(0)  # `| b |`: the bar opens the row
+    return parts or [""]
+
+
+def split_pipes(lines: list[Line]) -> list[Line]:
+    """Lines of a saved web page's table with their cells split on `|`: a whole row between bars
+    (`a | b |`), or one cell per line closed by ` |`, a lone `|` standing for a blank cell. Lines
+    without a bar are returned as they are; the printed text is split alongside."""
+    out = []
+    for ln in lines:
+        if len(ln.cells) != 1 or "|" not in ln.cells[0].text:
+            out.append(ln)
+            continue
+        c = ln.cells[0]
+        texts = _bar_cells(c.text)
+        printed = _bar_cells(c.printed) if c.printed is not None else None
+        if printed is not None and len(printed) != len(texts):
+            printed = None
+        out.append(Line(ln.lineno, [Cell(t, k, printed=printed[k] if printed else None, lineno=c.lineno)
+                                    for k, t in enumerate(texts)], ln.page))
+    return out
+
+
 def amount_like(text: str) -> bool:
     """An amount, a not-applicable mark (`-`, `——`) or a percentage: what a value cell holds."""
     s = squash(text)

@@ -11,6 +11,7 @@ from loaders.classify import FINAL_ACCOUNTS, classify
 from loaders.parsers.final_accounts import parse_final_accounts
 from loaders.readers import read_document
 from loaders.readers.text import read_text, split_cells
+from loaders.tables import split_pipes
 
 REAL = ROOT.parent / "shared" / "fixtures" / "real"
 EXCERPTS = REAL / "excerpts"
@@ -29,25 +30,26 @@ def _excerpt(name: str):
 
 # ------------------------------------------------------------------ splitting a text line into cells
 
-def test_split_cells_bars_tabs_and_space_runs():
-    # fa_06.txt l5-l11: one cell per line closed by ` |`, a lone `|` for a blank cell
-    assert split_cells("预 算 数 |") == ["预 算 数"]
-    assert split_cells("|") == [""]
-    # fa_09.txt l1, l3: a whole row between bars
-    assert split_cells("项(xiàng)目 | 本-预(yù)算数(shù) |") == ["项(xiàng)目", "本-预(yù)算数(shù)"]
-    assert split_cells("岳陽(yáng)縣2015-“三公”經(jīng)費(fèi)匯總情況決算表 | |")[1] == ""
+def test_split_cells_tabs_and_space_runs():
     # fa_05.txt l6-l8 (合 计 77.00 68.30) laid out with runs of spaces: a spaced label and a spaced
     # number stay one cell each
     assert split_cells("合    计     77. 00    68.30") == ["合 计", "77. 00", "68.30"]
     assert split_cells("一般公共预算\t77.00\t68.30") == ["一般公共预算", "77.00", "68.30"]
     assert split_cells("   ") == []
     assert split_cells("\t") == ["", ""]  # sample 003 l246: a blank cell of a tab-separated form
+    assert split_cells("预 算 数 |") == ["预 算 数 |"]  # bars are read by the table layers
 
 
-def test_empty_line_has_no_cells_but_a_bar_is_a_blank_cell():
-    lines = read_text("公务接待费 |\n|\n\n0.53 |\n".encode())  # fa_06.txt l13-l15 with a blank line
-    assert [len(ln.cells) for ln in lines] == [1, 1, 0, 1]
+def test_bars_split_into_cells_by_the_table_layer():
+    # fa_06.txt l5-l15: one cell per line closed by ` |`, a lone `|` for a blank cell, a blank line
+    lines = split_pipes(read_text("预 算 数 |\n|\n\n0.53 |\n".encode()))
+    assert [[c.text for c in ln.cells] for ln in lines] == [["预 算 数"], [""], [], ["0.53"]]
     assert lines[1].is_blank and lines[2].is_blank
+    # fa_09.txt l1, l3: a whole row between bars
+    [row] = split_pipes(read_text("项(xiàng)目 | 本-预(yù)算数(shù) |".encode()))
+    assert [c.text for c in row.cells] == ["项(xiàng)目", "本-预(yù)算数(shù)"]
+    [row] = split_pipes(read_text("岳陽(yáng)縣2015-“三公”經(jīng)費(fèi)匯總情況決算表 | |".encode()))
+    assert row.cells[1].text == ""
 
 
 # ------------------------------------------------------------------ one cell per line

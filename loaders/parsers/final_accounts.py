@@ -17,7 +17,7 @@ from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half
                              parse_amount, to_wan)
 from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
                                three_public_item, three_public_items)
-from loaders.tables import amount_like, ends_table, reflow
+from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
 PARSER_NAME = "final_accounts"
 PARSER_VERSION = "2"
@@ -105,10 +105,10 @@ def _title_sizes() -> list[int]:
 def table_lines(doc: SourceDoc) -> list[Line]:
     """The document's non-blank lines, with every table exported one cell per line rebuilt into rows
     (loaders.tables.reflow) between its title and the next title."""
-    lines = doc.lines
+    lines = split_pipes(doc.lines)
     titles = [i for i, ln in enumerate(lines) if not ln.is_blank and title_of(ln)]
     if not titles:
-        return doc.nonblank()
+        return [ln for ln in lines if not ln.is_blank]
     out: list[Line] = list(lines[:titles[0]])
     probe = Table("", "", "", lines[titles[0]])
     for n, i in enumerate(titles):
@@ -711,7 +711,7 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:
-    for ln in doc.nonblank()[:30]:
+    for ln in split_pipes(doc.nonblank())[:30]:
         m = re.search(r"(20\d{2})\s*年度?", ln.text) or re.search(r"(20\d{2})\s*(?:部门|单位)?决算", ln.text)
         if m:
             return int(m.group(1))
@@ -746,7 +746,7 @@ def _name_above(lines: list[Line], i: int) -> str:
 def _unit_from_cover(doc: SourceDoc) -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
     `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
-    lines = doc.nonblank()[:40]
+    lines = split_pipes(doc.nonblank())[:40]
     for i, ln in enumerate(lines):
         m = _COVER_TITLE.match(ln.squashed)
         if not m:

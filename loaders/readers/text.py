@@ -1,10 +1,11 @@
 """Plain-text reader: one line per source line (1-based line numbers), split into cells.
 
-Cells are separated by tabs, by `|` (a saved web page's table: `a | b |`, or one cell per line
-ending in ` |`, a lone `|` standing for a blank cell), or by runs of two or more spaces. A single
-space never splits: it sits inside spaced numbers (`9746. 50`, `3, 584. 96`) and spaced labels
-(`预 算 数`). An empty source line has no cells at all, so that a table exported one cell per line
-keeps the difference between a blank cell (`|`) and the blank line between cells.
+Cells are separated by tabs or by runs of two or more spaces. A single space never splits: it sits
+inside spaced numbers (`9746. 50`, `3, 584. 96`) and spaced labels (`预 算 数`). `|` is kept in the
+text: how bars delimit cells and rows is read by the layers that understand tables
+(`loaders.tables.split_pipes`, `evaluation_forms.logical_rows`). An empty source line has no cells
+at all, so that a table exported one cell per line keeps the difference between a blank cell and
+the blank line between cells.
 """
 from __future__ import annotations
 
@@ -66,15 +67,8 @@ def split_cells(raw: str) -> list[str]:
         return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
     if not raw.strip():
         return []
-    if "|" not in raw and not _SPACE_RUN.search(raw):
+    if not _SPACE_RUN.search(raw):
         return [raw.strip()]
-    if "|" in raw:
-        parts = [p.strip() for p in raw.strip().split("|")]
-        if parts and parts[-1] == "":
-            parts.pop()  # `a |`: the bar closes the cell
-        if len(parts) > 1 and parts[0] == "":
-            parts.pop(0)  # `| b |`: the bar opens the row
-        return parts or [""]
     return _join_spaced(_SPACE_RUN.split(raw.strip()))
 
 
