@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -185,6 +185,7 @@ def _dec(v):
 class CheckResult:
     findings: pa.Table
     rule_results: pa.Table
+    instances: list[pd.DataFrame] = field(default_factory=list)  # per rule, the columns gx_project validates
 
     def count(self, severity: str) -> int:
         return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
@@ -192,12 +193,15 @@ class CheckResult:
 
 def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> CheckResult:
     """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there."""
+    from expectations.gx_project import batch_rows
+
     rules = rules or load_rules()
     validator = GEValidator()
-    findings, results = [], []
+    findings, results, gx_rows = [], [], []
     with duckdb.connect(str(db_path)) as con:
         for rule in rules:
             df = instances(con, rule)
+            gx_rows.append(batch_rows(df))
             broken, ge_a = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
             hints = off - broken
@@ -235,4 +239,4 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
         con.execute("create or replace table dq_rule_results as select * from _results")
         con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document, per run of fdw check.'")
         con.execute("comment on table dq_rule_results is 'One rule per run: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict.'")
-    return CheckResult(ft, rt)
+    return CheckResult(ft, rt, gx_rows)
