@@ -26,6 +26,8 @@ class Cell:
     x1: float | None = None
     printed: str | None = None  # the text as printed when `text` was normalised for matching (textnorm)
     confidence: float | None = None  # OCR recognition score (0-1) of the cell's text; None: read from a text layer
+    lineno: int | None = None  # the cell's own source line when its row was rebuilt from several (loaders.tables)
+    aligned: bool = True  # False: the cell's column is not known (a row printed fewer values than columns)
 
     @property
     def as_printed(self) -> str:

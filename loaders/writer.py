@@ -36,8 +36,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("block", S), ("section", S), ("row_label", S), ("row_key", S), ("row_no", I), ("row_role", S),
         ("subject_code", S), ("subject_name", S), ("item", S), ("column_label", S), ("column_code", S),
         ("column_no", I), ("printed_text", S), ("cell_state", S), ("value", DEC), ("decimals", I),
-        ("unit", S), ("amount_wan", DEC), ("half_unit_wan", DEC), ("page", I), ("line", I), ("col", I),
-        ("source_ref", S),
+        ("unit", S), ("amount_wan", DEC), ("half_unit_wan", DEC), ("aligned", pa.bool_()), ("page", I),
+        ("line", I), ("col", I), ("source_ref", S),
         ("ocr_confidence", pa.float64()),  # the recognition score when the cell was read by OCR, else NULL
     ]),
     "narrative_figures": pa.schema([

@@ -26,6 +26,7 @@ select
     value_unit,
     amount_wan,
     half_unit_wan,
+    aligned,
     page,
     line,
     col,
