@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench accuracy clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: $(STAMP)
 BENCH_SIZES ?= 1000,5000
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
+
+# Accuracy on the real corpus (../shared/fixtures/real and tests/fixtures/real): runs fdw run on it
+# and scores parsed documents, labelled facts at the right table/row/column, and identities flagged.
+# `make accuracy ARGS=-v` lists every miss and every finding. Details in bench/accuracy.json.
+accuracy: $(STAMP)
+	$(BIN)/python bench/accuracy.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) data target logs .pytest_cache
