@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from loaders.model import SourceDoc
+import re
+
 from loaders.parsers.final_accounts import title_of
+from loaders.parsers.narrative import item_figures
 
 FINAL_ACCOUNTS = "final_accounts"
+BUDGET = "budget"
 PROJECT_EVALUATION = "project_evaluation"
 DEPARTMENT_EVALUATION = "department_evaluation"
 
@@ -14,10 +18,11 @@ _PROJECT_MARKERS = ("项目支出绩效自评表", "绩效自评表", "绩效自
 
 
 def classify(doc: SourceDoc) -> str | None:
-    """final_accounts / department_evaluation / project_evaluation, or None: not a fiscal document.
+    """final_accounts / department_evaluation / project_evaluation / budget, or None: not a fiscal document.
 
     A final-accounts document needs at least two of its tables found by title (a narrative that
-    merely names one is not enough). Evaluations are recognised by their form's fixed words."""
+    merely names one is not enough). Evaluations are recognised by their form's fixed words; a 说明
+    without tables by the figures it states (`narrative_kind`)."""
     lines = doc.nonblank()
     if len({title_of(ln)[0] for ln in lines if title_of(ln)}) >= 2:
         return FINAL_ACCOUNTS
@@ -27,4 +32,17 @@ def classify(doc: SourceDoc) -> str | None:
     hits = sum(1 for m in _PROJECT_MARKERS if m in text)
     if hits >= 2 or ("评分表" in text and "项目名称" in text):
         return PROJECT_EVALUATION
-    return None
+    return narrative_kind(text, lines)
+
+
+def narrative_kind(text: str, lines) -> str | None:
+    """A 说明 published without its tables: at least two figures of known items (万元/元). It
+    reports a 决算 when it says 决算 or sets spending against 年初预算; else a 预算 that it names."""
+    if item_figures(lines) < 2:
+        return None
+    plain = re.sub(r"一般公共预算|预算法|预决算", "", text)
+    if "决算" in plain or re.search(r"[比较与]年初预算|完成预算|预算执行", plain):
+        return FINAL_ACCOUNTS
+    if "预算" in plain:
+        return BUDGET
+    return FINAL_ACCOUNTS

@@ -272,6 +272,11 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                     item, phrase, words = _SUBJECT_START[lead], lead, ""
             if len(words) >= 2:  # the words before the figure name something the vocabulary does not know
                 item, phrase = None, None
+            elif hit and hit[0] < p.text.rfind("。", 0, m.start()):
+                # an item named in an earlier sentence carries over only when that sentence gave its figure
+                last = next((f for f in reversed(figures) if f.para == pn), None)
+                if last is None or last.item != item:
+                    item, phrase = None, None
             if unit == "个":  # 6个事业单位: a count names its item after the number
                 after = _item_at(p.text[m.end():m.end() + 12], 12)
                 if after:
@@ -490,3 +495,13 @@ def narrative_year(lines: list[Line]) -> int | None:
         if m:
             return int(m.group(1))
     return max(set(years), key=years.count) if years else None
+
+
+def item_figures(lines: list[Line]) -> int:
+    """How many money figures follow an item phrase of the vocabulary: what makes text a 说明."""
+    n = 0
+    for p in _paragraphs(lines):
+        for m in _FIGURE.finditer(p.text):
+            hit = _item_at(p.text, m.start()) if m.group(2) in MONEY else None
+            n += bool(hit) and m.start() - (hit[0] + len(hit[2])) <= 8
+    return n
