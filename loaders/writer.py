@@ -42,7 +42,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("figure_no", I), ("paragraph_no", I), ("section", S), ("topic", S), ("item", S),
         ("item_phrase", S), ("measure", S), ("direction", S), ("base", S), ("base_item", S),
         ("printed_text", S), ("value", DEC), ("decimals", I), ("unit", S), ("amount_wan", DEC),
-        ("half_unit_wan", DEC), ("num_no", I), ("den_no", I), ("den_kind", S), ("list_head_no", I),
+        ("half_unit_wan", DEC), ("num_no", I), ("den_no", I), ("den_kind", S), ("list_head_no", I), ("repeat_of", I),
         ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
     ]),
     # --- performance self-evaluations (issue 3); filled by loaders/parsers/evaluation_*.py

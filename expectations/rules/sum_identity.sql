@@ -5,6 +5,7 @@
 --   actual_where / expected_where : which cells of fct_final_account_lines form each side
 --   key : none | column_code | row (same printed line) | subject_code | item
 --   value_column : amount_wan (money, default) or value_numeric (counts)
+{%- set unaligned = "count(*) filter (where not coalesce(aligned, true))" if has_aligned else "0" %}
 {%- set key_expr = {
     'none': "''",
     'column_code': "column_code",
@@ -26,6 +27,7 @@ a as (
            string_agg(distinct column_label, ' + ') as column_label,
            sum({{ value_column }}) as actual,
            count(*) filter (where cell_state = 'value') as n_actual,
+           {{ unaligned }} as n_unaligned,
            coalesce(sum(half_unit_wan), 0) as tol_actual,
            string_agg(coalesce(nullif(printed_text, ''), '(空白)'), ' + ' order by line, col) as actual_printed,
            min(source_ref) as source_ref,
@@ -46,6 +48,7 @@ e as (
            min(line) as line,
            sum({{ value_column }}) as expected,
            count(*) filter (where cell_state = 'value') as n_expected,
+           {{ unaligned }} as n_unaligned,
            coalesce(sum(half_unit_wan), 0) as tol_expected,
            string_agg(row_label || '[' || column_label || '] ' || printed_text || ' (' || source_ref || ')', ' + '
                       order by line, col) filter (where cell_state = 'value') as operands
@@ -69,7 +72,15 @@ select
     coalesce(e.operands, '(无 none printed)') as operands,
     coalesce(a.source_ref, e.source_ref) as source_ref,
     coalesce(a.page, e.page) as page,
-    coalesce(a.line, e.line) as line
+    coalesce(a.line, e.line) as line,
+    -- not checkable: one side not printed at all (a table or row missing, every cell blank) or a
+    -- cell the parser could not place in its column with certainty
+    coalesce(a.n_actual, 0) > 0 and coalesce(e.n_expected, 0) > 0
+        and coalesce(a.n_unaligned, 0) + coalesce(e.n_unaligned, 0) = 0 as checkable,
+    case when coalesce(a.n_actual, 0) = 0 then '合计未印 the total is not printed'
+         when coalesce(e.n_expected, 0) = 0 then '分项未印 no part is printed'
+         when coalesce(a.n_unaligned, 0) + coalesce(e.n_unaligned, 0) > 0 then '数字未能对齐到列 cells not aligned to columns'
+    end as not_checkable_reason
 from a
 full outer join e
   on a.doc_id = e.doc_id and a.k = e.k

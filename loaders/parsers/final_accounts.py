@@ -514,7 +514,14 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
         em = _Emitter(doc, t, t.amount_unit or default_unit)
         if t.amount_unit is None:
             warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
-        _LAYOUTS[t.layout](t, em)
+        try:
+            _LAYOUTS[t.layout](t, em)
+        except DocumentError as e:
+            if len(tables) > 1:
+                raise
+            # a 说明 with one table inside it (a 三公 note): the narrative still lands
+            warnings.append(f"{e.reason}; the table was not landed")
+            continue
         cells.extend(em.records)
         body_lines = [ln.lineno for ln in t.body]
         table_records.append({

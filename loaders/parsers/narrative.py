@@ -32,10 +32,12 @@ PARSER_NAME = "narrative"
 PARSER_VERSION = "1"
 
 MONEY = {"万元", "元", "千元", "亿元"}
-_FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元|亿元|千元|元|%|辆|个)(?!/)")
+_FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元/人|元/人|万元|亿元|千元|元|%|辆|个|批次|人次|人(?!员|民)|万$)")
+COUNTS = {"辆", "个", "批次", "人次", "人"}
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[、.](?!\d)|[①-⑳])")
 _DROP = re.compile(r"[\s“”\"'‘’「」『』]")
 _YEAR = re.compile(r"(20\d{2})年")
+_CHAPTER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
 _COMPARISON = re.compile(r"(大于|小于|高于|低于|超过|少于|等于|持平于?)(?:年初)?预算")
 _NOT_CUE = re.compile(r"一般公共预算|预算法|预算管理|预决算|部门预算|预算单位|预算绩效")
 _SENTENCE_END = "。;!?"
@@ -71,6 +73,10 @@ class Figure:
     den_kind: str | None = None  # figure | level_minus_change
     list_head_no: int | None = None
     in_parens: bool = False
+    chapter: str | None = None
+    quote: str = ""  # the words a finding quotes: the figure's clause, from its first operand's clause
+    named: bool = False  # its own clause names the item (not carried over from before)
+    repeat_of: int | None = None  # an earlier figure of the same item and measure in the same chapter
 
     @property
     def is_level(self) -> bool:
@@ -83,6 +89,7 @@ class _Para:
     lines: list[Line]  # the line of each character
     offsets: list[int]  # each character's offset in its line's text
     section: str | None
+    chapter: str | None = None
     heading: bool = False
     carry_item: str | None = None  # an item named by a preceding line that ends with ':'
 
@@ -99,6 +106,11 @@ def item_phrases() -> list[tuple[str, str]]:
 def measure_cues() -> list[tuple[str, str, str]]:
     return sorted(((_norm(r["cue"]), r["measure"], r["direction"]) for r in _rows("narrative_measures.csv")),
                   key=lambda x: -len(x[0]))
+
+
+@lru_cache(maxsize=None)
+def scopes() -> list[tuple[str, str, str]]:
+    return [(r["section_word"], r["item"], r["scoped_item"]) for r in _rows("narrative_scopes.csv")]
 
 
 @lru_cache(maxsize=None)
@@ -124,13 +136,14 @@ def _paragraphs(lines: list[Line]) -> list[_Para]:
     owners: list[Line] = []
     offs: list[int] = []
     section: str | None = None
+    chapter: str | None = None
     carry: str | None = None
 
     def close():
         nonlocal chars, owners, offs, carry
         if chars:
             text = "".join(chars)
-            paras.append(_Para(text, owners, offs, section, carry_item=carry))
+            paras.append(_Para(text, owners, offs, section, chapter, carry_item=carry))
             carry = _last_item(text) if text.endswith(":") else None
         chars, owners, offs = [], [], []
 
@@ -142,8 +155,10 @@ def _paragraphs(lines: list[Line]) -> list[_Para]:
             continue
         if _HEADING.match(t):
             close()
-            head = re.split(r"[。:]", t, maxsplit=1)[0][:40]
+            head = re.split(r"[。:,;]", t, maxsplit=1)[0][:40]
             section = head
+            if _CHAPTER.match(t):
+                chapter = head
             carry = None
         chars.extend(t)
         owners.extend([ln] * len(t))
@@ -253,6 +268,8 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
         prev_end = 0
         for m in _FIGURE.finditer(p.text):
             number, unit = m.group(1), m.group(2)
+            if unit == "万":  # a text cut right after 万 (excerpts end mid-word)
+                unit = "万元"
             a = parse_amount(number)
             if not a.is_value:
                 continue
@@ -277,6 +294,9 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                 last = next((f for f in reversed(figures) if f.para == pn), None)
                 if last is None or last.item != item:
                     item, phrase = None, None
+            for word, generic, scoped in scopes():  # 收支总计 under 四、财政拨款收入支出决算总体情况说明
+                if item == generic and word in (p.section or ""):
+                    item = scoped
             if unit == "个":  # 6个事业单位: a count names its item after the number
                 after = _item_at(p.text[m.end():m.end() + 12], 12)
                 if after:
@@ -298,8 +318,11 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                     measure = "change_pct" if last and last.measure == "change" and not segment.strip("()") else "share_pct"
                     if measure == "change_pct":
                         direction, base = last.direction, last.base
-            elif unit in ("辆", "个"):
-                measure = "change" if measure == "change" else "count"
+            elif unit in COUNTS:
+                own = _cue(p.text[clause_start:m.start()], doc_year)[0]
+                measure = "change" if own == "change" else "count"
+                if unit == "辆" and item is None:
+                    item = "vehicles"
             elif measure in (None, "share_pct", "completion_pct"):
                 before = next((f for f in reversed(figures) if f.para == pn and f.is_level), None)
                 same_sentence = before is not None and not any(c in p.text[before.end:m.start()] for c in "。")
@@ -312,7 +335,8 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             depth = p.text[:m.start()].count("(") - p.text[:m.start()].count(")")
             figures.append(Figure(len(figures) + 1, pn, m.start(), m.end(), p.section, item, phrase, measure,
                                   a.value, a.decimals, unit, _printed(p, m.start(), m.end()),
-                                  p.lines[m.start()], direction, base, base_item, in_parens=depth > 0))
+                                  p.lines[m.start()], direction, base, base_item, in_parens=depth > 0,
+                                  named=bool(hit) and hit[0] >= clause_start))
         # 无增减 / 持平 without a figure: a change of 0, stated in words
         for fm in re.finditer(r"无增减|持平|无变化|未发生增减变动", p.text):
             if _COMPARISON.match(p.text[fm.start():]):
@@ -333,8 +357,21 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
     figures.sort(key=lambda f: (f.para, f.pos))
     for n, f in enumerate(figures, start=1):
         f.no = n
+    for f in figures:
+        f.chapter = paras[f.para].chapter
     _link(figures, paras)
+    for f in figures:
+        f.quote = _quote(paras[f.para].text, figures, f)
     return [_record(doc, f, paras) for f in figures] + _comparisons(doc, comparisons, figures)
+
+
+def _quote(text: str, figures: list[Figure], f: Figure) -> str:
+    first = f
+    if f.num_no is not None and figures[f.num_no - 1].para == f.para and f.measure.endswith("_pct"):
+        first = figures[f.num_no - 1]
+    start = max(text.rfind(c, 0, first.pos) for c in _CLAUSE_END) + 1
+    ends = [i for i in (text.find(c, f.end) for c in _CLAUSE_END) if i >= 0]
+    return text[start:(min(ends) if ends else len(text))][:200]
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -353,8 +390,13 @@ def _latest(figures: list[Figure], upto: int, item: str | None, measures: tuple[
 def _link(figures: list[Figure], paras: list[_Para]) -> None:
     """The operands each identity of the narrative needs, by figure number."""
     for i, f in enumerate(figures):
+        if f.item is None:
+            continue  # a figure of something the vocabulary does not know is compared with nothing
         if f.measure == "change":
             lvl = _latest(figures, i, f.item, ("current", "budget"))
+            if lvl is not None and lvl.list_head_no is not None and not f.named and \
+                    not any(c.measure == "change" and c.num_no == lvl.list_head_no for c in figures[:i]):
+                continue  # 其中:A, B, 同比增加X — X may be the total's change or B's: not said
             if lvl is not None and (lvl.para == f.para or lvl.section == f.section):
                 f.num_no = lvl.no
                 base = _latest(figures, i, f.item, ("prior_year",) if f.base == "prior_year" else ("budget",))
@@ -390,6 +432,9 @@ def _link(figures: list[Figure], paras: list[_Para]) -> None:
                 f.num_no, f.den_no, f.den_kind = part.no, whole.no, "figure"
         if f.is_level:
             _open_list(figures, i, paras)
+            same = _latest(figures, i, f.item, (f.measure,))
+            if same is not None and same.chapter == f.chapter and f.chapter is not None and f.unit in MONEY:
+                f.repeat_of = same.no
 
 
 def _first_item(text: str, pos: int) -> str | None:
@@ -405,7 +450,7 @@ def _open_list(figures: list[Figure], i: int, paras: list[_Para]) -> None:
     """When a level figure of a total is followed by 其中 (or a parenthesis) before the next level
     figure, the level figures after it whose items are its parts form its 其中 list."""
     head = figures[i]
-    if not parts_of().get(head.item or ""):
+    if not parts_of().get(head.item or "") or head.unit not in MONEY:
         return
     nxt = next((f for f in figures[i + 1:] if f.is_level), None)
     if nxt is None:
@@ -414,8 +459,8 @@ def _open_list(figures: list[Figure], i: int, paras: list[_Para]) -> None:
         return
     members: list[Figure] = []
     for f in figures[i + 1:]:
-        if not f.is_level:
-            continue
+        if not f.is_level or f.unit not in MONEY or f.item is None:
+            continue  # a count, a rate per head or a detail the vocabulary does not know
         if f.measure != head.measure or f.item == head.item:
             break
         if not is_part(head.item, f.item):
@@ -442,7 +487,7 @@ def _has_list_marker(paras: list[_Para], head: Figure, first: Figure) -> bool:
 
 
 def _record(doc: SourceDoc, f: Figure, paras: list[_Para]) -> dict:
-    money = f.unit in MONEY
+    money = f.unit in MONEY  # 万元/人 (a rate per head) is not an amount
     return {
         "doc_id": doc.doc_id, "figure_no": f.no, "paragraph_no": f.para + 1, "section": f.section,
         "topic": _topic(f.item), "item": f.item, "item_phrase": f.phrase, "measure": f.measure,
@@ -451,7 +496,8 @@ def _record(doc: SourceDoc, f: Figure, paras: list[_Para]) -> dict:
         "amount_wan": to_wan(f.value, f.unit) if money else None,
         "half_unit_wan": half_unit_wan(f.decimals, f.unit) if money else None,
         "num_no": f.num_no, "den_no": f.den_no, "den_kind": f.den_kind, "list_head_no": f.list_head_no,
-        "sentence": _sentence(paras[f.para].text, f.pos),
+        "repeat_of": f.repeat_of,
+        "sentence": f.quote or _sentence(paras[f.para].text, f.pos),
         "page": f.line.page, "line": f.line.lineno, "source_ref": f.line.source_ref,
     }
 
@@ -462,6 +508,8 @@ def _comparisons(doc: SourceDoc, comparisons: list[dict], figures: list[Figure])
         upto = sum(1 for f in figures if (f.para, f.pos) < (c["para"], c["pos"]))
         cur = _latest(figures, upto, c["item"], ("current",))
         bud = _latest(figures, upto, c["item"], ("budget",))
+        if c["item"] is None and not (cur and bud and cur.para == bud.para == c["para"]):
+            cur = bud = None  # 决算数小于预算数 about figures of an unknown item: only within its paragraph
         word = c["word"]
         direction = "up" if word in ("大于", "高于", "超过") else "down" if word in ("小于", "低于", "少于") else "flat"
         ln = c["line"]
@@ -471,7 +519,8 @@ def _comparisons(doc: SourceDoc, comparisons: list[dict], figures: list[Figure])
             "direction": direction, "base": "budget", "base_item": None, "printed_text": word + "预算",
             "value": None, "decimals": None, "unit": None, "amount_wan": None, "half_unit_wan": None,
             "num_no": cur.no if cur else None, "den_no": bud.no if bud else None,
-            "den_kind": "figure" if cur and bud else None, "list_head_no": None, "sentence": c["sentence"],
+            "den_kind": "figure" if cur and bud else None, "list_head_no": None, "repeat_of": None,
+            "sentence": c["sentence"],
             "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref,
         })
     return out

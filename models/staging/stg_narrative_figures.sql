@@ -23,6 +23,7 @@ select
     den_no,
     den_kind,
     list_head_no,
+    repeat_of,
     sentence,
     page,
     line,
