@@ -32,6 +32,7 @@ TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "rules"), u
                                keep_trailing_newline=True)
 
 SEVERITIES = ("error", "warning", "hint")
+KINDS = ("table", "narrative", "consistency", "completeness", "publication")
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Rule:
     severity: str  # error | warning
     checks: list[dict]
     value_column: str = "amount_wan"
+    kind: str = "table"  # table (arithmetic inside tables and forms) | narrative | consistency | completeness | publication
 
     def sql(self, check: dict, context: dict | None = None) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
@@ -61,7 +63,8 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
     if dup:
         raise ValueError(f"rule ids defined twice in {path.name}: {sorted(dup)}")
     for r in rules:
-        if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
+        if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES \
+                or r.kind not in KINDS:
             raise ValueError(f"{r.id}: bad comparison/tolerance/severity")
         if any(c.get("severity", r.severity) not in SEVERITIES[:2] for c in r.checks):
             raise ValueError(f"{r.id}: bad check severity")
@@ -205,12 +208,13 @@ FINDING_SCHEMA = pa.schema([
     ("message_en", pa.string()), ("expected", pa.decimal128(20, 6)), ("actual", pa.decimal128(20, 6)),
     ("actual_printed", pa.string()), ("difference", pa.decimal128(20, 6)), ("tolerance", pa.decimal128(20, 6)),
     ("operands", pa.string()), ("source_ref", pa.string()), ("page", pa.int32()), ("line", pa.int32()),
+    ("kind", pa.string()), ("sentence", pa.string()),
 ])
 RESULT_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("rule_id", pa.string()), ("title_zh", pa.string()), ("title_en", pa.string()),
     ("formula", pa.string()), ("severity", pa.string()), ("n_documents", pa.int64()), ("n_instances", pa.int64()),
     ("n_errors", pa.int64()), ("n_warnings", pa.int64()), ("n_hints", pa.int64()), ("ge_success", pa.bool_()),
-    ("not_checkable", pa.int64()),
+    ("not_checkable", pa.int64()), ("kind", pa.string()),
 ])
 COVERAGE_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("doc_id", pa.string()), ("rule_id", pa.string()), ("checks", pa.int64()),
@@ -281,6 +285,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                     "tolerance": _dec(row["envelope"]), "operands": _s(row["operands"]), "source_ref": _s(row["source_ref"]),
                     "page": None if pd.isna(row["page"]) else int(row["page"]),
                     "line": None if pd.isna(row["line"]) else int(row["line"]),
+                    "kind": rule.kind, "sentence": _s(row.get("sentence")),
                 })
             results.append({
                 "run_id": run_id, "rule_id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
@@ -288,7 +293,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                 "n_documents": int(df["doc_id"].nunique()) if not df.empty else 0, "n_instances": len(df),
                 "n_errors": n_err, "n_warnings": n_warn,
                 "n_hints": n_hint, "ge_success": ge_a["success"],
-                "not_checkable": int((~every["checkable"]).sum()) if not every.empty else 0,
+                "not_checkable": int((~every["checkable"]).sum()) if not every.empty else 0, "kind": rule.kind,
             })
         findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["rule_id"], f["doc_id"] or "", f["line"] or 0))
         ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)

@@ -121,6 +121,17 @@ def parts_of() -> dict[str, set[str]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def families() -> dict[tuple[str, str], str]:
+    """(total, part) -> the decomposition the part belongs to (by type, by function class, by source…):
+    a 其中 list never mixes two."""
+    return {(r["total_item"], r["part_item"]): r["family"] for r in _rows("narrative_parts.csv")}
+
+
+def family(total: str, part: str) -> str | None:
+    return families().get((total, "function:*" if part.startswith("function:") else part))
+
+
 def is_part(total: str | None, item: str | None) -> bool:
     parts = parts_of().get(total or "", set())
     return bool(item) and (item in parts or (item.startswith("function:") and "function:*" in parts))
@@ -289,10 +300,12 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                     item, phrase, words = _SUBJECT_START[lead], lead, ""
             if len(words) >= 2:  # the words before the figure name something the vocabulary does not know
                 item, phrase = None, None
-            elif hit and hit[0] < p.text.rfind("。", 0, m.start()):
-                # an item named in an earlier sentence carries over only when that sentence gave its figure
-                last = next((f for f in reversed(figures) if f.para == pn), None)
-                if last is None or last.item != item:
+            elif hit and hit[0] + len(hit[2]) <= clause_start:
+                # an item named in an earlier clause carries over only when the figure before this one
+                # (outside brackets) is that item's: 基本支出952.50万元,比上年增加39.77万元
+                last = next((f for f in reversed(figures) if f.para == pn and not f.in_parens), None)
+                labelled = p.text.startswith(":", hit[0] + len(hit[2]))  # (二)支出预算:2023年年初预算数1643.29万元
+                if not labelled and (last is None or last.item != item):
                     item, phrase = None, None
             for word, generic, scoped in scopes():  # 收支总计 under 四、财政拨款收入支出决算总体情况说明
                 if item == generic and word in (p.section or ""):
@@ -327,6 +340,9 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                 before = next((f for f in reversed(figures) if f.para == pn and f.is_level), None)
                 same_sentence = before is not None and not any(c in p.text[before.end:m.start()] for c in "。")
                 measure = before.measure if same_sentence and before.measure == "budget" else default_measure
+            if measure in ("budget", "current") and doc_year and \
+                    any(int(y) < doc_year for y in _YEAR.findall(p.text[clause_start:m.start()])):
+                measure = "prior_year"  # 比2025年年初预算数44021.20万元: last year's budget
             if measure in ("change", "change_pct") and base is None:
                 base = _base_of_change(segment, doc_year)
             if measure == "change_pct" and direction is None:
@@ -359,7 +375,7 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
         f.no = n
     for f in figures:
         f.chapter = paras[f.para].chapter
-    _link(figures, paras)
+    _link(figures, paras, doc_kind)
     for f in figures:
         f.quote = _quote(paras[f.para].text, figures, f)
     return [_record(doc, f, paras) for f in figures] + _comparisons(doc, comparisons, figures)
@@ -387,7 +403,12 @@ def _latest(figures: list[Figure], upto: int, item: str | None, measures: tuple[
     return None
 
 
-def _link(figures: list[Figure], paras: list[_Para]) -> None:
+# totals a 决算 说明 may restate in several subsections of one chapter (FA-072 repeat)
+AGGREGATES = {"grand_total", "income_total", "expenditure_total", "fiscal_total", "fiscal_income", "fiscal_expenditure",
+              "gpb_expenditure", "three_public_total"}
+
+
+def _link(figures: list[Figure], paras: list[_Para], doc_kind: str) -> None:
     """The operands each identity of the narrative needs, by figure number."""
     for i, f in enumerate(figures):
         if f.item is None:
@@ -422,6 +443,8 @@ def _link(figures: list[Figure], paras: list[_Para]) -> None:
             whole = None
             if f.base_item and f.base_item != part.item:
                 whole = _latest(figures, i, f.base_item, (part.measure,))
+                if whole is not None and paras[whole.para].section != paras[f.para].section:
+                    whole = None  # 占一般公共预算项目支出总额的100%: a whole stated elsewhere may be another scope
             elif part.list_head_no is not None:
                 whole = figures[part.list_head_no - 1]
             else:
@@ -433,7 +456,8 @@ def _link(figures: list[Figure], paras: list[_Para]) -> None:
         if f.is_level:
             _open_list(figures, i, paras)
             same = _latest(figures, i, f.item, (f.measure,))
-            if same is not None and same.chapter == f.chapter and f.chapter is not None and f.unit in MONEY:
+            if same is not None and same.chapter == f.chapter and f.chapter is not None and f.unit in MONEY \
+                    and f.item in AGGREGATES and f.measure == "current" and doc_kind != "budget":
                 f.repeat_of = same.no
 
 
@@ -447,43 +471,80 @@ def _first_item(text: str, pos: int) -> str | None:
 
 
 def _open_list(figures: list[Figure], i: int, paras: list[_Para]) -> None:
-    """When a level figure of a total is followed by 其中 (or a parenthesis) before the next level
-    figure, the level figures after it whose items are its parts form its 其中 list."""
+    """A level figure of a total followed by 其中 (or a bracket) opens a list: the level figures up to
+    the end of that sentence (or bracket) are its parts. The list is dropped — never guessed — when a
+    figure in it is of an unknown item, another measure, or not a part; when it mixes two
+    decompositions; or when the next sentence goes on naming parts."""
     head = figures[i]
     if not parts_of().get(head.item or "") or head.unit not in MONEY:
         return
-    nxt = next((f for f in figures[i + 1:] if f.is_level), None)
-    if nxt is None:
-        return
-    if head.list_head_no is not None and figures[head.list_head_no - 1].item == head.item:
+    rest = [f for f in figures[i + 1:] if f.is_level and f.unit in MONEY]
+    stop = _list_end(paras, head, rest[0] if rest else None)
+    if stop is None:
         return
     members: list[Figure] = []
-    for f in figures[i + 1:]:
-        if not f.is_level or f.unit not in MONEY or f.item is None:
-            continue  # a count, a rate per head or a detail the vocabulary does not know
-        if f.measure != head.measure or f.item == head.item:
-            break
-        if not is_part(head.item, f.item):
-            if any(is_part(m.item, f.item) for m in members):
-                continue  # a part of a part (公务用车购置费 under 公务用车购置及运行费)
-            break
-        if any(m.item == f.item for m in members) or any(is_part(m.item, f.item) for m in members):
+    inside = [f for f in rest if (f.para, f.pos) < stop]
+    for f in inside:
+        if any(is_part(m.item, f.item) for m in members):
+            continue  # a part of a part (公务用车购置费 under 公务用车购置及运行费)
+        if f.item is None or f.measure != head.measure or f.item == head.item or not is_part(head.item, f.item):
+            return
+        if members and family(head.item, f.item) != family(head.item, members[0].item):
+            return
+        if any(m.item == f.item for m in members):
             continue
         members.append(f)
-    if len(members) < 2 or not _has_list_marker(paras, head, members[0]):
+    after = next((f for f in rest if (f.para, f.pos) >= stop), None)
+    if after is not None and paras[after.para].section == paras[head.para].section and is_part(head.item, after.item) \
+            and not any(m.item == after.item or is_part(m.item, after.item) for m in members):
+        return  # the parts go on in the next sentence: where the list ends is not said
+    if len(members) < 2:
         return
     for m in members:
         if m.list_head_no is None:
             m.list_head_no = head.no
 
 
-def _has_list_marker(paras: list[_Para], head: Figure, first: Figure) -> bool:
-    if head.para == first.para:
-        gap = paras[head.para].text[head.end:first.pos]
+def _list_end(paras: list[_Para], head: Figure, nxt: Figure | None) -> tuple[int, int] | None:
+    """(paragraph, offset) where the 其中 list after `head` ends: the bracket right after the figure
+    closes, or the sentence ends (。outside brackets). None when neither a bracket right after the
+    figure nor 其中 before the next level figure opens a list."""
+    text = paras[head.para].text
+    if text.startswith("(", head.end):
+        marker, p, k = "(", head.para, head.end
     else:
-        gap = paras[head.para].text[head.end:] + "".join(p.text for p in paras[head.para + 1:first.para]) + \
-            paras[first.para].text[:first.pos]
-    return "其中" in gap or "(" in gap
+        marker, p, k = None, head.para, head.end
+        while p < len(paras):
+            t = paras[p].text
+            limit = nxt.pos if nxt is not None and nxt.para == p else len(t)
+            at = t.find("其中", k, limit)
+            if at >= 0:
+                marker, k = "其中", at + 2
+                break
+            if nxt is not None and nxt.para == p:
+                return None
+            p, k = p + 1, 0
+        if marker is None:
+            return None
+    depth = 0
+    while p < len(paras):
+        t = paras[p].text
+        while k < len(t):
+            ch = t[k]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if marker == "(" and depth == 0:
+                    return p, k
+            elif ch == "。" and depth <= 0:
+                return p, k
+            k += 1
+        if p + 1 < len(paras) and paras[p + 1].section != paras[head.para].section and paras[p + 1].heading is False \
+                and marker == "(":
+            return None
+        p, k = p + 1, 0
+    return p, 0
 
 
 def _record(doc: SourceDoc, f: Figure, paras: list[_Para]) -> dict:
