@@ -540,11 +540,21 @@ def _list_end(paras: list[_Para], head: Figure, nxt: Figure | None) -> tuple[int
             elif ch == "。" and depth <= 0:
                 return p, k
             k += 1
-        if p + 1 < len(paras) and paras[p + 1].section != paras[head.para].section and paras[p + 1].heading is False \
-                and marker == "(":
-            return None
+        if p + 1 < len(paras) and paras[p + 1].section != paras[p].section and \
+                _level(paras[p + 1].section) <= _level(paras[head.para].section):
+            return p + 1, 0  # a heading of the same or a higher level ends the list
         p, k = p + 1, 0
     return p, 0
+
+
+_LEVELS = [re.compile(r"^第[一二三四五六七八九十]+部分"), re.compile(r"^[一二三四五六七八九十]+、"),
+           re.compile(r"^\([一二三四五六七八九十]+\)"), re.compile(r"^\d{1,2}[、.](?!\d)"), re.compile(r"^\(\d{1,2}\)"),
+           re.compile(r"^[①-⑳]")]
+
+
+def _level(section: str | None) -> int:
+    """How high a heading is: 第一部分 0, 一、 1, (一) 2, 1、 3, (1) 4, ① 5; no heading 6."""
+    return next((n for n, rx in enumerate(_LEVELS) if section and rx.match(section)), len(_LEVELS))
 
 
 def _record(doc: SourceDoc, f: Figure, paras: list[_Para]) -> dict:
