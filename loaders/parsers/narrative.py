@@ -416,6 +416,7 @@ def _link(figures: list[Figure], paras: list[_Para], doc_kind: str) -> None:
         if f.measure == "change":
             lvl = _latest(figures, i, f.item, ("current", "budget"))
             if lvl is not None and lvl.list_head_no is not None and not f.named and \
+                    lvl.no == max(m.no for m in figures if m.list_head_no == lvl.list_head_no) and \
                     not any(c.measure == "change" and c.num_no == lvl.list_head_no for c in figures[:i]):
                 continue  # 其中:A, B, 同比增加X — X may be the total's change or B's: not said
             if lvl is not None and (lvl.para == f.para or lvl.section == f.section):
