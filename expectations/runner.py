@@ -157,13 +157,15 @@ def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
     zh = f"{where}印为 {printed}，按“{row.get('check_formula', rule.formula)}”应{rel} {_fmt(row['expected'])}，相差 {diff}"
     en = (f"{row['table_title'] or ''} '{row['row_label']}' prints {printed}; by '{rule.title_en}' it should "
           f"{'be at least' if rule.comparison == 'ge' else 'equal'} {_fmt(row['expected'])} (difference {diff})")
+    return _with_envelope(zh, en, severity, env)
+
+
+def _with_envelope(zh: str, en: str, severity: str, env: str) -> tuple[str, str]:
+    """A sum's message ends by saying whether the difference is within the rounding envelope."""
     if severity == "hint":
-        zh += f"，在四舍五入容差 ±{env} 以内：尾数误差提示，不是错误。"
-        en += f"; within the rounding envelope ±{env}: a rounding hint, not an error."
-    else:
-        zh += f"，超出四舍五入容差 ±{env}。"
-        en += f"; beyond the rounding envelope ±{env}."
-    return zh, en
+        return (zh + f"，在四舍五入容差 ±{env} 以内：尾数误差提示，不是错误。",
+                en + f"; within the rounding envelope ±{env}: a rounding hint, not an error.")
+    return zh + f"，超出四舍五入容差 ±{env}。", en + f"; beyond the rounding envelope ±{env}."
 
 
 def flag_message(rule: Rule, row: pd.Series) -> tuple[str, str]:
@@ -192,13 +194,7 @@ def narrative_message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, s
     expected = "（表中空白 blank in the table）" if row["expected"] is None or pd.isna(row["expected"]) else _fmt(row["expected"])
     zh = f"{where}写道：“{sentence}”——其中 {printed}；按“{formula}”应为 {expected}（{ops}），相差 {diff}"
     en = f"The narrative says \"{sentence}\": {printed}; by '{rule.title_en}' it should be {expected} ({ops}), difference {diff}"
-    if severity == "hint":
-        zh += f"，在四舍五入容差 ±{env} 以内：尾数误差提示，不是错误。"
-        en += f"; within the rounding envelope ±{env}: a rounding hint, not an error."
-    else:
-        zh += f"，超出四舍五入容差 ±{env}。"
-        en += f"; beyond the rounding envelope ±{env}."
-    return zh, en
+    return _with_envelope(zh, en, severity, env)
 
 
 FINDING_SCHEMA = pa.schema([

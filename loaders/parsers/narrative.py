@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -90,7 +90,6 @@ class _Para:
     offsets: list[int]  # each character's offset in its line's text
     section: str | None
     chapter: str | None = None
-    heading: bool = False
     carry_item: str | None = None  # an item named by a preceding line that ends with ':'
 
 
