@@ -51,6 +51,7 @@ class Rule:
     def sql(self, check: dict, context: dict | None = None) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
+        params.setdefault("has_aligned", False)
         params.update(context or {})
         return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
 

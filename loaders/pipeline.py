@@ -45,7 +45,8 @@ def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     parsed = final_accounts.parse_final_accounts(doc)
     fields = {"unit_name": parsed.unit_name, "fiscal_year": parsed.fiscal_year, "amount_unit": parsed.amount_unit,
               "n_tables": len(parsed.tables), "n_cells": len(parsed.cells), "warnings": "\n".join(parsed.warnings)}
-    tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative}
+    tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative,
+              "narrative_defects": parsed.defects}
     # self-evaluation forms attached to the final accounts land in the same write
     tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
     return fields, tables
@@ -67,7 +68,8 @@ def _parse_budget_narrative(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]
     if not figures:
         raise DocumentError("parse", "classified as a budget narrative (预算说明), but no figure was found")
     return ({"unit_name": final_accounts.unit_from_cover(doc), "fiscal_year": year, "amount_unit": "万元",
-             "n_tables": 0, "n_cells": 0, "warnings": ""}, {"narrative_figures": figures})
+             "n_tables": 0, "n_cells": 0, "warnings": ""},
+            {"narrative_figures": figures, "narrative_defects": narrative.publication_defects(doc, lines, year, BUDGET)})
 
 
 _EVAL_VERSION = f"{evaluations.PARSER_NAME}-{evaluations.PARSER_VERSION}"

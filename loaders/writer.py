@@ -45,6 +45,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("half_unit_wan", DEC), ("num_no", I), ("den_no", I), ("den_kind", S), ("list_head_no", I), ("repeat_of", I),
         ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
     ]),
+    # one publication defect of a document's text (FA-080/081); loaders/parsers/narrative.py
+    "narrative_defects": pa.schema([
+        ("doc_id", S), ("defect", S), ("printed_text", S), ("context", S), ("expected", S), ("page", I),
+        ("line", I), ("source_ref", S),
+    ]),
     # --- performance self-evaluations (issue 3); filled by loaders/parsers/evaluation_*.py
     "evaluations": pa.schema([
         ("eval_id", S), ("doc_id", S), ("form", S), ("scope", S), ("project_name", S), ("unit_name", S),

@@ -60,6 +60,7 @@ class ParsedFinalAccounts:
     cells: list[dict]
     narrative: list[dict]
     warnings: list[str]
+    defects: list[dict] = field(default_factory=list)  # publication defects of the text (FA-080/081)
 
 
 # what may precede a table title on its line: a unit name (ending like one) and/or a year, e.g.
@@ -499,8 +500,9 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
         figures = narrative.parse_narrative(doc, doc.nonblank(), narrative.narrative_year(doc.nonblank()), "final_accounts")
         if not figures:
             raise DocumentError("parse", "no final-accounts table (收入支出决算总表 …) and no figure in a 说明 was found")
-        return ParsedFinalAccounts(unit_from_cover(doc), narrative.narrative_year(doc.nonblank()), "万元", [], [],
-                                   figures, [])
+        year = narrative.narrative_year(doc.nonblank())
+        return ParsedFinalAccounts(unit_from_cover(doc), year, "万元", [], [], figures, [],
+                                   narrative.publication_defects(doc, doc.nonblank(), year, "final_accounts"))
     warnings: list[str] = []
     units = Counter(t.unit_name for t in tables if t.unit_name)
     years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
@@ -533,8 +535,10 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             "line_end": max(body_lines) if body_lines else t.title_line.lineno,
             "source_ref": t.title_line.source_ref,
         })
-    figures = narrative.parse_narrative(doc, narrative_lines(doc, tables), doc_year, "final_accounts")
-    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings)
+    text = narrative_lines(doc, tables)
+    figures = narrative.parse_narrative(doc, text, doc_year, "final_accounts")
+    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings,
+                               narrative.publication_defects(doc, text, doc_year, "final_accounts"))
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:

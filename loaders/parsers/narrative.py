@@ -625,3 +625,28 @@ def item_figures(lines: list[Line]) -> int:
             hit = _item_at(p.text, m.start()) if m.group(2) in MONEY else None
             n += bool(hit) and m.start() - (hit[0] + len(hit[2])) <= 8
     return n
+
+
+# publication defects a reader sees (FA-080 placeholders and dates, FA-081 punctuation)
+_DOUBLED = re.compile(r"[,、;:。]{2,}")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|x{3,}|×{2,}|某某)(?![A-Za-z])")
+_DATED = re.compile(r"截[至止](20\d{2})年(?:12月31日|底|末)")
+
+
+def publication_defects(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc_kind: str) -> list[dict]:
+    """Doubled or stray punctuation (`。。`, `,、`), placeholders left in (`XX单位`, `XXX万元`) and, in a
+    决算, a dated statement of another year (`截至2023年12月31日` in the 2024 决算)."""
+    out = []
+    for ln in lines:
+        t = unicodedata.normalize("NFKC", ln.text)
+        found = [("punctuation", m) for m in _DOUBLED.finditer(re.sub(r"\s", "", t))]
+        found += [("placeholder", m) for m in _PLACEHOLDER.finditer(t)]
+        if doc_kind != "budget" and doc_year:
+            found += [("date_year", m) for m in _DATED.finditer(re.sub(r"\s", "", t)) if int(m.group(1)) != doc_year]
+        for kind, m in found:
+            src = m.string
+            out.append({"doc_id": doc.doc_id, "defect": kind, "printed_text": m.group(0),
+                        "context": re.sub(r"[\d.,%]*\d[\d.,%]*", "…", src[max(0, m.start() - 12):m.end() + 8]),
+                        "expected": str(doc_year) if kind == "date_year" else None,
+                        "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref})
+    return out
