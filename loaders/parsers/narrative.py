@@ -333,8 +333,6 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             elif unit in COUNTS:
                 own = _cue(p.text[clause_start:m.start()], doc_year)[0]
                 measure = "change" if own == "change" else "count"
-                if unit == "辆" and item is None:
-                    item = "vehicles"
             elif measure in (None, "share_pct", "completion_pct"):
                 before = next((f for f in reversed(figures) if f.para == pn and f.is_level), None)
                 same_sentence = before is not None and not any(c in p.text[before.end:m.start()] for c in "。")
