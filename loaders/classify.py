@@ -41,7 +41,7 @@ def narrative_kind(text: str, lines) -> str | None:
     if item_figures(lines) < 2:
         return None
     plain = re.sub(r"一般公共预算|预算法|预决算", "", text)
-    title = re.sub(r"一般公共预算|预算法|预决算", "", "".join(ln.squashed for ln in lines[:8] if len(ln.squashed) < 60))
+    title = re.sub(r"一般公共预算|预算法|预决算|预算绩效|预算管理", "", "".join(ln.squashed for ln in lines[:8] if len(ln.squashed) < 60))
     if "预算" in title and "决算" not in title:
         return BUDGET  # 2026年部门预算情况说明 (its text may mention last year's 决算)
     if "决算" in plain or re.search(r"[比较与]年初预算|完成预算|预算执行", plain):
