@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -246,6 +246,7 @@ def _coverage(run_id: str, rule: Rule, df: pd.DataFrame) -> list[dict]:
 class CheckResult:
     findings: pa.Table
     rule_results: pa.Table
+    instances: list[pd.DataFrame] = field(default_factory=list)  # per rule, the columns gx_project validates
 
     def count(self, severity: str) -> int:
         return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
@@ -253,15 +254,18 @@ class CheckResult:
 
 def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> CheckResult:
     """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there."""
+    from expectations.gx_project import batch_rows
+
     rules = rules or load_rules()
     validator = GEValidator()
-    findings, results, coverage = [], [], []
+    findings, results, coverage, gx_rows = [], [], [], []
     with duckdb.connect(str(db_path)) as con:
         context = template_context(con)
         for rule in rules:
             every = instances(con, rule, context)
             df = every[every["checkable"]] if not every.empty else every
             coverage.extend(_coverage(run_id, rule, every))
+            gx_rows.append(batch_rows(df))
             broken, ge_a = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
             hints = off - broken
@@ -305,4 +309,4 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
         con.execute("comment on table dq_document_checks is 'One rule in one document per run: instances checked and not checkable (an operand not printed), with the reasons.'")
         con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document, per run of fdw check.'")
         con.execute("comment on table dq_rule_results is 'One rule per run: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict.'")
-    return CheckResult(ft, rt)
+    return CheckResult(ft, rt, gx_rows)
