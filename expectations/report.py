@@ -26,6 +26,9 @@ XLSX_NAME = "dq_findings.xlsx"
 GX_DOCS = "gx/index.html"  # Great Expectations' Data Docs of the last check (expectations/gx_project.py)
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "尾数提示"}
+KIND_ZH = {"table": "表内勾稽 table arithmetic", "narrative": "说明自身 narrative", "consistency": "说明与表一致 consistency",
+           "completeness": "完整性 completeness", "publication": "出版瑕疵 publication"}
+KIND_ORDER = list(KIND_ZH)
 
 
 @dataclass
@@ -34,7 +37,7 @@ class ReportPaths:
     xlsx: Path
 
 
-def _frames(db_path: Path) -> dict[str, pd.DataFrame]:
+def _frames(db_path: Path) -> dict[str, pd.DataFrame | None]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         def q(sql: str) -> pd.DataFrame:
             return con.sql(sql).df()
@@ -47,6 +50,11 @@ def _frames(db_path: Path) -> dict[str, pd.DataFrame]:
                 order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end,
                          f.rule_id, d.source_name, f.line"""),
             "rules": q("select * from dq_rule_results order by rule_id"),
+            "coverage": _optional(con, """
+                select d.source_name, u.unit_name, d.fiscal_year, sum(c.checks) as checks, sum(c.not_checkable) as not_checkable,
+                       string_agg(c.rule_id || '：' || c.reasons, '；' order by c.rule_id) filter (where c.not_checkable > 0) as reasons
+                from dq_document_checks c join dim_document d using (doc_id) left join dim_unit u on u.unit_id = d.unit_id
+                group by all order by not_checkable desc, d.source_name"""),
             "documents": q("""select source_name, doc_kind, unit_name, fiscal_year, file_format, status,
                                      quarantine_stage, quarantine_reason, n_cells, doc_id
                               from dim_document order by status, source_name"""),
@@ -93,18 +101,33 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 <h2>规则 · Rules</h2>
 {% if gx_docs %}<p><small>Great Expectations 的验证结果 · Great Expectations validation results:
 {% if gx_pages %}本次运行 this run: {% for name, href in gx_pages %}<a href="{{ href }}">{{ name }}</a>{{ ", " if not loop.last }}{% endfor %} · {% endif %}<a href="{{ gx_docs }}">Data Docs</a>（所有运行 every run）</small></p>{% endif %}
-<table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
+<table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>无法检查<br><small>not checkable</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
 {% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td class="id">{{ r.rule_id }}</td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
-<td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
+<td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.not_checkable if r.not_checkable is not none else '' }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
 </table>
 
 <h2>发现 · Findings ({{ findings|length }})</h2>
-{% if findings %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>单位 · 年度<br><small>unit · year</small></th><th>文件<br><small>document</small></th><th>表 · 行 · 列<br><small>table · row · column</small></th>
+<p><small>按文件和类型分组：表内勾稽、说明自身、说明与表一致、完整性、出版瑕疵。说明类发现并列引用说明原文与所对照的数字。
+Grouped by document and kind; a narrative finding quotes the sentence beside the figure it is compared with.</small></p>
+{% for doc in by_document %}<h3>{{ doc.source_name }} <small>{{ doc.unit_name or '（未知）' }} {{ doc.fiscal_year or '' }} · {{ doc.n }} 项</small></h3>
+{% for grp in doc.kinds %}<h4>{{ grp.kind_zh }} ({{ grp.findings|length }})</h4>
+{% if grp.narrative %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>说明原文<br><small>the sentence</small></th><th>所述数字<br><small>stated</small></th><th>对照<br><small>compared with</small></th><th>应为<br><small>expected</small></th><th>位置<br><small>where</small></th><th>说明 · Explanation</th></tr>
+{% for f in grp.findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td class="id">{{ f.rule_id }}</td>
+<td>“{{ f.sentence }}”<br><small>{{ f.table_title }}</small></td><td class="num">{{ f.actual_printed or '' }}</td><td class="ops">{{ f.operands or '' }}</td><td class="num">{{ f.expected_fmt if f.expected is not none else '' }}</td>
+<td>{{ f.where }}</td><td><small>{{ f.message }}<br>{{ f.message_en }}</small></td></tr>{% endfor %}
+</table>{% else %}<table><tr><th>级别<br><small>severity</small></th><th>规则</th><th>表 · 行 · 列<br><small>table · row · column</small></th>
 <th>印刷数<br><small>printed</small></th><th>应为<br><small>expected</small></th><th>差额<br><small>difference</small></th><th>容差<br><small>envelope</small></th><th>位置<br><small>where</small></th><th>说明 · Explanation</th></tr>
-{% for f in findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td class="id">{{ f.rule_id }}</td><td>{{ f.unit_name or '（未知）' }}<br><small>{{ f.fiscal_year or '' }}</small></td><td>{{ f.source_name }}</td>
+{% for f in grp.findings %}<tr class="{{ f.severity }}"><td>{{ sev[f.severity] }}<br><small>{{ f.severity }}</small></td><td class="id">{{ f.rule_id }}</td>
 <td>{{ f.table_title }}<br>「{{ f.row_label }}」{% if f.column_label %}<br><small>{{ f.column_label }}</small>{% endif %}</td>
 <td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
-<td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small><div class="ops">= {{ f.operands }}</div></td></tr>{% endfor %}
+<td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small>{% if f.operands %}<div class="ops">= {{ f.operands }}</div>{% endif %}</td></tr>{% endfor %}
+</table>{% endif %}{% endfor %}{% else %}<p>无 · none</p>{% endfor %}
+
+<h2>检查不完整的文件 · Documents whose checks were incomplete ({{ incomplete|length }})</h2>
+<p><small>“0 个错误”不等于“全部检查过”：某项运算数未印出（表缺失、该行未找到、合计为空白、说明单独发布无表可比）时，该项检查计为“无法检查”，不报错误。
+"0 errors" never hides "nothing was checked": an instance whose operand is not printed is counted as not checkable, never reported as an error.</small></p>
+{% if incomplete %}<table><tr><th>文件 · file</th><th>单位 · unit</th><th>已检查 · checked</th><th>无法检查 · not checkable</th><th>原因 · why (rule: reason)</th></tr>
+{% for c in incomplete %}<tr class="warning"><td>{{ c.source_name }}</td><td>{{ c.unit_name or '（未知）' }} {{ c.fiscal_year or '' }}</td><td class="num">{{ c.checks }}</td><td class="num">{{ c.not_checkable }}</td><td><small>{{ c.reasons }}</small></td></tr>{% endfor %}
 </table>{% else %}<p>无 · none</p>{% endif %}
 
 {% if doubtful %}<h2>OCR 低置信度金额 · Amounts read by OCR with low confidence ({{ doubtful|length }})</h2>
@@ -119,8 +142,8 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 </table>{% else %}<p>无 · none</p>{% endif %}
 
 <h2>已检查的文件 · Documents</h2>
-<table><tr><th>文件 · file</th><th>类型 · kind</th><th>单位 · unit</th><th>年度 · year</th><th>格式 · format</th><th>单元格 · cells</th><th>doc_id</th></tr>
-{% for d in parsed %}<tr><td>{{ d.source_name }}</td><td>{{ d.doc_kind }}</td><td>{{ d.unit_name or '（未知）' }}</td><td>{{ d.fiscal_year or '' }}</td><td>{{ d.file_format }}</td><td class="num">{{ d.n_cells }}</td><td><small>{{ d.doc_id[:16] }}…</small></td></tr>{% endfor %}
+<table><tr><th>文件 · file</th><th>类型 · kind</th><th>单位 · unit</th><th>年度 · year</th><th>格式 · format</th><th>单元格 · cells</th><th>已检查 / 无法检查<br><small>checked / not checkable</small></th><th>doc_id</th></tr>
+{% for d in parsed %}<tr><td>{{ d.source_name }}</td><td>{{ d.doc_kind }}</td><td>{{ d.unit_name or '（未知）' }}</td><td>{{ d.fiscal_year or '' }}</td><td>{{ d.file_format }}</td><td class="num">{{ d.n_cells }}</td><td class="num">{{ coverage.get(d.source_name, '0 / 0') }}</td><td><small>{{ d.doc_id[:16] }}…</small></td></tr>{% endfor %}
 </table>
 <p><small>位置：l = 行号（文本），p = 页码（PDF）。Where: l = line of the text, p = page of a PDF. Amounts in 万元.</small></p>
 </body></html>
@@ -205,6 +228,25 @@ def _where(f: pd.Series) -> str:
     return (f"第{page}页" if page else "") + f"第{line}行 (" + (f"page {page}, " if page else "") + f"line {line})"
 
 
+def _by_document(rows: list[dict]) -> list[dict]:
+    """Findings grouped by document (most errors first), then by kind in KIND_ORDER."""
+    docs: dict[str, dict] = {}
+    for f in rows:
+        d = docs.setdefault(f.get("source_name") or "", {"source_name": f.get("source_name"), "unit_name": f.get("unit_name"),
+                                                        "fiscal_year": f.get("fiscal_year"), "n": 0, "errors": 0, "groups": {}})
+        d["n"] += 1
+        d["errors"] += f["severity"] == "error"
+        kind = f.get("kind") if isinstance(f.get("kind"), str) else "table"
+        d["groups"].setdefault(kind, []).append(f)
+    out = []
+    for d in sorted(docs.values(), key=lambda d: (-d["errors"], str(d["source_name"]))):
+        d["kinds"] = [{"kind_zh": KIND_ZH.get(k, k), "narrative": k in ("narrative", "consistency") and
+                       all(isinstance(f.get("sentence"), str) for f in d["groups"][k]), "findings": d["groups"][k]}
+                      for k in sorted(d["groups"], key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99)]
+        out.append(d)
+    return out
+
+
 def _gx_pages(out_dir: Path, run_id: str) -> list[tuple[str, str]]:
     """(suite, relative link) of this run's GE validation pages: rendered as plain HTML, they read
     without network (the Data Docs index lists runs with scripts loaded from CDNs)."""
@@ -238,9 +280,12 @@ def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | Non
         rows.append(d)
     docs = fr["documents"]
     sev = findings["severity"].value_counts().to_dict() if not findings.empty else {}
+    cov = fr["coverage"] if fr["coverage"] is not None else pd.DataFrame(columns=["source_name", "checks", "not_checkable"])
     html = _TEMPLATE.render(
         run_id=run_id, last_run=last_run, charts=charts(db_path), generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH,
+        rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH, by_document=_by_document(rows),
+        incomplete=cov[cov.not_checkable > 0].to_dict("records"),
+        coverage={c.source_name: f"{int(c.checks)} / {int(c.not_checkable)}" for c in cov.itertuples()},
         doubtful=_doubtful_amounts(db_path), doubtful_below=OCR_DOUBTFUL_BELOW,
         quarantined=docs[docs.status == "quarantined"].to_dict("records"),
         parsed=docs[docs.status == "parsed"].to_dict("records"),
@@ -253,7 +298,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | Non
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(html_path)
     xlsx_path = out_dir / XLSX_NAME
-    _write_xlsx(xlsx_path, findings, fr["rules"], docs)
+    _write_xlsx(xlsx_path, findings, fr["rules"], docs, fr["coverage"])
     return ReportPaths(html_path, xlsx_path)
 
 
@@ -268,7 +313,7 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, headers: dict[str, str]) 
     for rec in df[cols].itertuples(index=False):
         ws.append([_cell(v) for v in rec])
     for i, c in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = 48 if c in ("message", "message_en", "operands", "title_zh", "title_en", "quarantine_reason") else 16
+        ws.column_dimensions[get_column_letter(i)].width = 48 if c in ("message", "message_en", "operands", "title_zh", "title_en", "quarantine_reason", "sentence", "reasons") else 16
     ws.freeze_panes = "A2"
 
 
@@ -281,19 +326,25 @@ def _cell(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _write_xlsx(path: Path, findings: pd.DataFrame, rules: pd.DataFrame, docs: pd.DataFrame) -> None:
+def _write_xlsx(path: Path, findings: pd.DataFrame, rules: pd.DataFrame, docs: pd.DataFrame,
+                coverage: pd.DataFrame | None = None) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     _sheet(wb, "发现 Findings", findings, {
-        "severity": "级别 severity", "rule_id": "规则 rule", "unit_name": "单位 unit", "fiscal_year": "年度 year",
-        "source_name": "文件 document", "table_title": "表 table", "row_label": "行 row", "column_label": "列 column",
+        "severity": "级别 severity", "rule_id": "规则 rule", "kind": "类型 kind", "unit_name": "单位 unit", "fiscal_year": "年度 year",
+        "source_name": "文件 document", "sentence": "说明原文 sentence", "table_title": "表 table", "row_label": "行 row", "column_label": "列 column",
         "actual_printed": "印刷数 printed", "actual": "印刷数(万元) printed value", "expected": "应为 expected",
         "difference": "差额 difference", "tolerance": "容差 envelope", "source_ref": "位置 where", "message": "说明",
         "message_en": "explanation", "operands": "运算项 operands", "doc_id": "doc_id", "run_id": "run_id"})
     _sheet(wb, "规则 Rules", rules, {
         "rule_id": "规则 rule", "title_zh": "含义", "title_en": "meaning", "formula": "公式 formula",
         "severity": "级别 severity", "n_documents": "检查文件数 documents", "n_instances": "检查次数 checks",
-        "n_errors": "错误 errors", "n_warnings": "警告 warnings", "n_hints": "尾数提示 hints"})
+        "not_checkable": "无法检查 not checkable", "n_errors": "错误 errors", "n_warnings": "警告 warnings",
+        "n_hints": "尾数提示 hints"})
+    if coverage is not None:
+        _sheet(wb, "检查覆盖 Coverage", coverage, {
+            "source_name": "文件 file", "unit_name": "单位 unit", "fiscal_year": "年度 year", "checks": "已检查 checked",
+            "not_checkable": "无法检查 not checkable", "reasons": "原因 why"})
     _sheet(wb, "文件 Documents", docs, {
         "source_name": "文件 file", "status": "状态 status", "doc_kind": "类型 kind", "unit_name": "单位 unit",
         "fiscal_year": "年度 year", "file_format": "格式 format", "quarantine_stage": "环节 stage",

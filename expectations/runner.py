@@ -36,6 +36,8 @@ SEVERITIES = ("error", "warning", "hint")
 # identity that fails on it is a warning to look at (the digit may be misread), not a confident error.
 OCR_DOUBTFUL_BELOW = float(os.environ.get("FDW_OCR_DOUBTFUL_BELOW", "0.9"))
 
+KINDS = ("table", "narrative", "consistency", "completeness", "publication")
+
 
 @dataclass
 class Rule:
@@ -48,11 +50,14 @@ class Rule:
     severity: str  # error | warning
     checks: list[dict]
     value_column: str = "amount_wan"
+    kind: str = "table"  # table (arithmetic inside tables and forms) | narrative | consistency | completeness | publication
 
-    def sql(self, check: dict) -> str:
+    def sql(self, check: dict, context: dict | None = None) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
         params.setdefault("ocr_doubtful_below", OCR_DOUBTFUL_BELOW)
+        params.setdefault("has_aligned", False)
+        params.update(context or {})
         return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
 
 
@@ -64,21 +69,33 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
     if dup:
         raise ValueError(f"rule ids defined twice in {path.name}: {sorted(dup)}")
     for r in rules:
-        if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES:
+        if r.comparison not in ("eq", "ge", "flag") or r.tolerance not in ("rounding", "none") or r.severity not in SEVERITIES \
+                or r.kind not in KINDS:
             raise ValueError(f"{r.id}: bad comparison/tolerance/severity")
         if any(c.get("severity", r.severity) not in SEVERITIES[:2] for c in r.checks):
             raise ValueError(f"{r.id}: bad check severity")
     return rules
 
 
-def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
-    """Every instance of the rule in the warehouse, with difference, shortfall and excess."""
+def template_context(con: duckdb.DuckDBPyConnection) -> dict:
+    """What the templates may depend on in this warehouse: whether table cells carry the `aligned`
+    flag (cells the parser could not place in their column with certainty)."""
+    cols = {r[0] for r in con.execute("select column_name from information_schema.columns "
+                                      "where table_name = 'fct_final_account_lines'").fetchall()}
+    return {"has_aligned": "aligned" in cols}
+
+
+def instances(con: duckdb.DuckDBPyConnection, rule: Rule, context: dict | None = None) -> pd.DataFrame:
+    """Every instance of the rule in the warehouse, with difference, shortfall and excess. An instance
+    a template marks `checkable = false` (an operand not printed) is kept, with its
+    `not_checkable_reason`, and never decided."""
     shortfall = {"eq": "abs(difference)", "ge": "greatest(-difference, 0)", "flag": "flag"}[rule.comparison]
     tolerance = "tolerance" if rule.tolerance == "rounding" and rule.comparison != "flag" else "0"
+    context = context if context is not None else template_context(con)
     frames = []
     for n, check in enumerate(rule.checks, start=1):
         sql = f"""
-            with i as ({rule.sql(check)}),
+            with i as ({rule.sql(check, context)}),
             d as (select *, coalesce(actual, 0) - coalesce(expected, 0) as difference,
                          cast({tolerance} as decimal(20, 6)) as envelope from i)
             select *, cast({shortfall} as double) as shortfall,
@@ -86,6 +103,10 @@ def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
             from d
         """
         df = con.sql(sql).fetch_arrow_table().to_pandas()
+        for col, default in (("checkable", True), ("not_checkable_reason", None), ("sentence", None)):
+            if col not in df.columns:
+                df[col] = default
+        df["checkable"] = df["checkable"].fillna(False).astype(bool)
         df.insert(0, "check_no", n)
         df["check_severity"] = check.get("severity", rule.severity)
         df["check_formula"] = check.get("formula", rule.formula)
@@ -131,6 +152,8 @@ def _fmt(v) -> str:
 
 
 def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
+    if _s(row.get("sentence")):
+        return narrative_message(rule, row, severity)
     if rule.comparison == "flag":
         return flag_message(rule, row)
     where = f"{row['table_title'] or ''}「{row['row_label']}」" + (f"[{row['column_label']}]" if row.get("column_label") else "")
@@ -140,13 +163,18 @@ def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
     zh = f"{where}印为 {printed}，按“{row.get('check_formula', rule.formula)}”应{rel} {_fmt(row['expected'])}，相差 {diff}"
     en = (f"{row['table_title'] or ''} '{row['row_label']}' prints {printed}; by '{rule.title_en}' it should "
           f"{'be at least' if rule.comparison == 'ge' else 'equal'} {_fmt(row['expected'])} (difference {diff})")
+    return _with_envelope(zh, en, severity, env, row)
+
+
+def _with_envelope(zh: str, en: str, severity: str, env: str, row: pd.Series | None = None) -> tuple[str, str]:
+    """A sum's message ends by saying whether the difference is within the rounding envelope."""
     if severity == "hint":
         zh += f"，在四舍五入容差 ±{env} 以内：尾数误差提示，不是错误。"
         en += f"; within the rounding envelope ±{env}: a rounding hint, not an error."
     else:
         zh += f"，超出四舍五入容差 ±{env}。"
         en += f"; beyond the rounding envelope ±{env}."
-    if doubtful := _doubtful(row):
+    if row is not None and (doubtful := _doubtful(row)):
         zh += f"其中 {doubtful} 由 OCR 识别且置信度低：可能是识别错误，请对照原件核实，不作为确定的错误。"
         en += (f" It rests on {doubtful}, read by OCR with low confidence: the digit may be misread; check it "
                f"against the scan (a warning, not a confirmed error).")
@@ -169,6 +197,24 @@ def flag_message(rule: Rule, row: pd.Series) -> tuple[str, str]:
     return zh, en
 
 
+def narrative_message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
+    """A finding about a sentence of the 说明: the sentence quoted, the figure it states and what it
+    is compared with (the table's cell or the figures it names), side by side."""
+    where, sentence, printed = _s(row["table_title"]) or "说明", _s(row["sentence"]), _s(row.get("actual_printed")) or ""
+    ops = _s(row.get("operands")) or ""
+    formula = row.get("check_formula", rule.formula)
+    if rule.comparison == "flag":
+        expected = _s(row.get("expected_printed")) or ""
+        zh = f"{where}写道：“{sentence}”——“{printed}”与所比较的数字不符：{ops}，应为{expected}（{formula}）。"
+        en = f"The narrative says \"{sentence}\": '{printed}' contradicts the figures it compares ({ops}): {expected}."
+        return zh, en
+    diff, env = _fmt(row["difference"]), _fmt(row["envelope"])
+    expected = "（表中空白 blank in the table）" if row["expected"] is None or pd.isna(row["expected"]) else _fmt(row["expected"])
+    zh = f"{where}写道：“{sentence}”——其中 {printed}；按“{formula}”应为 {expected}（{ops}），相差 {diff}"
+    en = f"The narrative says \"{sentence}\": {printed}; by '{rule.title_en}' it should be {expected} ({ops}), difference {diff}"
+    return _with_envelope(zh, en, severity, env)
+
+
 FINDING_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("rule_id", pa.string()), ("severity", pa.string()), ("doc_id", pa.string()),
     ("unit_id", pa.string()), ("fiscal_year", pa.int32()), ("table_code", pa.string()), ("table_title", pa.string()),
@@ -176,11 +222,17 @@ FINDING_SCHEMA = pa.schema([
     ("message_en", pa.string()), ("expected", pa.decimal128(20, 6)), ("actual", pa.decimal128(20, 6)),
     ("actual_printed", pa.string()), ("difference", pa.decimal128(20, 6)), ("tolerance", pa.decimal128(20, 6)),
     ("operands", pa.string()), ("source_ref", pa.string()), ("page", pa.int32()), ("line", pa.int32()),
+    ("kind", pa.string()), ("sentence", pa.string()),
 ])
 RESULT_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("rule_id", pa.string()), ("title_zh", pa.string()), ("title_en", pa.string()),
     ("formula", pa.string()), ("severity", pa.string()), ("n_documents", pa.int64()), ("n_instances", pa.int64()),
     ("n_errors", pa.int64()), ("n_warnings", pa.int64()), ("n_hints", pa.int64()), ("ge_success", pa.bool_()),
+    ("not_checkable", pa.int64()), ("kind", pa.string()),
+])
+COVERAGE_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("doc_id", pa.string()), ("rule_id", pa.string()), ("checks", pa.int64()),
+    ("not_checkable", pa.int64()), ("reasons", pa.string()),
 ])
 
 
@@ -192,6 +244,19 @@ def _dec(v):
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
     return Decimal(str(v)).quantize(Decimal("0.000001"))
+
+
+def _coverage(run_id: str, rule: Rule, df: pd.DataFrame) -> list[dict]:
+    """Per document: how many instances of the rule were decided, how many could not be, and why."""
+    if df.empty:
+        return []
+    out = []
+    for doc_id, g in df.groupby("doc_id", dropna=True):
+        nc = g[~g["checkable"]]
+        reasons = sorted({r for r in nc["not_checkable_reason"].dropna().astype(str)})
+        out.append({"run_id": run_id, "doc_id": str(doc_id), "rule_id": rule.id, "checks": int(g["checkable"].sum()),
+                    "not_checkable": len(nc), "reasons": "; ".join(reasons) or None})
+    return out
 
 
 @dataclass
@@ -210,10 +275,13 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
 
     rules = rules or load_rules()
     validator = GEValidator()
-    findings, results, gx_rows = [], [], []
+    findings, results, coverage, gx_rows = [], [], [], []
     with duckdb.connect(str(db_path)) as con:
+        context = template_context(con)
         for rule in rules:
-            df = instances(con, rule)
+            every = instances(con, rule, context)
+            df = every[every["checkable"]] if not every.empty else every
+            coverage.extend(_coverage(run_id, rule, every))
             gx_rows.append(batch_rows(df))
             broken, ge_a = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
@@ -237,6 +305,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                     "tolerance": _dec(row["envelope"]), "operands": _s(row["operands"]), "source_ref": _s(row["source_ref"]),
                     "page": None if pd.isna(row["page"]) else int(row["page"]),
                     "line": None if pd.isna(row["line"]) else int(row["line"]),
+                    "kind": rule.kind, "sentence": _s(row.get("sentence")),
                 })
             results.append({
                 "run_id": run_id, "rule_id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
@@ -244,14 +313,19 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                 "n_documents": int(df["doc_id"].nunique()) if not df.empty else 0, "n_instances": len(df),
                 "n_errors": n_err, "n_warnings": n_warn,
                 "n_hints": n_hint, "ge_success": ge_a["success"],
+                "not_checkable": int((~every["checkable"]).sum()) if not every.empty else 0, "kind": rule.kind,
             })
         findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["rule_id"], f["doc_id"] or "", f["line"] or 0))
         ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
         rt = pa.Table.from_pylist(results, schema=RESULT_SCHEMA)
+        ct = pa.Table.from_pylist(coverage, schema=COVERAGE_SCHEMA)
         con.register("_findings", ft)
         con.register("_results", rt)
+        con.register("_coverage", ct)
         con.execute("create or replace table dq_findings as select * from _findings")
         con.execute("create or replace table dq_rule_results as select * from _results")
+        con.execute("create or replace table dq_document_checks as select * from _coverage")
+        con.execute("comment on table dq_document_checks is 'One rule in one document per run: instances checked and not checkable (an operand not printed), with the reasons.'")
         con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document, per run of fdw check.'")
         con.execute("comment on table dq_rule_results is 'One rule per run: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict.'")
     return CheckResult(ft, rt, gx_rows)

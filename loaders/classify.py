@@ -1,11 +1,16 @@
 """What kind of document is this? Decided from its text, never from its file name."""
 from __future__ import annotations
 
+import re
+
 from loaders.model import SourceDoc
+
 from loaders.parsers.final_accounts import find_tables, title_of
+from loaders.parsers.narrative import item_figures
 from loaders.tables import amount_like
 
 FINAL_ACCOUNTS = "final_accounts"
+BUDGET = "budget"
 PROJECT_EVALUATION = "project_evaluation"
 DEPARTMENT_EVALUATION = "department_evaluation"
 EVALUATION_REPORT = "evaluation_report"
@@ -19,12 +24,13 @@ _REPORT_MARKERS = ("绩效评价报告",)
 
 
 def classify(doc: SourceDoc) -> str | None:
-    """final_accounts / department_evaluation / project_evaluation / evaluation_report, or None: not
-    a fiscal document.
+    """final_accounts / department_evaluation / project_evaluation / evaluation_report / budget, or None:
+    not a fiscal document.
 
     A final-accounts document has two of its tables named by title, or one table found by its title
     with amounts printed under it (a narrative that merely names a table is not enough: its figures
-    sit inside sentences). Evaluations are recognised by their form's fixed words."""
+    sit inside sentences). Evaluations are recognised by their form's fixed words; a 说明 without
+    tables by the figures it states (`narrative_kind`)."""
     lines = doc.nonblank()
     if len({title_of(ln)[0] for ln in lines if title_of(ln)}) >= 2:
         return FINAL_ACCOUNTS
@@ -41,4 +47,20 @@ def classify(doc: SourceDoc) -> str | None:
         return PROJECT_EVALUATION
     if any(m in text for m in _REPORT_MARKERS):
         return EVALUATION_REPORT  # a 绩效评价报告 in prose: its score is stated in a sentence
-    return None
+    return narrative_kind(text, lines)
+
+
+def narrative_kind(text: str, lines) -> str | None:
+    """A 说明 published without its tables: at least two figures of known items (万元/元). It
+    reports a 决算 when it says 决算 or sets spending against 年初预算; else a 预算 that it names."""
+    if item_figures(lines) < 2:
+        return None
+    plain = re.sub(r"一般公共预算|预算法|预决算", "", text)
+    title = re.sub(r"一般公共预算|预算法|预决算|预算绩效|预算管理", "", "".join(ln.squashed for ln in lines[:8] if len(ln.squashed) < 60))
+    if "预算" in title and "决算" not in title:
+        return BUDGET  # 2026年部门预算情况说明 (its text may mention last year's 决算)
+    if "决算" in plain or re.search(r"[比较与]年初预算|完成预算|预算执行", plain):
+        return FINAL_ACCOUNTS
+    if "预算" in plain:
+        return BUDGET
+    return FINAL_ACCOUNTS

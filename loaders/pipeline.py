@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from loaders.classify import DEPARTMENT_EVALUATION, EVALUATION_REPORT, FINAL_ACCOUNTS, PROJECT_EVALUATION, classify
+from loaders.classify import (BUDGET, DEPARTMENT_EVALUATION, EVALUATION_REPORT, FINAL_ACCOUNTS, PROJECT_EVALUATION,
+                              classify)
 from loaders.model import DocumentError, SourceDoc
-from loaders.parsers import evaluations, final_accounts
+from loaders.parsers import evaluations, final_accounts, narrative
 from loaders.readers import READERS, doc_id_of, read_document
 from loaders.units import admin_level_and_region, unit_id_of
 from loaders.writer import RawStore
@@ -45,7 +46,8 @@ def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     parsed = final_accounts.parse_final_accounts(doc)
     fields = {"unit_name": parsed.unit_name, "fiscal_year": parsed.fiscal_year, "amount_unit": parsed.amount_unit,
               "n_tables": len(parsed.tables), "n_cells": len(parsed.cells), "warnings": "\n".join(parsed.warnings)}
-    tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative}
+    tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative,
+              "narrative_defects": parsed.defects}
     # self-evaluation forms attached to the final accounts land in the same write
     tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
     return fields, tables
@@ -59,6 +61,18 @@ def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     return evaluations.summary_fields(records), evaluations.to_tables(records)
 
 
+def _parse_budget_narrative(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
+    """A 预算 说明 published alone: its figures (budget tables are not parsed yet)."""
+    lines = doc.nonblank()
+    year = narrative.narrative_year(lines)
+    figures = narrative.parse_narrative(doc, lines, year, BUDGET)
+    if not figures:
+        raise DocumentError("parse", "classified as a budget narrative (预算说明), but no figure was found")
+    return ({"unit_name": final_accounts.unit_from_cover(doc), "fiscal_year": year, "amount_unit": "万元",
+             "n_tables": 0, "n_cells": 0, "warnings": ""},
+            {"narrative_figures": figures, "narrative_defects": narrative.publication_defects(doc, lines, year, BUDGET)})
+
+
 _EVAL_VERSION = f"{evaluations.PARSER_NAME}-{evaluations.PARSER_VERSION}"
 
 
@@ -69,11 +83,13 @@ PARSERS: dict[str, tuple[str, str, Callable]] = {
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
+    BUDGET: (narrative.PARSER_NAME, narrative.PARSER_VERSION, _parse_budget_narrative),
 }
 
 KIND_NAMES = {"final_accounts": "决算公开 final accounts", "project_evaluation": "项目绩效自评 project self-evaluation",
               "department_evaluation": "部门整体绩效自评 department self-evaluation",
-              "evaluation_report": "绩效评价报告 performance evaluation report"}
+              "evaluation_report": "绩效评价报告 performance evaluation report",
+              "budget": "预算公开 budget disclosure"}
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:

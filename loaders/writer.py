@@ -40,9 +40,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("line", I), ("col", I), ("source_ref", S),
         ("ocr_confidence", pa.float64()),  # the recognition score when the cell was read by OCR, else NULL
     ]),
+    # one figure (or comparison sentence) of a 说明; loaders/parsers/narrative.py
     "narrative_figures": pa.schema([
-        ("doc_id", S), ("topic", S), ("item", S), ("printed_text", S), ("value", DEC), ("unit", S),
-        ("amount_wan", DEC), ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
+        ("doc_id", S), ("figure_no", I), ("paragraph_no", I), ("section", S), ("topic", S), ("item", S),
+        ("item_phrase", S), ("measure", S), ("direction", S), ("base", S), ("base_item", S),
+        ("printed_text", S), ("value", DEC), ("decimals", I), ("unit", S), ("amount_wan", DEC),
+        ("half_unit_wan", DEC), ("num_no", I), ("den_no", I), ("den_kind", S), ("list_head_no", I), ("repeat_of", I),
+        ("sentence", S), ("page", I), ("line", I), ("source_ref", S),
+    ]),
+    # one publication defect of a document's text (FA-080/081); loaders/parsers/narrative.py
+    "narrative_defects": pa.schema([
+        ("doc_id", S), ("defect", S), ("printed_text", S), ("context", S), ("expected", S), ("page", I),
+        ("line", I), ("source_ref", S),
     ]),
     # --- performance self-evaluations (issue 3); filled by loaders/parsers/evaluation_*.py
     "evaluations": pa.schema([

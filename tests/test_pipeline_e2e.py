@@ -87,6 +87,12 @@ def test_002_as_printed_has_no_error_only_rounding_hints(built):
     _, con, _ = built
     # final-accounts rules only: 002's self-evaluations carry real PE findings (tests/test_pe_rules.py)
     rows = [r for r in findings(con, S002.name) if r[0].startswith("FA-")]
+    # two real defects the narrative rules find in 002's 说明 (issue 10, checked by hand):
+    # l498 卫生健康支出 … 较上年决算增加18.46万元，增长24.02%: 18.46 ÷ (95.34 − 18.46) = 24.01 %;
+    # l436 …部门信息化运维项目。。 (doubled full stop, a warning)
+    genuine = {("FA-071", "error", "l498"), ("FA-081", "warning", "l436")}
+    assert {(r, sev, ref) for r, sev, ref, _ in rows if sev != "hint"} == genuine
+    rows = [r for r in rows if (r[0], r[1], r[2]) not in genuine]
     assert rows and all(sev == "hint" for _, sev, _, _ in rows)
     # DOMAIN.md: 3,585.52 + 30.68 = 3,616.20 vs 3,605.97 + 10.24 = 3,616.21 is a rounding hint (line 121)
     assert ("FA-004", "hint", "l121", 121) in rows
@@ -200,7 +206,7 @@ def test_report_renders_in_a_real_browser_without_network(built, tmp_path):
 
 
 MARTS = sorted(p.stem for p in (__import__("conftest").ROOT / "models" / "marts").glob("*.sql"))
-FDW_TABLES = ["dq_findings", "dq_rule_results", "fdw_runs"]  # written by fdw, described in _fdw_tables.yml
+FDW_TABLES = ["dq_findings", "dq_rule_results", "dq_document_checks", "fdw_runs"]  # written by fdw, described in _fdw_tables.yml
 
 
 def test_every_mart_column_has_a_description(built):

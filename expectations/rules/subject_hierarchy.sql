@@ -1,6 +1,6 @@
 -- 类 = Σ 款, 款 = Σ 项 (child codes extend the parent's by two digits) and 合计 = Σ 类, column by
 -- column, in the tables named by `table_codes` (合计 only with include_total). One instance per
--- parent printed with children.
+-- parent printed with children; a side printed blank makes it not checkable.
 with lines as (
     select *
     from fct_final_account_lines f
@@ -31,6 +31,7 @@ sums as (
            sum(amount_wan) as expected,
            coalesce(sum(half_unit_wan), 0) as tol_expected,
            count(*) filter (where cell_state = 'value') as n_expected,
+           {{ "count(*) filter (where not coalesce(aligned, true))" if has_aligned else "0" }} as n_unaligned,
            string_agg(subject_code || ' ' || printed_text || ' (' || source_ref || ')', ' + '
                       order by subject_code) filter (where cell_state = 'value') as operands
     from pairs
@@ -52,7 +53,12 @@ select
     coalesce(s.operands, '(无 none printed)') as operands,
     p.source_ref,
     p.page,
-    p.line
+    p.line,
+    -- a parent printed blank (or every child blank) is not checkable, never an error against a blank
+    p.cell_state = 'value' and s.n_expected > 0 and s.n_unaligned = 0 as checkable,
+    case when p.cell_state <> 'value' then '上级科目空白 the parent is printed blank'
+         when s.n_expected = 0 then '下级科目均空白 every child is blank'
+         when s.n_unaligned > 0 then '数字未能对齐到列 cells not aligned to columns' end as not_checkable_reason
 from parents p
 join sums s on s.doc_id = p.doc_id and s.table_code = p.table_code and s.parent_ref = p.source_ref and s.col = p.col
 where p.cell_state = 'value' or s.n_expected > 0

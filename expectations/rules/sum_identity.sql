@@ -8,6 +8,8 @@
 --   doubtful (output): the amounts read by OCR below the doubtful threshold (runner.OCR_DOUBTFUL_BELOW)
 {#- the amounts of either side read by OCR with a score below the doubtful threshold, as printed -#}
 {%- set doubtful = "string_agg(printed_text || ' (' || source_ref || ', OCR ' || round(ocr_confidence, 2) || ')', ' + ' order by line, col) filter (where cell_state = 'value' and ocr_confidence < " ~ ocr_doubtful_below ~ ")" %}
+{#- a cell whose column is unknown (aligned = false) makes every instance of its table not checkable -#}
+{%- set unaligned = "count(*) filter (where table_unaligned)" %}
 {%- set key_expr = {
     'none': "''",
     'column_code': "column_code",
@@ -16,11 +18,10 @@
     'item': "item",
 }[key] %}
 with lines as (
-    select *, {{ key_expr }} as k
+    select *, {{ key_expr }} as k,
+           exists (select 1 from fct_final_account_lines u
+                   where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code) as table_unaligned
     from fct_final_account_lines f
-    -- a table with a cell whose column is unknown (aligned = false) is not checkable
-    where not exists (select 1 from fct_final_account_lines u
-                      where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code)
 ),
 a as (
     select doc_id, k,
@@ -32,6 +33,7 @@ a as (
            string_agg(distinct column_label, ' + ') as column_label,
            sum({{ value_column }}) as actual,
            count(*) filter (where cell_state = 'value') as n_actual,
+           {{ unaligned }} as n_unaligned,
            coalesce(sum(half_unit_wan), 0) as tol_actual,
            string_agg(coalesce(nullif(printed_text, ''), '(空白)'), ' + ' order by line, col) as actual_printed,
            min(source_ref) as source_ref,
@@ -53,6 +55,7 @@ e as (
            min(line) as line,
            sum({{ value_column }}) as expected,
            count(*) filter (where cell_state = 'value') as n_expected,
+           {{ unaligned }} as n_unaligned,
            coalesce(sum(half_unit_wan), 0) as tol_expected,
            string_agg(row_label || '[' || column_label || '] ' || printed_text || ' (' || source_ref || ')', ' + '
                       order by line, col) filter (where cell_state = 'value') as operands,
@@ -78,7 +81,15 @@ select
     coalesce(a.source_ref, e.source_ref) as source_ref,
     coalesce(a.page, e.page) as page,
     coalesce(a.line, e.line) as line,
-    concat_ws(' + ', a.doubtful, e.doubtful) as doubtful
+    concat_ws(' + ', a.doubtful, e.doubtful) as doubtful,
+    -- not checkable: one side not printed at all (a table or row missing, every cell blank) or a
+    -- cell the parser could not place in its column with certainty
+    coalesce(a.n_actual, 0) > 0 and coalesce(e.n_expected, 0) > 0
+        and coalesce(a.n_unaligned, 0) + coalesce(e.n_unaligned, 0) = 0 as checkable,
+    case when coalesce(a.n_actual, 0) = 0 then '合计未印 the total is not printed'
+         when coalesce(e.n_expected, 0) = 0 then '分项未印 no part is printed'
+         when coalesce(a.n_unaligned, 0) + coalesce(e.n_unaligned, 0) > 0 then '数字未能对齐到列 cells not aligned to columns'
+    end as not_checkable_reason
 from a
 full outer join e
   on a.doc_id = e.doc_id and a.k = e.k

@@ -13,14 +13,15 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
-from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half_unit_wan,
+from loaders.parsers import narrative
+from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, half_unit_wan,
                              parse_amount, to_wan)
 from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
                                three_public_item, three_public_items)
 from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
 PARSER_NAME = "final_accounts"
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 2: tables of any layout (loaders/tables.py); 3: and the general narrative parser (narrative.py)
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
@@ -61,6 +62,7 @@ class ParsedFinalAccounts:
     cells: list[dict]
     narrative: list[dict]
     warnings: list[str]
+    defects: list[dict] = field(default_factory=list)  # publication defects of the text (FA-080/081)
 
 
 # what may precede a table title on its line: 附表, a unit name (ending like one), a scope (本级, 全区),
@@ -642,42 +644,27 @@ _LAYOUTS = {
     "stats": _parse_stats,
 }
 
-# narrative sentences about procurement awarded to SMEs (政府采购情况说明)
-_NARRATIVE_PATTERNS = [
-    ("procurement", "awarded_to_sme", re.compile(r"授予中小企业合同(?:金额)?(?:为|共)?")),
-    ("procurement", "awarded_to_small_micro", re.compile(r"授予小微企业合同(?:金额)?(?:为|共)?")),
-]
-
-
-def _narrative(doc: SourceDoc, tables: list[Table]) -> list[dict]:
-    out = []
-    table_lines = {id(ln) for t in tables for ln in t.body}
-    for ln in doc.nonblank():
-        if id(ln) in table_lines:
-            continue
-        text = ln.text
-        for topic, item, pat in _NARRATIVE_PATTERNS:
-            for m in pat.finditer(text):
-                found = amounts_in_text(text[m.end():m.end() + 30])
-                if not found:
-                    continue
-                printed, value, unit = found[0]
-                out.append({"doc_id": doc.doc_id, "topic": topic, "item": item, "printed_text": printed,
-                            "value": value, "unit": unit, "amount_wan": to_wan(value, unit),
-                            "sentence": text[max(0, m.start() - 20):m.end() + 40],
-                            "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref})
-    return out
+def narrative_lines(doc: SourceDoc, tables: list[Table]) -> list[Line]:
+    """The lines outside every table (title, header and body): the 说明 and the cover."""
+    inside = {id(ln) for t in tables for ln in (t.title_line, *t.meta_lines, *t.body)}
+    return [ln for ln in doc.nonblank() if id(ln) not in inside]
 
 
 def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
     tables = find_tables(doc)
     if not tables:
-        raise DocumentError("parse", "no final-accounts table (收入支出决算总表 …) was found")
+        # a 决算 说明 published alone (a web page, a 三公 note): its figures, no tables
+        figures = narrative.parse_narrative(doc, doc.nonblank(), narrative.narrative_year(doc.nonblank()), "final_accounts")
+        if not figures:
+            raise DocumentError("parse", "no final-accounts table (收入支出决算总表 …) and no figure in a 说明 was found")
+        year = narrative.narrative_year(doc.nonblank())
+        return ParsedFinalAccounts(unit_from_cover(doc), year, "万元", [], [], figures, [],
+                                   narrative.publication_defects(doc, doc.nonblank(), year, "final_accounts"))
     warnings: list[str] = []
     units = Counter(t.unit_name for t in tables if t.unit_name)
     years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
     amount_units = Counter(t.amount_unit for t in tables if t.amount_unit)
-    doc_unit = units.most_common(1)[0][0] if units else _unit_from_cover(doc)
+    doc_unit = units.most_common(1)[0][0] if units else unit_from_cover(doc)
     doc_year = years.most_common(1)[0][0] if years else _year_from_cover(doc)
     default_unit = amount_units.most_common(1)[0][0] if amount_units else "万元"
     cells: list[dict] = []
@@ -688,11 +675,12 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
         try:
             _LAYOUTS[t.layout](t, em)
-        except DocumentError:
-            if any(amount_like(x) for ln in t.body for x in ln.texts):
+        except DocumentError as e:
+            if len(tables) > 1 and any(amount_like(x) for ln in t.body for x in ln.texts):
                 raise
-            # a title over words only (a 说明 heading naming the table): a mention, not a table
-            warnings.append(f"{t.title}: no table under the title (line {t.title_line.lineno})")
+            # a title over words only (a 说明 heading naming the table), or a 说明 with one table
+            # inside it that cannot be read (a 三公 note): the narrative still lands
+            warnings.append(f"{t.title}: {e.reason}; no table landed (line {t.title_line.lineno})")
             continue
         cells.extend(em.records)
         body_lines = [ln.lineno for ln in t.body]
@@ -705,10 +693,13 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             "line_end": max(body_lines) if body_lines else t.title_line.lineno,
             "source_ref": t.title_line.source_ref,
         })
-    if not table_records:
+    text = narrative_lines(doc, tables)
+    figures = narrative.parse_narrative(doc, text, doc_year, "final_accounts")
+    if not table_records and not figures:
         raise DocumentError("parse", "no final-accounts table was found: only titles named in the text ("
                                      + "; ".join(warnings) + ")")
-    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, _narrative(doc, tables), warnings)
+    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings,
+                               narrative.publication_defects(doc, text, doc_year, "final_accounts"))
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:
@@ -744,7 +735,7 @@ def _name_above(lines: list[Line], i: int) -> str:
     return first + last if first and not _NAME_END.search(first) else last
 
 
-def _unit_from_cover(doc: SourceDoc) -> str | None:
+def unit_from_cover(doc: SourceDoc) -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
     `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
     lines = split_pipes(doc.nonblank())[:40]

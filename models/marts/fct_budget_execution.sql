@@ -2,6 +2,9 @@
 -- (fund_source 'total'). City project forms print only 预算下达资金 on their total line; their budget and
 -- spending are printed by source, so budget_initial_wan / executed_wan fall back to the sum of the sources
 -- (amounts_from says which).
+-- Unit-level scopes from final accounts (source = 'final_accounts'): the 说明 states 年初预算 and 决算 for
+-- the general public budget, the fiscal appropriation and 三公 in one paragraph (completion % as
+-- stated); the 三公 table's 合计 预算数 / 决算数 when the narrative does not.
 with sources as (
     select eval_id,
            sum(budget_initial_wan) as budget_initial_sources_wan,
@@ -10,7 +13,8 @@ with sources as (
     from {{ ref('stg_eval_funds') }}
     where parent_fund_source = 'total'
     group by eval_id
-)
+),
+evaluation as (
 select
     e.eval_id,
     e.doc_id,
@@ -53,3 +57,55 @@ from {{ ref('stg_eval_funds') }} f
 join {{ ref('int_evaluations') }} e using (eval_id)
 left join sources s using (eval_id)
 where f.fund_source = 'total'
+),
+narrative as (
+    select n.doc_id, n.item, n.measure, n.amount_wan, n.value_numeric, n.paragraph_no, n.figure_no, n.source_ref, n.page, n.line
+    from {{ ref('stg_narrative_figures') }} n
+    where n.item in ('gpb_expenditure', 'fiscal_expenditure', 'three_public_total')
+),
+pairs as (
+    select c.doc_id, c.item,
+           case c.item when 'gpb_expenditure' then 'general_public_budget' when 'fiscal_expenditure' then 'fiscal_appropriation'
+                       else 'three_public' end as scope,
+           b.amount_wan as budget_initial_wan, c.amount_wan as executed_wan,
+           (select p.value_numeric from narrative p where p.doc_id = c.doc_id and p.item = c.item
+              and p.measure = 'completion_pct' and p.paragraph_no = c.paragraph_no order by p.figure_no limit 1) as rate_stated,
+           c.source_ref, c.page, c.line
+    from narrative c
+    join narrative b on b.doc_id = c.doc_id and b.item = c.item and b.paragraph_no = c.paragraph_no and b.measure = 'budget'
+    where c.measure = 'current'
+    qualify row_number() over (partition by c.doc_id, c.item order by c.figure_no, b.figure_no) = 1
+),
+three_public_table as (
+    select doc_id, 'three_public' as scope,
+           max(amount_wan) filter (where column_code = 'budget') as budget_initial_wan,
+           max(amount_wan) filter (where column_code = 'actual') as executed_wan,
+           min(source_ref) as source_ref, min(page) as page, min(line) as line
+    from {{ ref('fct_final_account_lines') }}
+    where table_code = 'T_THREE_PUBLIC' and item = 'total'
+    group by doc_id
+),
+final_accounts as (
+    select doc_id, scope, budget_initial_wan, executed_wan, rate_stated, 'narrative' as amounts_from, source_ref, page, line
+    from pairs
+    union all
+    select t.doc_id, t.scope, t.budget_initial_wan, t.executed_wan, null, 'three_public table', t.source_ref, t.page, t.line
+    from three_public_table t
+    where not exists (select 1 from pairs p where p.doc_id = t.doc_id and p.scope = 'three_public')
+      and t.budget_initial_wan is not null and t.executed_wan is not null
+)
+select *, 'evaluation' as source from evaluation
+union all by name
+select
+    cast(null as varchar) as eval_id,
+    f.doc_id, d.fiscal_year, d.unit_id,
+    cast(null as varchar) as project_id,
+    f.scope,
+    f.budget_initial_wan,
+    f.executed_wan,
+    cast(coalesce(f.rate_stated, round(100 * f.executed_wan / nullif(f.budget_initial_wan, 0), 2)) as decimal(20, 6)) as execution_rate_pct,
+    f.amounts_from,
+    f.source_ref, f.page, f.line,
+    'final_accounts' as source
+from final_accounts f
+join {{ ref('stg_documents') }} d using (doc_id)

@@ -12,7 +12,7 @@ from_narrative as (
            row_number() over (partition by n.doc_id, n.item order by n.line) as k
     from {{ ref('stg_narrative_figures') }} n
     join {{ ref('stg_documents') }} d using (doc_id)
-    where n.topic = 'procurement'
+    where n.item in ('awarded_to_sme', 'awarded_to_small_micro') and n.measure = 'current'
 )
 select * from from_table
 union all

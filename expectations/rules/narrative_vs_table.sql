@@ -1,0 +1,50 @@
+{#- FA-070: a figure the narrative repeats equals the table's (seed narrative_table_cells says which
+    cell). Tolerance: half a printed digit of each. A figure stated while the table prints the cell
+    blank is a mismatch; when the table or its row is not there the instance is not checkable (FA-090
+    reports a missing table). -#}
+{% from '_narrative.sql' import figures %}
+with f as ({{ figures() }}),
+docs_with_tables as (select distinct doc_id from fct_final_account_lines),
+cells as (
+    select s.item as n_item, s.measure as n_measure, s.cell_zh, l.*
+    from narrative_table_cells s
+    join fct_final_account_lines l
+      on l.table_code = s.table_code
+     and (s.side is null or l.side = s.side)
+     and (s.section is null or l.section = s.section)
+     and (s.row_role is null or l.row_role = s.row_role)
+     and (s.cell_item is null or l.item = s.cell_item)
+     and (s.column_code is null or l.column_code = s.column_code)
+    qualify row_number() over (partition by l.doc_id, s.item, s.measure order by l.line, l.col) = 1
+),
+i as (
+    select n.*, s.cell_zh as seed_cell_zh, c.doc_id is not null as cell_found, c.cell_state, c.printed_text as cell_printed,
+           coalesce(c.amount_wan, c.value_numeric) as cell_v, coalesce(c.half_unit_wan, 0.5) as cell_half,
+           c.source_ref as cell_ref, c.table_title as cell_table,
+           exists (select 1 from fct_final_account_lines l where l.doc_id = n.doc_id and l.table_code = s.table_code) as table_found,
+           n.doc_id in (select doc_id from docs_with_tables) as has_tables
+    from f n
+    join narrative_table_cells s on s.item = n.item and s.measure = n.measure
+    left join cells c on c.doc_id = n.doc_id and c.n_item = n.item and c.n_measure = n.measure
+)
+select
+    doc_id, unit_id, fiscal_year,
+    cast(null as varchar) as table_code,
+    where_printed as table_title,
+    coalesce(item, '') as row_label,
+    seed_cell_zh as column_label,
+    'table:' || figure_no as check_key,
+    cast(v as decimal(20, 6)) as actual,
+    printed_text as actual_printed,
+    cast(cell_v as decimal(20, 6)) as expected,
+    cast(half + case when cell_state = 'value' then cell_half else 0 end as decimal(20, 6)) as tolerance,
+    coalesce(cell_table, seed_cell_zh) || ' ' || coalesce(case when cell_state = 'value' then cell_printed end, '（空白 blank）')
+        || coalesce(' (' || cell_ref || ')', '') as operands,
+    cell_found and cell_state in ('value', 'blank') as checkable,
+    case when not has_tables then '说明单独发布，无表可比 narrative published without tables'
+         when not table_found then '表未印 table not printed'
+         when not cell_found then '表中未找到该行 row not found'
+         when cell_state not in ('value', 'blank') then '表中为“——” not applicable' end as not_checkable_reason,
+    sentence,
+    source_ref, page, line
+from i

@@ -1,0 +1,23 @@
+{#- FA-080 / FA-081: what a reader of the published text sees — a placeholder left where a name or
+    figure belongs, a dated statement of another year than the document's, doubled or stray
+    punctuation. One instance per defect found (defects: which kinds this check reports); flag 1. -#}
+select
+    n.doc_id, d.unit_id, d.fiscal_year,
+    cast(null as varchar) as table_code,
+    '正文 text' as table_title,
+    n.context as row_label,
+    cast(null as varchar) as column_label,
+    n.defect || ':' || n.source_ref as check_key,
+    cast(1 as decimal(20, 6)) as actual,
+    n.printed_text as actual_printed,
+    cast(0 as decimal(20, 6)) as expected,
+    case n.defect when 'placeholder' then '实际的单位名称或数字 the actual name or figure'
+                  when 'date_year' then n.expected || '年（本决算年度 the year of these accounts）'
+                  else '单个标点 a single punctuation mark' end as expected_printed,
+    cast(0 as decimal(20, 6)) as tolerance,
+    cast(null as varchar) as operands,
+    1 as flag,
+    n.source_ref, n.page, n.line
+from stg_narrative_defects n
+join dim_document d using (doc_id)
+where n.defect in ({% for k in defects %}'{{ k }}'{{ ", " if not loop.last }}{% endfor %})

@@ -1,0 +1,11 @@
+-- one row per publication defect of a document's text (FA-080 placeholders and dates, FA-081 punctuation)
+select
+    doc_id,
+    defect,
+    printed_text,
+    context,
+    expected,
+    page,
+    line,
+    source_ref
+from {{ source('raw', 'narrative_defects') }}
