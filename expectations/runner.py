@@ -52,12 +52,10 @@ class Rule:
     value_column: str = "amount_wan"
     kind: str = "table"  # table (arithmetic inside tables and forms) | narrative | consistency | completeness | publication
 
-    def sql(self, check: dict, context: dict | None = None) -> str:
+    def sql(self, check: dict) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
         params.setdefault("ocr_doubtful_below", OCR_DOUBTFUL_BELOW)
-        params.setdefault("has_aligned", False)
-        params.update(context or {})
         return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
 
 
@@ -77,25 +75,16 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
     return rules
 
 
-def template_context(con: duckdb.DuckDBPyConnection) -> dict:
-    """What the templates may depend on in this warehouse: whether table cells carry the `aligned`
-    flag (cells the parser could not place in their column with certainty)."""
-    cols = {r[0] for r in con.execute("select column_name from information_schema.columns "
-                                      "where table_name = 'fct_final_account_lines'").fetchall()}
-    return {"has_aligned": "aligned" in cols}
-
-
-def instances(con: duckdb.DuckDBPyConnection, rule: Rule, context: dict | None = None) -> pd.DataFrame:
+def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
     """Every instance of the rule in the warehouse, with difference, shortfall and excess. An instance
     a template marks `checkable = false` (an operand not printed) is kept, with its
     `not_checkable_reason`, and never decided."""
     shortfall = {"eq": "abs(difference)", "ge": "greatest(-difference, 0)", "flag": "flag"}[rule.comparison]
     tolerance = "tolerance" if rule.tolerance == "rounding" and rule.comparison != "flag" else "0"
-    context = context if context is not None else template_context(con)
     frames = []
     for n, check in enumerate(rule.checks, start=1):
         sql = f"""
-            with i as ({rule.sql(check, context)}),
+            with i as ({rule.sql(check)}),
             d as (select *, coalesce(actual, 0) - coalesce(expected, 0) as difference,
                          cast({tolerance} as decimal(20, 6)) as envelope from i)
             select *, cast({shortfall} as double) as shortfall,
@@ -277,9 +266,8 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
     validator = GEValidator()
     findings, results, coverage, gx_rows = [], [], [], []
     with duckdb.connect(str(db_path)) as con:
-        context = template_context(con)
         for rule in rules:
-            every = instances(con, rule, context)
+            every = instances(con, rule)
             df = every[every["checkable"]] if not every.empty else every
             coverage.extend(_coverage(run_id, rule, every))
             gx_rows.append(batch_rows(df))

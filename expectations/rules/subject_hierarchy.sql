@@ -2,9 +2,12 @@
 -- column, in the tables named by `table_codes` (合计 only with include_total). One instance per
 -- parent printed with children; a side printed blank makes it not checkable.
 with lines as (
-    select *
+    select *,
+           -- a cell whose column is unknown (aligned = false) makes its table's sums not checkable
+           exists (select 1 from fct_final_account_lines u
+                   where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code) as table_unaligned
     from fct_final_account_lines f
-    where aligned and table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
+    where table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
       and column_code is not null
 ),
 parents as (
@@ -16,7 +19,8 @@ children as (
 ),
 pairs as (
     select p.doc_id, p.table_code, p.source_ref as parent_ref, p.col,
-           c.amount_wan, c.half_unit_wan, c.cell_state, c.printed_text, c.subject_code, c.source_ref
+           c.amount_wan, c.half_unit_wan, c.cell_state, c.printed_text, c.subject_code, c.source_ref,
+           p.table_unaligned
     from parents p
     join children c
       on c.doc_id = p.doc_id and c.table_code = p.table_code and c.column_code = p.column_code
@@ -31,7 +35,7 @@ sums as (
            sum(amount_wan) as expected,
            coalesce(sum(half_unit_wan), 0) as tol_expected,
            count(*) filter (where cell_state = 'value') as n_expected,
-           {{ "count(*) filter (where not coalesce(aligned, true))" if has_aligned else "0" }} as n_unaligned,
+           count(*) filter (where table_unaligned) as n_unaligned,
            string_agg(subject_code || ' ' || printed_text || ' (' || source_ref || ')', ' + '
                       order by subject_code) filter (where cell_state = 'value') as operands
     from pairs
