@@ -79,7 +79,8 @@ _EVAL_VERSION = f"{evaluations.PARSER_NAME}-{evaluations.PARSER_VERSION}"
 # document kind -> (parser name, parser version, parse function). A kind that is recognised but
 # has no parser yet is quarantined as "not yet supported".
 PARSERS: dict[str, tuple[str, str, Callable]] = {
-    FINAL_ACCOUNTS: (final_accounts.PARSER_NAME, f"{final_accounts.PARSER_VERSION}+{_EVAL_VERSION}", _parse_final_accounts),
+    FINAL_ACCOUNTS: (final_accounts.PARSER_NAME, f"{final_accounts.PARSER_VERSION}+{_EVAL_VERSION}+narrative-{narrative.PARSER_VERSION}",
+                     _parse_final_accounts),
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),

@@ -169,6 +169,13 @@ def _cut_marked(tokens: list[_Token], width: int, label_cols: list[int]):
     while i < len(tokens):
         chunk = tokens[i:i + width]
         if any(_ends_table(t) for t in chunk) or not _reads_as_row(chunk, label_cols):
+            # the table's last row, not closed by its blank marker before the text that follows:
+            # kept as far as it reads as a row (label and amounts), never into the text
+            end = next((k for k, t in enumerate(chunk) if _ends_table(t) or not _reads_as_row(chunk[:k + 1], label_cols)),
+                       len(chunk))
+            if end >= 2 and any(amount_like(t.text) for t in chunk[:end]):
+                rows.append(chunk[:end])
+                i += end
             break
         rows.append(chunk)
         i += len(chunk)

@@ -29,7 +29,7 @@ from loaders.numbers import half_unit_wan, parse_amount, to_wan
 from loaders.reference import _rows
 
 PARSER_NAME = "narrative"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a run of table cells joined into one token is no figure
 
 MONEY = {"万元", "元", "千元", "亿元"}
 _FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元/人|元/人|万元|亿元|千元|元|%|辆|个|批次|人次|人(?!员|民)|万$)")
@@ -281,7 +281,9 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             if unit == "万":  # a text cut right after 万 (excerpts end mid-word)
                 unit = "万元"
             a = parse_amount(number)
-            if not a.is_value:
+            if not a.is_value or a.decimals > 4:
+                # more decimals than any stated figure carries: table cells run together into one
+                # token when a table's text was joined into the paragraph (`3681.5 423 423 1000%`)
                 continue
             segment = p.text[prev_end:m.start()]
             seg_offset = prev_end
