@@ -8,7 +8,7 @@ with sources as (
            sum(executed_wan) as executed_sources_wan,
            count(*) as n_sources
     from {{ ref('stg_eval_funds') }}
-    where parent_fund_source = 'total'
+    where parent_fund_source = 'total' and {{ fdw_changed() }}
     group by eval_id
 )
 select
@@ -52,4 +52,4 @@ select
 from {{ ref('stg_eval_funds') }} f
 join {{ ref('int_evaluations') }} e using (eval_id)
 left join sources s using (eval_id)
-where f.fund_source = 'total'
+where f.fund_source = 'total' and {{ fdw_changed('f.doc_id') }}

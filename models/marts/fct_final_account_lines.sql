@@ -31,3 +31,4 @@ select
     col,
     source_ref
 from {{ ref('int_fa_cells') }}
+where {{ fdw_changed() }}

@@ -20,4 +20,4 @@ select
     nullif(warnings, '') as warnings,
     pages,
     size_bytes
-from {{ source('raw', 'documents') }}
+from {{ landed('documents') }} as documents

@@ -26,4 +26,4 @@ select
     line_start,
     line_end,
     source_ref
-from {{ source('raw', 'evaluations') }}
+from {{ landed('evaluations') }} as evaluations

@@ -34,4 +34,4 @@ select
     line,
     col,
     source_ref
-from {{ source('raw', 'final_account_cells') }}
+from {{ landed('final_account_cells') }} as final_account_cells
