@@ -142,8 +142,10 @@ def _dbt(home: Home, db_path: Path, *args: str) -> str:
 
 
 def dbt_build(home: Home, db_path: Path, full_refresh: bool = True) -> str:
-    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError."""
-    return _dbt(home, db_path, "build", *(["--full-refresh"] if full_refresh else []))
+    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError.
+    Incremental: into a copy of the published warehouse, whose seeds are current (the project
+    fingerprint covers them), so they are not loaded again."""
+    return _dbt(home, db_path, "build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed"]))
 
 
 # What a build depends on besides the raw data: when any of it changes, the next build is a full one
