@@ -18,6 +18,7 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -269,25 +270,41 @@ class RawStore:
             self._write_manifest({})
             return
         segment = self._next_segment()
+
+        def legacy(name: str) -> str:
+            files = [self.root / name / "_empty.parquet"] + self._legacy_files(name)
+            return f"select * from read_parquet([{', '.join(map(_sql_str, files))}], union_by_name = true)"
+
+        moves = self._copy_into(segment, legacy)
+        made = {target.parent.name: tmp for tmp, target in moves}
+        manifest: dict[str, dict] = {}
+        for r in pq.read_table(made["rejects"], columns=["reject_id", "stage", "reason"]).to_pylist():
+            manifest[r["reject_id"]] = {"key": r["reject_id"], "segment": segment, "batch": segment, "status": "quarantined",
+                                        "doc_kind": None, "parser_version": None, "reason": f"{r['stage']}: {r['reason']}"}
+        for r in pq.read_table(made["documents"], columns=["doc_id", "doc_kind", "parser_version"]).to_pylist():
+            manifest[r["doc_id"]] = {"key": r["doc_id"], "segment": segment, "batch": segment, "status": "parsed",
+                                     "doc_kind": r["doc_kind"], "parser_version": r["parser_version"], "reason": None}
+        self._land(moves, manifest)
+
+    def _copy_into(self, segment: str, select_for: Callable[[str], str]) -> list[tuple[Path, Path]]:
+        """Write each table's rows `select_for(table)` selects, as `segment`, aside (DuckDB streams the
+        copy within the memory limit). Returns the renames that place the files."""
         con = _duckdb(self.root)
         moves = []
-        for name, schema in SCHEMAS.items():
-            files = [str(self.root / name / "_empty.parquet")] + [str(p) for p in self._legacy_files(name)]
-            target = self.root / name / f"{segment}.parquet"
-            tmp = _aside(target)
-            cols = ", ".join(f'"{c}"' for c in schema.names)
-            con.execute(f"copy (select {cols} from read_parquet([{', '.join(map(_sql_str, files))}], union_by_name = true)) "
-                        f"to {_sql_str(tmp)} (format parquet, compression snappy, row_group_size {ROW_GROUP_ROWS})")
-            moves.append((tmp, target))
-        doc_tmp = dict((t.parent.name, tmp) for tmp, t in moves)
-        manifest: dict[str, dict] = {}
-        for key, reason in con.execute(f"select reject_id, stage || ': ' || reason from read_parquet({_sql_str(doc_tmp['rejects'])})").fetchall():
-            manifest[key] = {"key": key, "segment": segment, "batch": segment, "status": "quarantined",
-                             "doc_kind": None, "parser_version": None, "reason": reason}
-        for key, kind, version in con.execute(f"select doc_id, doc_kind, parser_version from read_parquet({_sql_str(doc_tmp['documents'])})").fetchall():
-            manifest[key] = {"key": key, "segment": segment, "batch": segment, "status": "parsed",
-                             "doc_kind": kind, "parser_version": version, "reason": None}
-        con.close()
+        try:
+            for name, schema in SCHEMAS.items():
+                target = self.root / name / f"{segment}.parquet"
+                tmp = _aside(target)
+                cols = ", ".join(f'"{c}"' for c in schema.names)
+                con.execute(f"copy (select {cols} from ({select_for(name)})) to {_sql_str(tmp)} "
+                            f"(format parquet, compression snappy, row_group_size {ROW_GROUP_ROWS})")
+                moves.append((tmp, target))
+        finally:
+            con.close()
+        return moves
+
+    def _land(self, moves: list[tuple[Path, Path]], manifest: dict[str, dict]) -> None:
+        """Segment files into place, then the manifest (the commit point), then what it no longer names goes."""
         for tmp, target in moves:
             os.replace(tmp, target)
         self._write_manifest(manifest)
@@ -359,12 +376,8 @@ class RawStore:
         except BaseException:
             batch.abort()
             raise
-        for tmp, path in moves:
-            os.replace(tmp, path)
-        manifest = dict(self.manifest)
-        manifest.update(batch.entries)
-        self._write_manifest(manifest)
-        self.discard_stale()  # segments whose every key was superseded by this batch
+        # segments whose every key this batch superseded go with discard_stale
+        self._land(moves, {**self.manifest, **batch.entries})
 
     def abort(self) -> None:
         """Drop the current batch without landing it (its files were only aside)."""
@@ -391,21 +404,13 @@ class RawStore:
         if not chosen or (len(chosen) == 1 and not stale):
             return None
         segment = self._next_segment()
-        con = _duckdb(self.root)
-        moves = []
-        for name, schema in SCHEMAS.items():
+
+        def current(name: str) -> str:
             files = "[" + ", ".join(_sql_str(self.root / name / f"{s}.parquet") for s in sorted(chosen)) + "]"
-            target = self.root / name / f"{segment}.parquet"
-            tmp = _aside(target)
-            cols = ", ".join(f'"{c}"' for c in schema.names)
-            con.execute(f"copy (select {cols} from ({visible_rows_sql(self.root, name, files)})) to {_sql_str(tmp)} "
-                        f"(format parquet, compression snappy, row_group_size {ROW_GROUP_ROWS})")
-            moves.append((tmp, target))
-        con.close()
-        for tmp, target in moves:
-            os.replace(tmp, target)
-        self._write_manifest({k: ({**e, "segment": segment} if e["segment"] in chosen else e) for k, e in self.manifest.items()})
-        self.discard_stale()
+            return visible_rows_sql(self.root, name, files)
+
+        moves = self._copy_into(segment, current)
+        self._land(moves, {k: ({**e, "segment": segment} if e["segment"] in chosen else e) for k, e in self.manifest.items()})
         return segment
 
     def scan_sql(self, table: str) -> str:
