@@ -141,7 +141,12 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
     landed with the current parser version."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        known = store.known_file(str(path), size, st.st_mtime_ns)
+        if known and known[0] in PARSERS and PARSERS[known[0]][1] == known[1]:
+            # the file landed before, unchanged (same path, size and modification time): skipped unread
+            return Parsed(str(path), "skipped", known[2], known[0])
         if size > MAX_DOC_BYTES:
             rid = hashlib.sha256(str(path).encode()).hexdigest()
             return _reject(path, rid, _fmt_of(path), "limit",
@@ -176,7 +181,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             "pages": doc.pages, "size_bytes": len(data), **fields,
         }
         return Parsed(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0),
-                      staged=store.stage_document(doc_id, document, tables))
+                      staged=store.stage_document(doc_id, document, tables, st.st_mtime_ns))
     except _Timeout:
         return _reject(path, doc_id, fmt, "limit", f"parsing took longer than the {MAX_PARSE_SECONDS:g} s limit",
                        "", len(data), kind)

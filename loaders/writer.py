@@ -92,6 +92,8 @@ DOCUMENT_TABLES = [t for t in SCHEMAS if t not in ("documents", "rejects")]
 MANIFEST_SCHEMA = pa.schema([
     ("key", S), ("segment", S), ("batch", S), ("status", S), ("doc_kind", S), ("parser_version", S),
     ("reason", S),  # a quarantined input's stage and reason: landed again only when they change
+    # the file a document was landed from: a file seen again unchanged is skipped without reading it
+    ("source_path", S), ("size_bytes", I64), ("mtime_ns", I64),
 ])
 MANIFEST = "manifest"
 
@@ -218,6 +220,7 @@ class RawStore:
     def __init__(self, home: Path):
         self.root = Path(home) / "raw"
         self._manifest: dict[str, dict] | None = None
+        self._files: dict[str, dict] | None = None
         self._batch: _Batch | None = None
 
     # --- the manifest ------------------------------------------------------------------------
@@ -236,7 +239,7 @@ class RawStore:
     def _write_manifest(self, manifest: dict[str, dict]) -> None:
         rows = [manifest[k] for k in sorted(manifest)]
         _atomic_write(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), self.manifest_path)
-        self._manifest = manifest
+        self._manifest, self._files = manifest, None
 
     def segments(self) -> set[str]:
         return {e["segment"] for e in self.manifest.values()}
@@ -336,12 +339,23 @@ class RawStore:
             e = self._batch.entries[doc_id]
         return (e["doc_kind"], e["parser_version"]) if e and e["status"] == "parsed" else None
 
-    def stage_document(self, doc_id: str, document: dict, tables: dict) -> Staged:
+    def known_file(self, path: str, size: int, mtime_ns: int) -> tuple[str, str, str] | None:
+        """(doc_kind, parser_version, doc_id) of the document last landed from this very file, when
+        its size and modification time are unchanged; None otherwise (then its bytes decide)."""
+        if self._files is None:
+            self._files = {e["source_path"]: e for e in self.manifest.values() if e.get("source_path")}
+        e = self._files.get(path)
+        if e and e["status"] == "parsed" and e["size_bytes"] == size and e["mtime_ns"] == mtime_ns:
+            return e["doc_kind"], e["parser_version"], e["key"]
+        return None
+
+    def stage_document(self, doc_id: str, document: dict, tables: dict, mtime_ns: int | None = None) -> Staged:
         """Serialise one document's records (safe in a worker process: nothing visible changes)."""
         tables = to_arrow(tables)
         tables["documents"] = pa.Table.from_pylist([document], schema=SCHEMAS["documents"])
         entry = {"key": doc_id, "status": "parsed", "doc_kind": document.get("doc_kind"),
-                 "parser_version": document.get("parser_version"), "reason": None}
+                 "parser_version": document.get("parser_version"), "reason": None,
+                 "source_path": document.get("source_path"), "size_bytes": document.get("size_bytes"), "mtime_ns": mtime_ns}
         return Staged({n: t for n, t in tables.items() if t.num_rows}, entry)
 
     def commit(self, doc_id: str, staged: Staged) -> None:

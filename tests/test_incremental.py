@@ -155,3 +155,18 @@ def test_the_build_runs_under_fdw_memory_limit(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "Out of Memory" in result.output, result.output
     assert not (tmp_path / "warehouse.duckdb").exists()
     assert not list((tmp_path / ".build").glob("warehouse.*.duckdb"))
+
+
+def test_an_unchanged_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for p in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(p, docs / p.name)
+    ingest([docs], tmp_path / "home", workers=1)
+    touched = docs / S002.name
+    touched.write_bytes(touched.read_bytes())  # same bytes, new modification time: read, known by its hash
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    again = ingest([docs], tmp_path / "home", workers=1)
+    assert again.count("skipped") == 5 and read == [S002.name]
