@@ -1,7 +1,8 @@
 """Building and publishing the warehouse.
 
 DuckDB has one writer, and an analyst's open read connection must never see a half-built file. So
-`dbt build` writes a *new* file under <home>/.build/, the checks run on that file after dbt has
+`dbt build` writes a *new* file under <home>/.build/ (an incremental build: a copy of the published
+file, re-derived for the documents landed or changed since it was built), the checks run on that file after dbt has
 exited, and only then is it renamed over <home>/warehouse.duckdb (an atomic rename: readers that
 hold the old file keep reading the old one). A failed build leaves the published warehouse as it was.
 """
