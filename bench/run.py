@@ -104,7 +104,15 @@ def full_run(home_dir: Path, docs: Path, workers: int | None, sampler: Sampler |
 
     home = resolve_home(home_dir)
     out = {}
-    stage = (lambda name: setattr(sampler, "stage", name)) if sampler else (lambda name: None)  # noqa: E731
+    marks = [("start", time.perf_counter())]
+
+    def stage(name: str) -> None:  # the stage the memory sampler attributes to; progress on stdout
+        if sampler:
+            sampler.stage = name
+        now = time.perf_counter()
+        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s; {name} ...", flush=True)
+        marks.append((name, now))
+
     t0 = time.perf_counter()
     stage("ingest")
     summary = ingest([docs], home.root, workers=workers)
