@@ -341,7 +341,8 @@ def main() -> None:
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-    runs = {str(r["documents"]): r for r in previous.get("results", [])}
+    # figures measured before the segment layout (issue 5, no per-stage memory) are not mixed in
+    runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} documents ...", flush=True)
         r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers)
