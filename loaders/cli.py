@@ -238,19 +238,44 @@ def query_cmd(sql: str = typer.Argument(..., help="SQL text, or a .sql file such
         console.print(f"[red]query failed:[/red] {e}")
         raise typer.Exit(2)
     if csv:
-        df.to_csv(csv, index=False, encoding="utf-8-sig")
+        df.to_csv(csv, index=False, encoding="utf-8-sig")  # NULL -> empty field
         console.print(f"{len(df)} rows -> {csv}")
     if xlsx:
-        df.to_excel(xlsx, index=False, sheet_name="result")
+        _for_excel(df).to_excel(xlsx, index=False, sheet_name="result")
         console.print(f"{len(df)} rows -> {xlsx}")
     if not csv and not xlsx:
         table = Table(show_lines=False)
         for c in df.columns:
             table.add_column(str(c))
         for row in df.head(limit).itertuples(index=False):
-            table.add_row(*["" if v is None or (not isinstance(v, str) and v != v) else str(v) for v in row])
+            table.add_row(*[_shown(v) for v in row])
         console.print(table)
         console.print(f"{len(df)} row(s)" + (f", first {limit} shown" if len(df) > limit else ""))
+
+
+def _is_null(v) -> bool:
+    """NULL as pandas returns it: None, NaN, NaT or pd.NA (nullable integer and string columns)."""
+    import pandas as pd
+
+    return v is None or (pd.api.types.is_scalar(v) and bool(pd.isna(v)))
+
+
+def _shown(v) -> str:
+    return "" if _is_null(v) else str(v)
+
+
+def _for_excel(df):
+    """The frame as Excel takes it: NULL as an empty cell, timestamps without a time zone (Excel has
+    none), lists and structs as their text."""
+    import pandas as pd
+
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            col = col.dt.tz_localize(None)
+        out[c] = col.astype(object).map(lambda v: None if _is_null(v) else v if pd.api.types.is_scalar(v) else str(v))
+    return out
 
 
 @app.command("synth")

@@ -80,7 +80,7 @@ class Line:
 class SourceDoc:
     doc_id: str  # SHA-256 of the file's bytes
     path: str
-    file_format: str  # txt | pdf | docx | xlsx | xls
+    file_format: str  # txt | pdf | docx | xlsx | xls | html
     lines: list[Line] = field(default_factory=list)
     pages: int | None = None
 

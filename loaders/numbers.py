@@ -37,7 +37,9 @@ MAX_INTEGER_DIGITS = 14  # DECIMAL(20,6)
 
 
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """Full-width digits and separators folded (`１２３．４５` -> `123.45`, NFKC), and the minus
+    sign U+2212 read as a hyphen-minus."""
+    return unicodedata.normalize("NFKC", text or "").replace("\u2212", "-").strip()
 
 
 def parse_amount(text: str) -> Amount:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from loaders.classify import DEPARTMENT_EVALUATION, FINAL_ACCOUNTS, PROJECT_EVALUATION, classify
 from loaders.model import DocumentError, SourceDoc
 from loaders.parsers import evaluations, final_accounts
-from loaders.readers import SUPPORTED_SUFFIXES, doc_id_of, read_document
+from loaders.readers import READERS, doc_id_of, read_document
 from loaders.units import admin_level_and_region, unit_id_of
 from loaders.writer import RawStore, Staged
 
@@ -123,8 +123,9 @@ def _time_limit(seconds: float):
 
 
 def _fmt_of(path: Path) -> str | None:
+    """The format a quarantined file is recorded with: the reader's name for it (.htm -> html)."""
     suffix = path.suffix.lower()
-    return suffix.lstrip(".") if suffix in SUPPORTED_SUFFIXES else (suffix.lstrip(".") or None)
+    return READERS[suffix][0] if suffix in READERS else (suffix.lstrip(".") or None)
 
 
 def _reject(path: Path, rid: str, fmt: str | None, stage: str, reason: str, detail: str, size: int,

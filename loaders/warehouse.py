@@ -281,9 +281,29 @@ def stage_copy_of_published(home: Home) -> Path:
     return staged
 
 
+# the tables fdw writes itself (not dbt): their columns are described in a dbt source declaration
+FDW_TABLES = PROJECT_ROOT / "models" / "marts" / "_fdw_tables.yml"
+
+
+def describe_fdw_tables(con) -> None:
+    """DuckDB comments on the columns of the tables fdw writes itself (dq_findings, dq_rule_results,
+    fdw_runs), from their source declaration: dbt's persist_docs comments only its own models."""
+    import yaml
+
+    spec = yaml.safe_load(FDW_TABLES.read_text(encoding="utf-8"))
+    present = set(con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'main'").fetchall())
+    for source in spec["sources"]:
+        for table in source["tables"]:
+            for col in table.get("columns", []):
+                if (table["name"], col["name"]) in present and col.get("description"):
+                    text = col["description"].replace("'", "''")
+                    con.execute(f'comment on column "{table["name"]}"."{col["name"]}" is \'{text}\'')
+
+
 def publish(home: Home, staged: Path) -> Path:
     """Atomically replace the published warehouse with the staged file."""
     with duckdb.connect(str(staged)) as con:
+        describe_fdw_tables(con)
         con.execute("checkpoint")
     wal = staged.with_name(staged.name + ".wal")
     if wal.exists():

@@ -1,5 +1,5 @@
 """Test documents generated from structured content: the same blocks rendered as .docx (python-docx),
-.xlsx (openpyxl) and .pdf (a minimal pure-Python PDF writer embedding a system CJK font, text at
+.xlsx (openpyxl) and .pdf (fpdf2 with the Noto Sans CJK SC subset shipped in tests/fonts, text at
 exact positions, tables drawn with thin rules or left unruled).
 
 A document is a list of blocks:
@@ -11,27 +11,18 @@ Numbers are given as text ("3,584.96"); xlsx stores them as numbers with format 
 """
 from __future__ import annotations
 
+import io
 import re
-import struct
+from contextlib import nullcontext
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 MERGE_LEFT, MERGE_UP = None, "^"
 _NUM = re.compile(r"^-?[\d,]+(\.\d+)?$")
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
-
-
-def cjk_font_path() -> Path | None:
-    for p in FONT_CANDIDATES:
-        if Path(p).exists():
-            return Path(p)
-    return None
+FONT = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Subset.otf"  # OFL: fonts/OFL.txt
+EVALUATION_LINES = slice(663, 695)  # 002 lines 664-695: the 办公大楼管理费 project self-evaluation form
 
 
 def _spans(rows):
@@ -110,147 +101,80 @@ def write_xlsx(blocks, path: Path) -> Path:
 
 # ------------------------------------------------------------------ pdf
 
-def _extract_face(path: Path, index: int = 0) -> bytes:
-    """One font of a TrueType/OpenType collection (.ttc) as a standalone font file."""
-    data = path.read_bytes()
-    if data[:4] != b"ttcf":
-        return data
-    off = struct.unpack(">I", data[12 + 4 * index:16 + 4 * index])[0]
-    n = struct.unpack(">H", data[off + 4:off + 6])[0]
-    recs = [struct.unpack(">4sIII", data[off + 12 + 16 * i:off + 28 + 16 * i]) for i in range(n)]
-    head, body, dir_ = data[off:off + 12], bytearray(), bytearray()
-    start = 12 + 16 * n
-    for tag, chk, toff, tlen in recs:
-        dir_ += struct.pack(">4sIII", tag, chk, start + len(body), tlen)
-        body += data[toff:toff + tlen] + b"\0" * ((4 - tlen % 4) % 4)
-    return bytes(head + dir_ + body)
+@lru_cache(maxsize=1)
+def _font_chars() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(FONT)["cmap"].getBestCmap())
 
 
-def _cmap(font: bytes) -> dict[int, int]:
-    """Unicode -> glyph id from the font's cmap table (format 12, else format 4)."""
-    n = struct.unpack(">H", font[4:6])[0]
-    tables = {font[12 + 16 * i:16 + 16 * i]: struct.unpack(">II", font[20 + 16 * i:28 + 16 * i]) for i in range(n)}
-    off, _ = tables[b"cmap"]
-    count = struct.unpack(">H", font[off + 2:off + 4])[0]
-    subs = {}
-    for i in range(count):
-        pid, eid, so = struct.unpack(">HHI", font[off + 4 + 8 * i:off + 12 + 8 * i])
-        fmt = struct.unpack(">H", font[off + so:off + so + 2])[0]
-        subs[fmt] = off + so
-    out: dict[int, int] = {}
-    if 12 in subs:
-        o = subs[12]
-        ngroups = struct.unpack(">I", font[o + 12:o + 16])[0]
-        for g in range(ngroups):
-            start, end, gid = struct.unpack(">III", font[o + 16 + 12 * g:o + 28 + 12 * g])
-            for u in range(start, end + 1):
-                out[u] = gid + u - start
-        return out
-    o = subs[4]
-    segx2 = struct.unpack(">H", font[o + 6:o + 8])[0]
-    seg = segx2 // 2
-    ends = struct.unpack(f">{seg}H", font[o + 14:o + 14 + segx2])
-    starts = struct.unpack(f">{seg}H", font[o + 16 + segx2:o + 16 + 2 * segx2])
-    deltas = struct.unpack(f">{seg}h", font[o + 16 + 2 * segx2:o + 16 + 3 * segx2])
-    ro_pos = o + 16 + 3 * segx2
-    ranges = struct.unpack(f">{seg}H", font[ro_pos:ro_pos + segx2])
-    for k in range(seg):
-        for u in range(starts[k], ends[k] + 1):
-            if ranges[k] == 0:
-                out[u] = (u + deltas[k]) & 0xFFFF
-            else:
-                gpos = ro_pos + 2 * k + ranges[k] + 2 * (u - starts[k])
-                gid = struct.unpack(">H", font[gpos:gpos + 2])[0]
-                out[u] = (gid + deltas[k]) & 0xFFFF if gid else 0
-    return out
-
-
-class PdfWriter:
-    """A minimal PDF writer: pages of positioned text (one embedded CID font, Identity-H, with its
-    own ToUnicode map so that every character extracts back) and filled rectangles as rules."""
+class PdfCanvas:
+    """Pages drawn with fpdf2 in PDF coordinates (points, y upwards from the bottom of the page as
+    displayed), text in the shipped Noto Sans CJK SC subset (fpdf2 embeds the glyphs used, with a
+    ToUnicode map, so every character extracts back). `rotate=90` stores each page portrait with
+    /Rotate 90 and its content drawn turned a quarter: displayed, it is the landscape page."""
 
     def __init__(self, width=842.0, height=595.0, font_size=9.0, rotate=0):
+        from fpdf import FPDF
+
         self.w, self.h, self.size, self.rotate = width, height, font_size, rotate
-        self.font = _extract_face(cjk_font_path())
-        self.gids = _cmap(self.font)
-        self.used: dict[int, int] = {}  # gid -> unicode
-        self.pages: list[list[str]] = []
+        self.pdf = FPDF(unit="pt")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margin(0)
+        self.pdf.add_font("noto", fname=str(FONT))
+        self.pdf.set_fill_color(0)
 
     def new_page(self):
-        self.pages.append([])
+        self.pdf.add_page(format=(self.h, self.w) if self.rotate == 90 else (self.w, self.h))
+        self.pdf.set_font("noto", size=self.size)
 
-    @staticmethod
-    def advance(ch: str) -> float:
-        return 1.0 if ord(ch) > 0x2e80 else 0.55
+    def _turned(self):
+        # landscape (x, top) -> portrait (top, w - x): a quarter turn about (w/2, w/2)
+        return self.pdf.rotation(90, x=self.w / 2, y=self.w / 2) if self.rotate == 90 else nullcontext()
 
     def text(self, x, y, s, align="left", size=None):
+        missing = sorted({ch for ch in s if not ch.isspace() and ord(ch) not in _font_chars()})
+        if missing:
+            raise ValueError(f"{''.join(missing)!r} not in {FONT.name}: run tests/fonts/make_subset.py")
         size = size or self.size
+        self.pdf.set_font_size(size)
+        # words drawn one by one with a half-em space between them (the font's own space is a
+        # quarter em: too narrow for a text reader to see a space between `-` and `1` in `- 1 -`)
+        words = s.split(" ")
+        widths = [self.pdf.get_string_width(w) for w in words]
         if align == "right":
-            x -= sum(self.advance(ch) for ch in s) * size
-        hexs = []
-        for ch in s:
-            gid = self.gids.get(ord(ch), 0)
-            self.used[gid] = ord(ch)
-            hexs.append(f"{gid:04X}")
-        self.pages[-1].append(f"BT /F1 {size:.2f} Tf {x:.2f} {y:.2f} Td <{''.join(hexs)}> Tj ET")
+            x -= sum(widths) + 0.5 * size * (len(words) - 1)
+        with self._turned():
+            for word, w in zip(words, widths):
+                if word:
+                    self.pdf.text(x, self.h - y, word)
+                x += w + 0.5 * size
 
     def rule(self, x0, y0, x1, y1, width=0.8):
-        if abs(y1 - y0) < 1e-6:
-            self.pages[-1].append(f"{x0:.2f} {y0 - width / 2:.2f} {x1 - x0:.2f} {width:.2f} re f")
-        else:
-            self.pages[-1].append(f"{x0 - width / 2:.2f} {min(y0, y1):.2f} {width:.2f} {abs(y1 - y0):.2f} re f")
+        with self._turned():
+            if abs(y1 - y0) < 1e-6:
+                self.pdf.rect(x0, self.h - y0 - width / 2, x1 - x0, width, style="F")
+            else:
+                self.pdf.rect(x0 - width / 2, self.h - max(y0, y1), width, abs(y1 - y0), style="F")
+
+    @property
+    def page_count(self) -> int:
+        return self.pdf.pages_count
 
     def save(self, path: Path) -> Path:
-        path.write_bytes(self.save_bytes())
+        data = bytes(self.pdf.output())
+        if self.rotate:
+            import pypdfium2 as pdfium
+
+            doc = pdfium.PdfDocument(data)
+            for page in doc:
+                page.set_rotation(self.rotate)
+            buf = io.BytesIO()
+            doc.save(buf)
+            doc.close()
+            data = buf.getvalue()
+        path.write_bytes(data)
         return path
-
-    def save_bytes(self) -> bytes:
-        objs: list[bytes] = []
-
-        def add(body: bytes) -> int:
-            objs.append(body)
-            return len(objs)
-
-        def stream(data: bytes, extra: str = "") -> bytes:
-            return f"<< /Length {len(data)} {extra}>>\nstream\n".encode() + data + b"\nendstream"
-
-        cmap_lines = "\n".join(f"<{g:04X}> <{u:04X}>" if u < 0x10000 else "" for g, u in sorted(self.used.items()))
-        tounicode = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
-                     "/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
-                     "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-                     f"{len(self.used)} beginbfchar\n{cmap_lines}\nendbfchar\nendcmap CMapName currentdict "
-                     "/CMap defineresource pop end end").encode()
-        widths = " ".join(f"{g} [{int(self.advance(chr(u)) * 1000)}]" for g, u in sorted(self.used.items()))
-        font_file = add(stream(self.font, "/Subtype /OpenType "))
-        desc = add(b"<< /Type /FontDescriptor /FontName /NotoCJK /Flags 4 /FontBBox [-1000 -300 2000 1100] "
-                   b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 /FontFile3 %d 0 R >>" % font_file)
-        cid = add(f"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /NotoCJK /CIDSystemInfo << /Registry (Adobe) "
-                  f"/Ordering (Identity) /Supplement 0 >> /FontDescriptor {desc} 0 R /DW 1000 /W [{widths}] >>".encode())
-        tu = add(stream(tounicode))
-        font = add(f"<< /Type /Font /Subtype /Type0 /BaseFont /NotoCJK /Encoding /Identity-H "
-                   f"/DescendantFonts [{cid} 0 R] /ToUnicode {tu} 0 R >>".encode())
-        pages_id = len(objs) + 2 * len(self.pages) + 1
-        kids = []
-        for ops in self.pages:
-            if self.rotate == 90:  # stored portrait, shown landscape: content drawn turned a quarter
-                box, ops = f"0 0 {self.h} {self.w}", [f"0 1 -1 0 {self.h} 0 cm", *ops]
-            else:
-                box = f"0 0 {self.w} {self.h}"
-            content = add(stream("\n".join(ops).encode()))
-            kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [{box}] /Rotate {self.rotate} "
-                            f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>".encode()))
-        add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
-        catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
-        out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        offsets = []
-        for i, body in enumerate(objs, start=1):
-            offsets.append(len(out))
-            out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-        xref = len(out)
-        out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-        out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-        out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-        return bytes(out)
 
 
 def _wrap(text: str, width_pt: float, size: float) -> list[str]:
@@ -270,7 +194,7 @@ def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = No
               width=842.0, height=595.0, size=9.0, rotate=0, page_numbers=False) -> Path:
     """Render blocks top-down; numbers right-aligned in their cell, text left-aligned and wrapped.
     `col_widths[i]` gives the column widths of the i-th table (default: equal widths)."""
-    pw = PdfWriter(width, height, size, rotate)
+    pw = PdfCanvas(width, height, size, rotate)
     pw.new_page()
     margin, line_h = 30.0, size * 1.6
     y = height - margin
@@ -340,19 +264,22 @@ def write_pdf(blocks, path: Path, col_widths: dict[int, list[float]] | None = No
                 y = height - margin
         y -= line_h / 2
     if page_numbers:  # "- n -" centred at the foot of every page
-        for n in range(len(pw.pages)):
-            pw.pages, saved = pw.pages[:n + 1], pw.pages
-            pw.text(width / 2 - 10, 12, f"- {n + 1} -")
-            pw.pages = saved
+        for n in range(1, pw.page_count + 1):
+            pw.pdf.page = n
+            pw.text(width / 2 - 10, 12, f"- {n} -")
     return pw.save(path)
 
 
 def write_image_only_pdf(path: Path) -> Path:
     """A one-page PDF with a filled rectangle and no text: what a scan looks like to a text reader."""
-    pw = PdfWriter.__new__(PdfWriter)
-    pw.w, pw.h, pw.size, pw.rotate, pw.pages, pw.used = 595.0, 842.0, 9.0, 0, [["0.8 g 50 50 495 742 re f"]], {}
-    pw.font = b""
-    return pw.save(path)
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(595.0, 842.0))
+    pdf.add_page()
+    pdf.set_fill_color(204)
+    pdf.rect(50, 50, 495, 742, style="F")
+    path.write_bytes(bytes(pdf.output()))
+    return path
 
 
 # ------------------------------------------------------------------ contents used by the tests
@@ -425,7 +352,7 @@ FINAL_ACCOUNTS_DOC = [
 def evaluation_blocks(sample_002: Path) -> list:
     """The 办公大楼管理费 project self-evaluation form of 002 (lines 664-695): its paragraphs and its
     table rows, cell for cell, as structured content."""
-    lines = sample_002.read_text(encoding="utf-8").split("\n")[663:695]
+    lines = sample_002.read_text(encoding="utf-8").split("\n")[EVALUATION_LINES]
     blocks, table = [], []
     for raw in lines:
         cells = raw.split("\t")

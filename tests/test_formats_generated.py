@@ -7,17 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import S002, cells, one
-from docgen import (EXPENDITURE_ROWS, FINAL_ACCOUNTS_DOC, cjk_font_path, evaluation_blocks, write_docx,
-                    write_image_only_pdf, write_pdf, write_xlsx)
+from docgen import (EXPENDITURE_ROWS, FINAL_ACCOUNTS_DOC, evaluation_blocks, write_docx, write_image_only_pdf,
+                    write_pdf, write_xlsx)
 
 D = Decimal
 FORMATS = ["docx", "xlsx", "pdf"]
 FA_WIDTHS = {0: [250, 80, 250, 80], 1: [80, 250, 100, 100, 100]}
-
-
-def _needs_font(fmt):
-    if fmt == "pdf" and cjk_font_path() is None:
-        pytest.skip("no CJK font installed (fonts-noto-cjk): cannot generate a Chinese PDF")
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +22,9 @@ def generated(tmp_path_factory):
              "fa.xlsx": write_xlsx(FINAL_ACCOUNTS_DOC, out / "fa.xlsx"),
              "ev.docx": write_docx(evaluation_blocks(S002), out / "ev.docx"),
              "ev.xlsx": write_xlsx(evaluation_blocks(S002), out / "ev.xlsx"),
-             "scan.pdf": write_image_only_pdf(out / "scan.pdf")}
-    if cjk_font_path() is not None:
-        paths["fa.pdf"] = write_pdf(FINAL_ACCOUNTS_DOC, out / "fa.pdf", col_widths=FA_WIDTHS)
-        paths["ev.pdf"] = write_pdf(evaluation_blocks(S002), out / "ev.pdf")
+             "scan.pdf": write_image_only_pdf(out / "scan.pdf"),
+             "fa.pdf": write_pdf(FINAL_ACCOUNTS_DOC, out / "fa.pdf", col_widths=FA_WIDTHS),
+             "ev.pdf": write_pdf(evaluation_blocks(S002), out / "ev.pdf")}
     ev_txt = out / "ev.txt"  # the same form as plain text: the reference parse
     ev_txt.write_text("\n".join(S002.read_text(encoding="utf-8").split("\n")[663:695]), encoding="utf-8")
     paths["ev.txt"] = ev_txt
@@ -41,7 +35,6 @@ def _fa(generated, fmt):
     from loaders.parsers.final_accounts import parse_final_accounts
     from loaders.readers import read_document
 
-    _needs_font(fmt)
     doc = read_document(generated[f"fa.{fmt}"])
     return doc, parse_final_accounts(doc)
 
@@ -148,7 +141,6 @@ def _comparable(rows):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_project_evaluation_form_in_every_format(generated, fmt):
-    _needs_font(fmt)
     kind, got = _evaluation(generated[f"ev.{fmt}"])
     _, ref = _evaluation(generated["ev.txt"])
     assert kind == "project_evaluation"
@@ -168,7 +160,6 @@ def test_project_evaluation_form_in_every_format(generated, fmt):
 def test_unruled_pdf_columns_and_wrapped_labels(tmp_path):
     """No grid: columns from the cells' extents (left-aligned headers over right-aligned amounts),
     and a label wrapped in its narrow column merged back into its row."""
-    _needs_font("pdf")
     from loaders.parsers.final_accounts import parse_final_accounts
     from loaders.readers import read_document
 
@@ -188,7 +179,7 @@ def test_scanned_pdf_is_quarantined_and_the_run_completes(generated, tmp_path):
 
     folder = tmp_path / "inbox"
     folder.mkdir()
-    for name in ("scan.pdf", "fa.docx", "fa.xlsx", "ev.xlsx", *(["fa.pdf"] if "fa.pdf" in generated else [])):
+    for name in ("scan.pdf", "fa.docx", "fa.xlsx", "ev.xlsx", "fa.pdf"):
         (folder / name).write_bytes(generated[name].read_bytes())
     summary = ingest([folder], tmp_path / "home")
     by_name = {Path(o.path).name: o for o in summary.outcomes}
@@ -214,7 +205,6 @@ def test_titles_with_unit_name_or_year_prefix(title, code):
 
 def test_rotated_landscape_pages_read_like_upright_ones(generated, tmp_path):
     """A landscape table stored on portrait pages with /Rotate 90 gives the same lines and cells."""
-    _needs_font("pdf")
     from loaders.readers import read_document
 
     rotated = write_pdf(FINAL_ACCOUNTS_DOC, tmp_path / "rotated.pdf", col_widths=FA_WIDTHS, rotate=90)
@@ -259,7 +249,6 @@ def test_docx_paragraphs_inside_content_controls(tmp_path):
 def test_unruled_table_continuing_after_a_page_footer_keeps_its_columns(tmp_path):
     """The continuation page has no amount in 基本支出 at all and a page number printed between the
     two parts: the columns of the continued rows still come from the whole table."""
-    _needs_font("pdf")
     from docgen import _subject_table
     from loaders.parsers.final_accounts import parse_final_accounts
     from loaders.readers import read_document
@@ -280,3 +269,18 @@ def test_unruled_table_continuing_after_a_page_footer_keeps_its_columns(tmp_path
     first = one(fa, table_code="T_EXPENDITURE", subject_code="2010101", column_code="project")
     assert (last["page"] > first["page"], last["amount_wan"], last["col"]) == (True, D("5.00"), first["col"])
     assert one(fa, table_code="T_EXPENDITURE", subject_code="2010208", column_code="basic")["cell_state"] == "blank"
+
+
+def test_shipped_font_subset_covers_every_generated_character():
+    """The PDF fixtures need no system font: the subset in tests/fonts (with its OFL licence) holds
+    every character the generated documents print, and stays small."""
+    from docgen import FONT, _font_chars
+
+    assert FONT.stat().st_size < 200_000
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONT.parent / "OFL.txt").read_text(encoding="utf-8")
+    printed = {ch for b in FINAL_ACCOUNTS_DOC + evaluation_blocks(S002) if b[0] != "break"
+               for text in ([b[1]] if b[0] == "p" else [c for row in b[1] for c in row if c])
+               for ch in text if not ch.isspace()}
+    assert not {ch for ch in printed if ord(ch) not in _font_chars()}
+    with pytest.raises(ValueError, match="make_subset"):
+        write_pdf([("p", "鑫")], Path("/dev/null"))  # a character no fixture prints

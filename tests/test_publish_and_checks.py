@@ -156,6 +156,11 @@ def test_docs_describe_the_marts(two_homes):
     manifest = json.loads((home / "docs" / "manifest.json").read_text(encoding="utf-8"))
     node = manifest["nodes"]["model.fiscal_dw.fct_three_public_expenses"]
     assert node["description"].startswith("Grain: one 三公 item")
+    assert "预算数" in node["columns"]["budget_wan"]["description"]
+    assert node["columns"]["doc_id"]["description"].startswith("The source document: SHA-256")  # a doc() block
+    # the tables fdw writes itself are in the site too, as a source
+    findings = manifest["sources"]["source.fiscal_dw.fdw.dq_findings"]
+    assert "rounding" in findings["columns"]["tolerance"]["description"]
     assert (home / "docs" / "index.html").stat().st_size > 100_000
     # the same descriptions are DuckDB comments in the warehouse
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

@@ -7,6 +7,7 @@ from pathlib import Path
 from loaders.model import DocumentError, SourceDoc
 from loaders.textnorm import normalize_lines
 from loaders.readers.docx import read_docx
+from loaders.readers.html import read_html
 from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
 from loaders.readers.xlsx import read_xls, read_xlsx
@@ -19,8 +20,10 @@ READERS = {
     ".docx": ("docx", read_docx),
     ".xlsx": ("xlsx", read_xlsx),
     ".xls": ("xls", read_xls),
+    ".html": ("html", read_html),
+    ".htm": ("html", read_html),
 }
-SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls"}
+SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls", ".html", ".htm"}
 
 
 def doc_id_of(data: bytes) -> str:

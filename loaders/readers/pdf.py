@@ -469,9 +469,25 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
     if not any(page_chars.values()):
         raise DocumentError("read", "no text layer (scanned): needs OCR",
                             f"{n_pages} page(s), {images} image(s), no characters")
+    return _layout(page_chars, grids), n_pages
+
+
+Char = _Char  # a positioned character, for readers of other formats that print positioned text
+
+
+def layout_pages(pages: list[tuple[list[_Char], list, list]]) -> list[Line]:
+    """Lines of pages given as geometry: per page its characters and its horizontal (y, x_low,
+    x_high) and vertical (x, y_low, y_high) rules, in points with y growing upwards. The same
+    rows and columns as a PDF's text layer: used for other formats that print positioned text."""
+    page_chars = {p: chars for p, (chars, _, _) in enumerate(pages, start=1)}
+    grids = [(p, g) for p, (chars, hs, vs) in enumerate(pages, start=1) if chars for g in _grids(hs, vs)]
+    return _layout(page_chars, grids)
+
+
+def _layout(page_chars: dict[int, list[_Char]], grids: list[tuple[int, _Grid]]) -> list[Line]:
     _pool_columns(grids)
     rows: list[_Row] = []
-    for p in range(1, n_pages + 1):
+    for p in sorted(page_chars):
         outside = page_chars[p]
         page_rows: list[_Row] = []
         for _, g in (x for x in grids if x[0] == p):
@@ -493,4 +509,4 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
             continue
         lines.append(Line(lineno=len(lines) + 1, page=r.page,
                           cells=[Cell(text=t, col=c, x0=round(x0, 1), x1=round(x1, 1)) for c, t, x0, x1 in r.cells]))
-    return lines, n_pages
+    return lines
