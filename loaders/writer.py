@@ -185,6 +185,9 @@ class _Batch:
                 self.buffered[name] += table.num_rows
                 if self.buffered[name] >= ROW_GROUP_ROWS:
                     self._spill(name)
+                elif len(self.buffers[name]) >= 256:
+                    # thousands of one-document tables cost more memory than their rows: one table instead
+                    self.buffers[name] = [pa.concat_tables(self.buffers[name]).combine_chunks()]
 
     def _spill(self, name: str) -> None:
         if name not in self.writers:
