@@ -260,11 +260,12 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
                     "line": None if pd.isna(row["line"]) else int(row["line"]),
                 })
             if not df.empty:
-                for doc_id, n in df.groupby("doc_id", dropna=False).size().items():
-                    instance_counts.append({"rule_id": rule.id, "doc_id": _s(doc_id), "n_instances": int(n)})
+                counts = df.groupby("doc_id", dropna=False).size().reset_index(name="n_instances")
+                counts.insert(0, "rule_id", rule.id)
+                instance_counts.append(pa.Table.from_pandas(counts, preserve_index=False).cast(INSTANCE_SCHEMA))
         con.execute("set search_path = 'main'")
         ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
-        it = pa.Table.from_pylist(instance_counts, schema=INSTANCE_SCHEMA)
+        it = pa.concat_tables(instance_counts) if instance_counts else INSTANCE_SCHEMA.empty_table()
         con.register("_findings", ft)
         con.register("_instances", it)
         if incremental:  # the documents in scope were checked again: their old findings go
