@@ -7,14 +7,19 @@ from loaders.parsers.final_accounts import title_of
 FINAL_ACCOUNTS = "final_accounts"
 PROJECT_EVALUATION = "project_evaluation"
 DEPARTMENT_EVALUATION = "department_evaluation"
+EVALUATION_REPORT = "evaluation_report"
 
 _DEPT_MARKERS = ("部门整体支出绩效自评表", "部门整体支出绩效评价", "整体支出绩效自评")
 _PROJECT_MARKERS = ("项目支出绩效自评表", "绩效自评表", "绩效自评报告", "绩效目标实现情况", "评价结果等次",
-                    "一级指标", "三级指标", "绩效指标")
+                    "一级指标", "三级指标", "绩效指标", "绩效目标自评表")
+# a document titled as a targets table (its first lines), not one that merely attaches one (部门预算)
+_TITLE_MARKERS = ("绩效目标表",)
+_REPORT_MARKERS = ("绩效评价报告",)
 
 
 def classify(doc: SourceDoc) -> str | None:
-    """final_accounts / department_evaluation / project_evaluation, or None: not a fiscal document.
+    """final_accounts / department_evaluation / project_evaluation / evaluation_report, or None: not
+    a fiscal document.
 
     A final-accounts document needs at least two of its tables found by title (a narrative that
     merely names one is not enough). Evaluations are recognised by their form's fixed words."""
@@ -24,7 +29,12 @@ def classify(doc: SourceDoc) -> str | None:
     text = "".join(ln.squashed for ln in lines[:400])
     if any(m in text for m in _DEPT_MARKERS):
         return DEPARTMENT_EVALUATION
+    title = "".join(ln.squashed for ln in lines[:2])
+    if any(m in title for m in _TITLE_MARKERS):
+        return PROJECT_EVALUATION
     hits = sum(1 for m in _PROJECT_MARKERS if m in text)
     if hits >= 2 or ("评分表" in text and "项目名称" in text):
         return PROJECT_EVALUATION
+    if any(m in text for m in _REPORT_MARKERS):
+        return EVALUATION_REPORT  # a 绩效评价报告 in prose: its score is stated in a sentence
     return None

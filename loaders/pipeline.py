@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from loaders.classify import DEPARTMENT_EVALUATION, FINAL_ACCOUNTS, PROJECT_EVALUATION, classify
+from loaders.classify import DEPARTMENT_EVALUATION, EVALUATION_REPORT, FINAL_ACCOUNTS, PROJECT_EVALUATION, classify
 from loaders.model import DocumentError, SourceDoc
 from loaders.parsers import evaluations, final_accounts
 from loaders.readers import READERS, doc_id_of, read_document
@@ -55,7 +55,7 @@ def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     records = evaluations.parse_evaluations(doc)
     if not records:
         raise DocumentError("parse", "classified as a performance self-evaluation, but no evaluation form "
-                                     "(province, city, county or department layout) could be parsed")
+                                     "(funds block, indicator table or total score) could be read")
     return evaluations.summary_fields(records), evaluations.to_tables(records)
 
 
@@ -68,10 +68,12 @@ PARSERS: dict[str, tuple[str, str, Callable]] = {
     FINAL_ACCOUNTS: (final_accounts.PARSER_NAME, f"{final_accounts.PARSER_VERSION}+{_EVAL_VERSION}", _parse_final_accounts),
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
+    EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
 }
 
 KIND_NAMES = {"final_accounts": "决算公开 final accounts", "project_evaluation": "项目绩效自评 project self-evaluation",
-              "department_evaluation": "部门整体绩效自评 department self-evaluation"}
+              "department_evaluation": "部门整体绩效自评 department self-evaluation",
+              "evaluation_report": "绩效评价报告 performance evaluation report"}
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:

@@ -58,6 +58,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("project_period", S), ("fiscal_year", I), ("total_score", DEC), ("total_score_text", S),
         ("grade", S), ("grade_text", S), ("evaluator", S), ("fill_date", S), ("annual_goal", S),
         ("actual_result", S), ("page", I), ("line_start", I), ("line_end", I), ("source_ref", S),
+        # False when the form was not read to its 总分 row (cut off): its sums are not checkable
+        ("complete", B),
+        # the points the 总分 row prints as its maximum (总分 | 100 | 96: 100), when printed
+        ("total_weight", DEC),
     ]),
     "eval_funds": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("fund_source", S), ("fund_label", S),
@@ -66,6 +70,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("adjustment_wan", DEC), ("other_adjustment_wan", DEC), ("execution_rate_pct", DEC),
         ("execution_weight", DEC), ("execution_score", DEC), ("printed", S), ("page", I), ("line", I),
         ("source_ref", S),
+        # the line this one adds up into, when the parser read it from the form (NULL: by the layout)
+        ("parent_source", S),
     ]),
     "eval_indicators": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("level1", S), ("level2", S), ("indicator_name", S),

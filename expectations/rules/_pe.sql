@@ -2,7 +2,7 @@
 {% macro evaluations() -%}
 -- one row per evaluation, with the title its findings are reported under
 select eval_id, doc_id, unit_id, fiscal_year, form, scope, project_name, total_score, total_score_text,
-       total_score_half_unit, grade, grade_normalized, grade_expected, source_ref, page, line_start,
+       total_score_half_unit, grade, grade_normalized, grade_expected, source_ref, page, line_start, complete,
        coalesce(project_name, '部门整体支出') || ' 绩效自评表' as table_title,
        case scope when 'department' then 'EVAL_DEPARTMENT' else 'EVAL_PROJECT' end as table_code
 from fct_performance_evaluation

@@ -1,6 +1,8 @@
 {#- PE-009, funds by source add up: each total line (资金总额; in the county report also 财政资金小计) =
     Σ the lines that add up into it (parent_fund_source), column by column, where the total prints the
-    column and at least one source does. Tolerance: half a printed digit per figure. -#}
+    column and at least one source does. Tolerance: half a printed digit per figure. A source line
+    whose values could not be placed under the header (printed.unaligned) is a missing operand: the
+    sums it belongs to are not checkable. -#}
 {% from '_pe.sql' import evaluations, line_of, printed, head %}
 {%- set columns = {
     'budget_initial_declared_wan': '年初预算数·目标申报数',
@@ -15,7 +17,8 @@ cells as (
 {%- for col, label in columns.items() %}
     select eval_id, fund_source, parent_fund_source, fund_label, source_ref,
            '{{ col }}' as col, '{{ label }}' as col_label, {{ col }} as v,
-           {{ col | replace('_wan', '') }}_half_unit as h, {{ printed('f', col) }} as printed_text
+           {{ col | replace('_wan', '') }}_half_unit as h, {{ printed('f', col) }} as printed_text,
+           json_extract_string(f.printed, '$.unaligned') is not null as unplaced
     from fct_eval_fund_lines f
     {{ 'union all' if not loop.last }}
 {%- endfor %}
@@ -28,6 +31,7 @@ sums as (
     from cells
     where parent_fund_source is not null
     group by eval_id, parent_fund_source, col
+    having not bool_or(unplaced)
 )
 select
     {{ head() }},

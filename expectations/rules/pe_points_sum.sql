@@ -29,6 +29,11 @@ sums as (
            sum(v) as expected,
            coalesce(sum(h), 0) as tol,
            count(v) as n,
+           -- the parts other than the budget-execution line that print this measure: none (a form
+           -- whose indicators print a score but no weight) leaves the sum not checkable
+           count(v) filter (where label <> '预算执行率') as n_parts,
+           -- a budget-execution line that leaves this measure blank: a missing operand
+           coalesce(bool_and(v is not null) filter (where label = '预算执行率'), true) as execution_printed,
            string_agg(label || ' ' || coalesce(printed, '') || ' (' || source_ref || ')', ' + ' order by {{ line_of('source_ref') }})
                filter (where v is not null) as operands
     from parts
@@ -59,3 +64,6 @@ select
 from sums s
 join ev using (eval_id)
 where s.n > 0
+  and s.n_parts > 0
+  and s.execution_printed
+  and ev.complete  -- a form cut off before its 总分 row: its sums are not checkable

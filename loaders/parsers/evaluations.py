@@ -11,13 +11,13 @@ import re
 from collections import Counter
 
 from loaders.model import SourceDoc
-from loaders.parsers import (evaluation_city, evaluation_city_columns, evaluation_county, evaluation_department,
+from loaders.parsers import (evaluation_city, evaluation_forms, evaluation_city_columns, evaluation_county, evaluation_department,
                              evaluation_province)
 from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 LAYOUTS = (evaluation_province.parse_province, evaluation_department.parse_department, evaluation_city.parse_city,
            evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)
@@ -36,6 +36,9 @@ def parse_evaluations(doc: SourceDoc) -> list[EvaluationRecords]:
     found: list[EvaluationRecords] = []
     for parse in LAYOUTS:
         found.extend(parse(doc, doc_year=year))
+    # forms of any other layout, read by their words; the lines the layout parsers read are left to them
+    done = [(r.evaluation["line_start"] or 0, r.evaluation["line_end"] or 0) for r in found]
+    found.extend(evaluation_forms.parse_general(doc, doc_year=year, skip=done))
     found.sort(key=lambda r: (r.evaluation["line_start"] or 0))
     return [finish(doc.doc_id, n, r) for n, r in enumerate(found, start=1)]
 

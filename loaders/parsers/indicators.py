@@ -176,9 +176,13 @@ class EvaluationRecords:
 def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | None, name: str | None,
                      target_initial: str | None, target: str | None, actual: str | None,
                      weight: str | None = None, score: str | None = None, completion: str | None = None,
-                     deviation: str | None = None, aligned: bool = True) -> dict:
-    """An `eval_indicators` row (without eval_id/doc_id, added by the caller)."""
+                     deviation: str | None = None, aligned: bool = True, comparator: str | None = None,
+                     unit: str | None = None) -> dict:
+    """An `eval_indicators` row (without eval_id/doc_id, added by the caller). `comparator`/`unit`:
+    printed apart from a bare-number target (their own column, or the indicator's label)."""
     tv = parse_value(target if target else target_initial)
+    if tv.is_numeric and (comparator or unit):
+        tv = Value(tv.text, tv.comparator or comparator, tv.number, tv.high, tv.unit or unit)
     av = parse_value(actual)
     words = [w for w in (completion, actual if not av.is_numeric else None) if w and _COMPLETION.match(squash(w))]
     completion_word = words[0] if words else completion
@@ -215,7 +219,7 @@ def finish(doc_id: str, n: int, rec: EvaluationRecords) -> EvaluationRecords:
 EVAL_COLUMNS = ("eval_id", "doc_id", "form", "scope", "project_name", "unit_name", "unit_code", "department_name",
                 "department_code", "project_attribute", "project_period", "fiscal_year", "total_score",
                 "total_score_text", "grade", "grade_text", "evaluator", "fill_date", "annual_goal", "actual_result",
-                "page", "line_start", "line_end", "source_ref")
+                "page", "line_start", "line_end", "source_ref", "complete", "total_weight")
 
 
 def evaluation_record(**kw) -> dict:
@@ -229,7 +233,7 @@ def fund_record(*, seq: int, line: Line, fund_source: str, fund_label: str | Non
            "budget_initial_declared_wan": None, "budget_initial_wan": None, "budget_full_year_wan": None,
            "funds_received_wan": None, "executed_wan": None, "balance_wan": None, "carryover_prior_wan": None,
            "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None,
-           "execution_weight": None, "execution_score": None, "printed": printed_json(printed),
+           "execution_weight": None, "execution_score": None, "printed": printed_json(printed), "parent_source": None,
            "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
     rec.update(amounts)
     return rec

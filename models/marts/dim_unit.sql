@@ -14,7 +14,7 @@ with named as (
 )
 select
     unit_id,
-    arg_max(unit_name, fiscal_year * 10 + from_document) as unit_name,
+    arg_max(unit_name, coalesce(fiscal_year, 0) * 10 + from_document) as unit_name,
     max(unit_code) as unit_code,
     coalesce(max(department_code) filter (where from_document = 1), max(department_code)) as department_code,
     arg_max(admin_level, fiscal_year) filter (where admin_level is not null) as admin_level,

@@ -27,7 +27,9 @@ select
     e.source_ref,
     e.page,
     e.line_start,
-    e.line_end
+    e.line_end,
+    e.complete,
+    e.total_weight
 from {{ ref('int_evaluations') }} e
 left join bands printed_band on list_contains(printed_band.spellings, e.grade)
 left join bands score_band

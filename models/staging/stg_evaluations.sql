@@ -25,5 +25,10 @@ select
     page,
     line_start,
     line_end,
-    source_ref
+    source_ref,
+    -- False: the form was not read whole (not down to its 总分 row, or its funds total line could not
+    -- be placed); the layout parsers of the samples read whole forms (NULL = complete)
+    coalesce(complete, true) as complete,
+    -- the 总分 row's maximum points as printed (总分 | 100 | 96), NULL when not printed
+    cast(total_weight as decimal(20, 6)) as total_weight
 from {{ landed('evaluations') }} as evaluations

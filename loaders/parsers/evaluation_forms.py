@@ -1,0 +1,1004 @@
+"""Performance-evaluation forms of any layout, read by their words (vocabulary: seeds/eval_vocabulary.csv).
+
+A form (项目支出绩效自评表, 绩效目标自评表, 部门整体支出绩效自评表, 绩效目标表, 绩效评价表 …) is found by
+its title, or — when the title is cut off — by its funds or indicator header. Fields are found by
+label wherever they sit (项目名称 | X, or 项目名称:X); the funds block and the indicator table by
+their header words, each column mapped to a field by its words, never by its position.
+
+The text arrives in many shapes. `logical_rows` rebuilds the rows of the printed table from a
+line being one cell or many: pipe rows closed by a run of `|`, one cell per line ending in ` |`,
+one cell per line separated by blank lines (a longer run of blank lines ends the row), tab or
+space separated cells. A row with fewer values than columns is placed only where the value kinds
+and the form's identities (执行率 = 执行数/预算数, 得分 = 分值 × 执行率) make the placement unique; else
+the row lands unaligned with its values NULL. A funds row fused into one run of digits
+(`202010100.00%10`) is segmented the same way: only when exactly one segmentation satisfies them.
+
+The forms the layout-specific parsers (evaluation_province, …) already read are left to them.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from loaders.model import Line, SourceDoc, squash
+from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, fund_record, grade_of,
+                                        indicator_record, num, parse_value, score_item_record)
+from loaders.reference import _rows
+
+FORM = "general"
+
+# ---------------------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocab:
+    titles: tuple[tuple[str, str], ...]  # (word, scope)
+    fields: dict[str, str]
+    funds_cols: dict[str, str]
+    funds_rows: dict[str, str]
+    funds_stop: tuple[str, ...]
+    ind_cols: dict[str, str]
+    levels: dict[str, str]
+    ind_stop: tuple[str, ...]
+    summary: dict[str, str]
+    targets_cols: dict[str, str]
+    targets_items: dict[str, str]
+
+
+_BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
+# the column's number and formula printed after a header word: 小计③=①+② , 支出实现率⑤=④/③
+_FORMULA = re.compile(r"(?<=.)[①-⑳](?:[=＝][①-⑳+\-/×*÷]+)?$")
+
+
+def key(text: str) -> str:
+    """How a printed label is compared with the vocabulary: no whitespace, no trailing colon,
+    half-width brackets, bracketed notes ((A), (万元), (20分), (B/A)) dropped."""
+    s = normalize(_FORMULA.sub("", squash(text))).replace("（", "(").replace("）", ")")
+    return _BRACKET.sub("", s).strip(":：*★")
+
+
+@lru_cache(maxsize=None)
+def vocab() -> Vocab:
+    rows = _rows("eval_vocabulary.csv")
+
+    def pick(block: str) -> list[tuple[str, str]]:
+        return [(key(r["word"]), r["field"]) for r in rows if r["block"] == block]
+
+    return Vocab(titles=tuple(sorted(((normalize(squash(w)).replace("（", "(").replace("）", ")"), f)
+                                      for w, f in [(r["word"], r["field"]) for r in rows if r["block"] == "form_title"]),
+                                     key=lambda t: -len(t[0]))),
+                 fields=dict(pick("field")), funds_cols=dict(pick("funds_col")), funds_rows=dict(pick("funds_row")),
+                 funds_stop=tuple(w for w, _ in pick("funds_stop")), ind_cols=dict(pick("ind_col")),
+                 levels=dict(pick("level")), ind_stop=tuple(w for w, _ in pick("ind_stop")),
+                 summary=dict(pick("summary")), targets_cols=dict(pick("targets_col")),
+                 targets_items=dict(pick("targets_item")))
+
+
+# ---------------------------------------------------------------------------------------- rows
+
+@dataclass
+class Row:
+    raw: list[str]  # the cells as printed, blank ones kept (a blank cell holds its column's place)
+    line: Line  # the first line of the row (provenance)
+    last: Line
+
+    @property
+    def cells(self) -> list[str]:
+        return [c for c in self.raw if c]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.cells)
+
+
+def _parts(line: Line) -> list[str]:
+    """The line's cells, each further split on `|` (whether or not the reader split on it)."""
+    out: list[str] = []
+    for c in line.cells:
+        out.extend(c.text.split("|"))
+    return out or [""]
+
+
+def _closes_row(parts: list[str]) -> bool:
+    """A line ending in a run of `|` (two or more) closes a row."""
+    return len(parts) >= 3 and not parts[-1].strip() and not parts[-2].strip()
+
+
+def logical_rows(lines: list[Line]) -> list[Row]:
+    piped = sum(1 for ln in lines if "|" in "".join(ln.texts))
+    nonblank = sum(1 for ln in lines if not ln.is_blank) or 1
+    if len(lines) - nonblank < 0.1 * len(lines) and piped / nonblank < 0.3:
+        # no pipes and (almost) no blank lines (PDF, Word, sheets): each line is a row
+        return [Row([t.strip() for t in ln.texts], ln, ln) for ln in lines if not ln.is_blank]
+    rows: list[Row] = []
+    cells: list[str] = []
+    first: Line | None = None
+    prev: Line | None = None
+    pending = ""  # text of a cell continued over lines
+
+    def close():
+        nonlocal cells, first, pending
+        if pending.strip():
+            cells.append(pending.strip())
+        pending = ""
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells) and first is not None:
+            rows.append(Row(cells, first, prev or first))
+        cells, first = [], None
+
+    if piped / nonblank >= 0.3:
+        for ln in lines:
+            parts = _parts(ln)
+            if all(not p.strip() for p in parts):
+                if len(parts) >= 3 or (len(parts) <= 1 and pending == "" and not cells):
+                    close()
+                elif len(parts) == 2:  # a lone "|" ends the pending cell, or is a blank cell
+                    cells.append(pending.strip())
+                    pending = ""
+                continue
+            if "|" not in "".join(ln.texts) and len(parts) >= 2 and sum(1 for p in parts if p.strip()) >= 2:
+                close()  # cells split by the reader (tabs, PDF columns): a row of its own
+                first = prev = ln
+                cells = [p.strip() for p in parts]
+                close()
+                continue
+            if not parts[0].strip() and sum(1 for p in parts if p.strip()) >= 2:
+                close()  # "| a | b |": a row of its own, the leading pipe opens it
+                parts = parts[1:]
+            first = first or ln
+            prev = ln
+            if len(parts) == 1:  # no pipe: a cell's text, maybe continued on the next line
+                pending += parts[0].strip()
+                continue
+            pending += parts[0].strip()
+            cells.append(pending.strip())
+            cells.extend(p.strip() for p in parts[1:-1])
+            pending = parts[-1].strip()
+            if _closes_row(parts):
+                close()
+        close()
+        return rows
+    # no pipes: cells separated by blank lines, rows by a longer run of blank lines; a line with
+    # several cells (tabs, runs of spaces) is a row of its own
+    blanks = 0
+    for ln in lines:
+        texts = [t.strip() for t in ln.texts if t.strip()]
+        if not texts:
+            blanks += 1
+            continue
+        if blanks >= 3 or len(texts) >= 2:
+            close()
+        blanks = 0
+        first = first or ln
+        prev = ln
+        if len(texts) >= 2:
+            cells.extend(texts)
+            close()
+        else:
+            cells.append(texts[0])
+    close()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------- values
+
+_DASH = {"—", "-", "－", "——", "--", "/", "─", "－－", "一"}
+_AMOUNT_SUFFIX = re.compile(r"(万元|万|元)$")
+
+
+def _dec(text: str) -> Decimal | None:
+    a = parse_amount(text)
+    return a.value if a.is_value else None
+
+
+def is_dash(text: str) -> bool:
+    return normalize(text) in _DASH
+
+
+def amount_of(text: str) -> Decimal | None:
+    s = normalize(text).replace(" ", "")
+    s = _AMOUNT_SUFFIX.sub("", s)
+    return _dec(s)
+
+
+def is_valueish(text: str) -> bool:
+    """A funds cell: a number (with %, or a 万/元 suffix) or a dash."""
+    s = normalize(text).replace(" ", "")
+    return is_dash(s) or amount_of(s) is not None or (s.endswith("%") and _dec(s[:-1]) is not None)
+
+
+def _pct(text: str) -> bool:
+    return normalize(text).strip().endswith("%")
+
+
+# ---------------------------------------------------------------------------------------- funds
+
+_AMOUNT_FIELDS = ("budget_initial_wan", "budget_full_year_wan", "funds_received_wan", "executed_wan", "adjustment_wan",
+                  "balance_wan")
+_POINT_FIELDS = ("execution_weight", "execution_score")
+SKIP = "-"  # a column the warehouse does not hold (资金结余率): it keeps its place, its value is not landed
+
+
+def _type_ok(fld: str, text: str) -> bool:
+    if is_dash(text) or fld == SKIP:
+        return True
+    if fld in _AMOUNT_FIELDS:
+        return not _pct(text) and amount_of(text) is not None
+    v = num(text)
+    if v is None:
+        return False
+    if fld == "execution_rate_pct":
+        return 0 <= v <= 1000
+    return not _pct(text) and 0 <= v <= 100 and amount_of(text) == v  # weight / score: plain points
+
+
+def _identities(m: dict[str, str], weight: Decimal | None) -> int | None:
+    """Number of identities checked and held; None when one is violated."""
+    held = 0
+    full = amount_of(m.get("budget_full_year_wan", "") or "") or None
+    exe = amount_of(m.get("executed_wan", "") or "")
+    rate = num(m.get("execution_rate_pct")) if m.get("execution_rate_pct") and not is_dash(m["execution_rate_pct"]) else None
+    w = num(m.get("execution_weight")) if m.get("execution_weight") and not is_dash(m["execution_weight"]) else weight
+    s = num(m.get("execution_score")) if m.get("execution_score") and not is_dash(m["execution_score"]) else None
+    if full and exe is not None and rate is not None:
+        if abs(exe / full * 100 - rate) > Decimal("0.6"):
+            return None
+        held += 1
+    if w is not None and rate is not None and s is not None:
+        if abs(w * min(rate, Decimal(100)) / 100 - s) > Decimal("0.6") and abs(w * rate / 100 - s) > Decimal("0.6"):
+            return None
+        held += 1
+    if w is not None and s is not None and s > w:
+        return None
+    return held
+
+
+def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> dict[str, str] | None:
+    """field -> printed value for a funds row, or None when no unique placement exists."""
+    if not values:
+        return {}
+    if len(values) == len(cols) and all(_type_ok(f, v) for f, v in zip(cols, values)):
+        return {f: v for f, v in zip(cols, values) if not is_dash(v)}
+    amounts = [f for f in cols if f not in _POINT_FIELDS]
+    if len(values) == len(amounts) < len(cols) and all(amount_of(v) is not None and _type_ok(f, v)
+                                                        for f, v in zip(amounts, values)):
+        # a source line printing every amount column and no points (分值/得分 only on the total line)
+        return {f: v for f, v in zip(amounts, values) if not is_dash(v)}
+    if len(values) > len(cols):
+        return None
+    cands = []
+    for idx in itertools.combinations(range(len(cols)), len(values)):
+        m = {cols[i]: v for i, v in zip(idx, values)}
+        if not all(_type_ok(f, v) for f, v in m.items()):
+            continue
+        held = _identities(m, weight)
+        if held is None:
+            continue
+        cands.append((held, {f: v for f, v in m.items() if not is_dash(v)}))
+    if not cands:
+        return None
+    best = max(h for h, _ in cands)
+    top = [m for h, m in cands if h == best]
+    if all(m == top[0] for m in top):
+        return top[0]
+    every = [m for _, m in cands]
+    if all(m == every[0] for m in every):
+        return every[0]
+    return None
+
+
+_NUMTOK = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+_FUSED_TOKEN = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?%?")
+_FUSED_PREFIX = re.compile(r"(?:0|[1-9]\d*)\.?")
+
+
+def segment_fused(run: str, cols: list[str], weight: Decimal | None = None) -> dict[str, str] | None:
+    """Split a run of digits printed without separators ("202010100.00%10") into the header's
+    columns in order; only a segmentation that is the only one to satisfy the value kinds and the
+    identities (with every rate and score checkable) is returned."""
+    run = normalize(run).replace(" ", "")
+    if len(run) > 40:
+        return None
+    sols: list[dict[str, str]] = []
+
+    # from the right: the score, rate and weight come last and their identity prunes early
+    def rec(end: int, ci: int, acc: dict[str, str]):
+        if len(sols) > 50:
+            return
+        if end == 0:
+            if ci < 0 and _identities(acc, weight) == _checks_possible(acc, weight):
+                sols.append(dict(acc))
+            return
+        if ci < 0:
+            return
+        for start in range(end - 1, -1, -1):
+            tok = run[start:end]
+            if not _FUSED_TOKEN.fullmatch(tok) or (start > 0 and run[start - 1] == "."):
+                continue
+            if tok.endswith("%") is False and end < len(run) and run[end] == "%":
+                continue  # a number followed by % is one token with it
+            m = {**acc, cols[ci]: tok}
+            if _type_ok(cols[ci], tok) and _identities(m, weight) is not None:
+                rec(start, ci - 1, m)  # an identity broken by the values so far: pruned
+
+    rec(len(run), len(cols) - 1, {})
+    if len(sols) > 1:
+        # the amounts of one printed row carry the same number of decimals: 2456.18|2456.18|2456.18,
+        # never 2456.1|82456.1|82456.18
+        def decimals(m):
+            return {len(m[f].partition(".")[2]) for f in _AMOUNT_FIELDS if f in m}
+        sols = [m for m in sols if len(decimals(m)) <= 1]
+    return sols[0] if len(sols) == 1 else None
+
+
+def _checks_possible(m: dict[str, str], weight: Decimal | None) -> int:
+    n = 0
+    if m.get("budget_full_year_wan") and m.get("executed_wan") and m.get("execution_rate_pct"):
+        n += 1
+    if (m.get("execution_weight") or weight is not None) and m.get("execution_rate_pct") and m.get("execution_score"):
+        n += 1
+    return n if n else -1  # nothing checkable: never unique
+
+
+def _funds_header(row: Row, nxt: Row | None = None) -> list[tuple[int, str]] | None:
+    """The funds header's columns (cell index, field), or None. A header whose amount columns are
+    on the row below (`nxt`, a two-row header) needs only some of its words on this row."""
+    v = vocab()
+    hits = [(i, v.funds_cols[key(c)]) for i, c in enumerate(row.cells) if key(c) in v.funds_cols]
+    flds = {f for _, f in hits}
+    if len(hits) >= 2 and flds & {"budget_full_year_wan", "budget_initial_wan"} and "executed_wan" in flds:
+        return hits
+    if hits and nxt is not None and _funds_subheader(nxt):
+        return hits
+    return None
+
+
+def _funds_subheader(row: Row) -> list[tuple[int, str]] | None:
+    """The second row of a two-row funds header: every cell a funds column word."""
+    v = vocab()
+    hits = [(i, v.funds_cols.get(key(c))) for i, c in enumerate(row.cells)]
+    if len(hits) >= 3 and all(f for _, f in hits):
+        return hits
+    return None
+
+
+_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_UNIT_NOTE = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]")
+
+
+def _wan(text: str, scale: Decimal) -> Decimal | None:
+    """An amount in 万元: a unit printed in the cell (150万, 20万元, 500元) wins over the block's."""
+    a = amount_of(text)
+    if a is None:
+        return None
+    m = _AMOUNT_SUFFIX.search(normalize(text).replace(" ", ""))
+    return a * (UNIT_TO_WAN["元"] if m and m.group(1) == "元" else Decimal(1) if m else scale)
+
+
+def _fund_source(label: str) -> str:
+    k = key(label)
+    return "total" if k in vocab().funds_rows else k
+
+
+def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[str], weight: Decimal | None,
+              scale: Decimal, warnings: list[str], fused: bool = False) -> dict:
+    source = _fund_source(label)
+    while values and not values[-1]:
+        values.pop()
+    if not fused and len(values) == len(cols) and all(_type_ok(f, t) for f, t in zip(cols, values) if t):
+        m = {f: t for f, t in zip(cols, values) if t and not is_dash(t)}  # one value per column: in order
+        values = [t for t in values if t]
+    else:
+        values = [t for t in values if t]
+        m = None
+    m = m if m is not None else (segment_fused(values[0], cols, weight) if fused else place(values, cols, weight if source == "total" else None))
+    printed: dict = {}
+    amounts: dict = {}
+    if m is None:
+        warnings.append(f"line {line.lineno}: funds row {squash(label)!r}: {len(values)} values could not be placed "
+                        f"under the {len(cols)} columns with certainty; landed unaligned")
+        printed["unaligned"] = " ".join(values)
+    else:
+        for f, t in m.items():
+            if f == SKIP:
+                continue
+            printed[f] = t
+            if f in _AMOUNT_FIELDS:
+                amounts[f] = _wan(t, scale)
+            else:
+                amounts[f] = num(t)
+        printed["alignment"] = "fused" if fused else ("order" if len(values) == len(cols) else "identities")
+    if source == "total" and amounts.get("execution_weight") is None and weight is not None:
+        amounts["execution_weight"] = weight
+    return fund_record(seq=seq, line=line, fund_source=source, fund_label=label, printed=printed, **amounts)
+
+
+def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
+    """Funds rows after the first funds header; returns (rows, index of the row after the block)."""
+    v = vocab()
+    for hi, row in enumerate(rows):
+        hits = _funds_header(row, rows[hi + 1] if hi + 1 < len(rows) else None)
+        if hits is not None:
+            break
+    else:
+        return _fused_funds(rows, warnings), 0
+    cols = [f for _, f in hits]
+    first_i, last_i = hits[0][0], hits[-1][0]
+    sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
+    if sub_hits:
+        # a header over two rows: group words (预算安排/拨付情况 …) over the amount columns on the second
+        # row; the columns printed on the first row only (分值, 得分) come after them
+        cols = [f for _, f in sub_hits] + cols
+        hi += 1
+        row = rows[hi]
+        first_i, last_i = sub_hits[0][0], sub_hits[-1][0]
+    before = " ".join(row.cells[:first_i])
+    ctx = " ".join(r.text for r in rows[max(0, hi - 2):hi + 1])
+    weight = None
+    if m := _POINTS.search(normalize(before)):
+        weight = Decimal(m.group(1))
+    scale = Decimal(1)
+    if m := _UNIT_NOTE.search(normalize(ctx)):
+        scale = UNIT_TO_WAN[m.group(1)]
+    # tokens after the header: a label starts a funds row, values attach to it
+    tail = row.cells[last_i + 1:]
+    tokens: list[tuple[str, Line]] = [(c, row.line) for c in tail[next((i for i, c in enumerate(tail)
+                                                                      if _fund_source(c) == "total" or key(c).startswith("其中")), len(tail)):]]
+    end = len(rows)
+    for j in range(hi + 1, len(rows)):
+        r = rows[j]
+        k0 = key(r.cells[0]) if r.cells else ""
+        if any(k0.startswith(s) for s in v.funds_stop) or any(key(c) in ("一级指标", "三级指标") for c in r.cells):
+            end = j
+            break
+        tokens.extend((c, r.line) for c in r.raw)
+    out: list[dict] = []
+    label: str | None = None
+    line: Line | None = None
+    values: list[str] = []
+
+    def flush():
+        if label is not None:
+            out.append(_fund_row(len(out) + 1, label, line, values, cols, weight, scale, warnings))
+
+    for text, ln in tokens:
+        if not text or (is_valueish(text) and not re.match(r"^[①-⑳]", text.strip())):
+            if label is not None:
+                values.append(text)
+            continue
+        if key(text) in v.funds_cols or not key(text):
+            continue  # a header word, or a unit note wrapped from the header cell: （万元）
+        flush()
+        label, line, values = text, ln, []
+    flush()
+    _parents(out)
+    return out, end
+
+
+def _parents(lines: list[dict]) -> None:
+    """The line each funds line adds up into (PE-009): a 小计 line and the lines after it that are
+    numbered (①中央财政资金) or start with 其中 add up into it; every other source into the total."""
+    sub = None
+    for f in lines:
+        k = squash(f["fund_label"] or "")
+        if f["fund_source"] == "total":
+            sub = None
+            continue
+        if "小计" in k:
+            f["parent_source"], sub = "total", f["fund_source"]
+        elif sub and re.match(r"^(?:[①-⑳]|其中)", k):
+            f["parent_source"] = sub
+        else:
+            f["parent_source"], sub = "total", None
+
+
+def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
+    """Funds rows of a table flattened without separators: the header words in order, then each
+    row label followed by its values run together."""
+    v = vocab()
+    words = sorted(v.funds_cols, key=len, reverse=True)
+    for r in rows:
+        text = normalize(r.text).replace("（", "(").replace("）", ")")
+        pos, cols, last = 0, [], None
+        for m in re.finditer("|".join(map(re.escape, words)), text):
+            if last is not None and not _BRACKET.fullmatch(text[last:m.start()]) and m.start() > last:
+                if len(cols) >= 3:
+                    break
+                cols = []
+            cols.append(v.funds_cols[m.group(0)])
+            last = pos = m.end()
+        if len(cols) < 3 or "executed_wan" not in cols:
+            continue
+        rest = text[pos:]
+        out = []
+        labels = sorted(v.funds_rows, key=len, reverse=True)
+        for m in re.finditer(rf"({'|'.join(map(re.escape, labels))}|其中[:：]?[^\d:：]{{2,12}})[:：]?([\d.%]+)", rest):
+            label, run = m.group(1), m.group(2)
+            if _fund_source(label) != "total":
+                continue  # a source row with fewer fused values cannot be segmented
+            out.append(_fund_row(len(out) + 1, label, r.line, [run], cols, None, Decimal(1), warnings, fused=True))
+        if out:
+            return out
+    return []
+
+
+# ---------------------------------------------------------------------------------------- indicators
+
+_COMPARATOR_WORDS = {"≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "=": "=", "═": "=", ">": ">", "<": "<",
+                     "＝": "=", "＞": ">", "＜": "<"}
+
+
+def _ind_header(row: Row) -> list[tuple[int, str]] | None:
+    v = vocab()
+    hits = []
+    for i, c in enumerate(row.cells):
+        k = key(c)
+        f = v.ind_cols.get(k)
+        if f is None and (k.startswith("偏差原因") or k.startswith("未完成原因")):
+            f = "deviation"
+        if f is not None:
+            hits.append((i, f))
+    flds = [f for _, f in hits]
+    if ("name" in flds or "level1" in flds) and len(set(flds) & {"target", "actual", "weight", "score",
+                                                                "target_initial"}) >= 2:
+        return hits
+    return None
+
+
+def _columns(hits: list[tuple[int, str]]) -> list[str]:
+    """The value columns in printed order. A two-row header printed as one row (年度指标值 spanning
+    指标性质/指标值/度量单位 under it) takes the sub-columns in the place of the spanning one."""
+    flds = [f for _, f in hits]
+    if "level1" in flds and flds.index("level1") > 0 and ("comparator" in flds or "unit" in flds):
+        top, sub = flds[:flds.index("level1")], flds[flds.index("level1"):]
+        sub_vals = [f for f in sub if f not in ("level1", "level2", "name")]
+        top_vals = [f for f in top if f not in ("level1", "level2", "name")]
+        if "target" in top_vals:
+            i = top_vals.index("target")
+            return top_vals[:i] + sub_vals + top_vals[i + 1:]
+    out = []
+    for f in flds:
+        if f in ("level1", "level2", "name") or f in out:
+            continue
+        out.append(f)
+    return out
+
+
+def _ind_type_ok(fld: str, text: str) -> bool:
+    s = normalize(text).replace(" ", "")
+    if fld in ("weight", "score"):
+        v = num(s)
+        return v is not None and not s.endswith("%") and 0 <= v <= 100
+    if fld == "deviation":
+        return not parse_value(s).is_numeric and num(s) is None
+    if fld == "comparator":
+        return s in _COMPARATOR_WORDS or s in ("大于等于", "小于等于", "等于", "定性", "定量")
+    if fld == "unit":
+        return 0 < len(s) <= 6 and not re.search(r"\d", s)
+    return bool(s)
+
+
+def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None:
+    if len(values) > len(cols):
+        return None
+    found = None
+    for idx in itertools.combinations(range(len(cols)), len(values)):
+        m = {cols[i]: v for i, v in zip(idx, values)}
+        if all(_ind_type_ok(f, t) for f, t in m.items()):
+            if found is not None and found != m:
+                return None
+            found = m
+    return found
+
+
+def _level_of(text: str) -> str | None:
+    v = vocab()
+    k = _TRAILING_POINTS.sub("", key(text))
+    if k in v.levels:
+        return v.levels[k]
+    if 2 <= len(k) <= 10 and k.endswith("指标") and not k.startswith("指标"):
+        return "level2"
+    return None
+
+
+_TRAILING_POINTS = re.compile(r"\d+(?:\.\d+)?分?$")  # 产出指标50分, 满意度指标10: the group's points
+_LABEL_UNIT = re.compile(r"[（(]\s*(≥|≤|>|<|=|≧|≦)\s*\**\s*([^\d()（）*]{1,6})\s*[)）]\s*$")
+
+
+def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict], int | None]:
+    """(indicator rows, score items from the groups' printed points, index of the row that ended the table)."""
+    v = vocab()
+    hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
+    if hi is None:
+        return _flattened_indicators(rows, warnings), [], None
+    hits = _ind_header(rows[hi])
+    cols = _columns(hits)
+    raw = rows[hi].raw
+    last_hit = [i for i, c in enumerate(raw) if c][hits[-1][0]]
+    body = rows[hi + 1:]
+    if any(raw[last_hit + 1:]):  # the header row runs on into the first data row
+        body = [Row(raw[last_hit + 1:], rows[hi].line, rows[hi].last)] + body
+    out: list[dict] = []
+    items: list[dict] = []
+    l1 = l2 = None
+    end = None
+    for j, r in enumerate(body, start=hi + 1 - (len(body) - (len(rows) - hi - 1))):
+        cells = [c for c in r.raw if squash(c) not in ("……", "…", "...")]
+        while cells and not cells[0]:
+            cells = cells[1:]
+        if not cells:
+            continue
+        k0 = key(cells[0])
+        if k0 in v.summary or any(k0.startswith(s) for s in v.summary if v.summary[s] == "total") \
+                or any(k0.startswith(s) for s in v.ind_stop):
+            end = j
+            break
+        if _ind_header(r):
+            continue
+        while cells and (not cells[0] or _level_of(cells[0])):
+            if not cells[0]:
+                cells = cells[1:]
+                continue
+            lv = _level_of(cells[0])
+            label = _TRAILING_POINTS.sub("", squash(_BRACKET.sub("", normalize(cells[0]).replace("（", "(").replace("）", ")"))))
+            m = _POINTS.search(normalize(cells[0])) or re.search(r"(?<=指标)(\d+(?:\.\d+)?)分?$", squash(normalize(cells[0])))
+            if m:
+                items.append(score_item_record(seq=len(items) + 1, line=r.line, section=label, criterion=label,
+                                               sub_criterion=None, weight=m.group(1), score=None))
+            if lv == "level2" and len(cells) > 1 and _level_of(cells[1]) == "level2":
+                lv = "level1"  # 成本指标 | 经济成本指标: two group words, the first is the 一级
+            if lv == "level1":
+                l1, l2 = label, None
+            elif lv == "level2":
+                l2 = label
+            cells = cells[1:]
+        if not cells:
+            continue
+        name, raw_values = cells[0], cells[1:]
+        values = [t for t in raw_values if t]
+        if not values:
+            continue  # a name with no value printed (or a fragment cut off)
+        m = None
+        if "" in raw_values and len(raw_values) <= len(cols):  # blank cells kept: each holds its column
+            m = {f: t for f, t in zip(cols, raw_values) if t}
+            m = m if all(_ind_type_ok(f, t) for f, t in m.items()) else None
+        m = m if m is not None else place_indicator(values, cols)
+        aligned = m is not None
+        if m is None:
+            warnings.append(f"line {r.line.lineno}: indicator {squash(name)!r}: {len(values)} values could not be "
+                            f"placed under the {len(cols)} columns with certainty; landed unaligned")
+            m = {}
+        target, actual = m.get("target"), m.get("actual")
+        comp = _COMPARATOR_WORDS.get(normalize(m.get("comparator") or "").replace(" ", ""))
+        unit = m.get("unit")
+        if lm := _LABEL_UNIT.search(normalize(name)):  # 公猪舍(≥**平方米): comparator and unit in the label
+            comp, unit = comp or _COMPARATOR_WORDS.get(lm.group(1)), unit or lm.group(2)
+        out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=squash(name),
+                                    target_initial=m.get("target_initial"), target=target, actual=actual,
+                                    weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
+                                    aligned=aligned, comparator=comp, unit=unit))
+    return out, items, end
+
+
+_FLAT_WORDS = (("target", ("年度指标值", "指标值", "目标值")), ("actual", ("实际完成值", "完成值", "实际值")),
+               ("weight", ("分值", "权重")), ("score", ("得分",)))
+
+
+def _flattened_indicators(rows: list[Row], warnings: list[str]) -> list[dict]:
+    """Indicator rows of a table flattened into one run of words (a sheet saved as one line): the
+    columns' order is read from the header words after 一级指标; a row is a name followed by exactly
+    one value per column, each of its column's kind; anything else is left out."""
+    out: list[dict] = []
+    for r in rows:
+        text = " ".join(r.cells)
+        tokens = text.split()
+        flat = squash(normalize(text))
+        start = flat.find("一级指标")
+        if len(tokens) < 20 or start < 0:
+            continue
+        pos = []
+        for fld, words in _FLAT_WORDS:
+            at = [flat.find(w, start) for w in words if flat.find(w, start) >= 0]
+            if at:
+                pos.append((min(at), fld))
+        cols = [f for _, f in sorted(pos)]
+        if len(cols) < 3:
+            continue
+        n = len(cols)
+
+        def fits(fld: str, t: str) -> bool:
+            if fld in ("weight", "score"):
+                return _ind_type_ok(fld, t)
+            return parse_value(t).is_numeric or num(t) is not None
+
+        def is_value(t: str) -> bool:
+            return parse_value(t).is_numeric or num(t) is not None or is_dash(t)
+
+        for i, tok in enumerate(tokens):
+            vals = tokens[i + 1:i + 1 + n]
+            if is_value(tok) or len(vals) < n or not all(fits(f, t) for f, t in zip(cols, vals)):
+                continue
+            if i + 1 + n < len(tokens) and is_value(tokens[i + 1 + n]):
+                continue  # more values than columns: not a row of this table
+            m = dict(zip(cols, vals))
+            out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=None, level2=None, name=squash(tok),
+                                        target_initial=None, target=m.get("target"), actual=m.get("actual"),
+                                        weight=m.get("weight"), score=m.get("score")))
+        if out:
+            warnings.append(f"line {r.line.lineno}: indicator table flattened into one line; {len(out)} rows read "
+                            "where a name is followed by exactly one value per column")
+    return out
+
+
+# ---------------------------------------------------------------------------------------- summary
+
+_TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得分|自评得分|总分)[(（]?分?[)）]?\s*(?:[:：]|为|是)?\s*"
+                             r"(\d{1,3}(?:\.\d{1,2})?)\s*分?")
+
+
+_GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
+
+
+def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None, str | None]:
+    """(total score text, grade text, line, total weight text) from a 总分 row (总分 | 100 | 96 | 优:
+    weight then score; 总分(100分) | 100: the weight in the label), else from a sentence."""
+    v = vocab()
+    for r in rows:
+        cells = r.cells
+        for i, c in enumerate(cells):
+            k = key(c)
+            if v.summary.get(k) == "total" or (k.startswith("总分") and len(k) <= 8):
+                rest = cells[i + 1:]
+                nums = []
+                for t in rest:
+                    if v.summary.get(key(t)) == "grade" or grade_of(t):
+                        break
+                    if num(t) is not None:
+                        nums.append(t)
+                    else:
+                        break
+                grade = next((t for t in rest if grade_of(t)), None)
+                if nums:
+                    pts = _POINTS.search(normalize(c))
+                    weight = nums[0] if len(nums) >= 2 else (pts.group(1) if pts else None)
+                    return nums[-1], grade, r.line, weight
+    for r in rows:
+        if m := _TOTAL_SENTENCE.search(normalize(r.text)):
+            g = _GRADE_SENTENCE.search(normalize(r.text)[m.end():])
+            return m.group(2), g.group(1) if g else None, r.line, None
+    return None, None, None, None
+
+
+def _grade(rows: list[Row]) -> str | None:
+    v = vocab()
+    for r in rows:
+        for i, c in enumerate(r.cells):
+            if v.summary.get(key(c)) == "grade" and i + 1 < len(r.cells) and grade_of(key(r.cells[i + 1])):
+                return key(r.cells[i + 1])
+    return None
+
+
+# ---------------------------------------------------------------------------------------- fields
+
+def parse_fields(rows: list[Row]) -> dict[str, str]:
+    v = vocab()
+    out: dict[str, str] = {}
+    for r in rows:
+        for i, c in enumerate(r.cells):
+            k = key(c)
+            if k in v.fields:
+                nxt = r.cells[i + 1] if i + 1 < len(r.cells) else None
+                if nxt and key(nxt) not in v.fields and key(nxt) not in v.funds_cols:
+                    out.setdefault(v.fields[k], squash(nxt))
+                continue
+            m = re.match(r"^([^:：]{1,10})[:：]\s*(\S.{0,40})$", normalize(c))
+            if m and key(m.group(1)) in v.fields:
+                out.setdefault(v.fields[key(m.group(1))], squash(m.group(2)).split("填报日期")[0])
+    return out
+
+
+# ---------------------------------------------------------------------------------------- target tables
+
+def _targets_header(row: Row) -> dict[str, list[int]] | None:
+    """A 绩效目标表 listing one project a row (项目名称 | 总计 | 财政拨款 … | 绩效目标 | 绩效指标):
+    field -> printed column positions."""
+    v = vocab()
+    cols: dict[str, list[int]] = {}
+    for c in row.line.cells:
+        f = v.targets_cols.get(key(c.text))
+        if f:
+            cols.setdefault(f, []).append(c.col)
+    return cols if {"project_name", "indicators", "total"} <= cols.keys() else None
+
+
+# 1、1-产出指标；11-数量指标；会议活动保障次数；实施周期指标值:每年≥20场；年度指标值:每年≥20场。
+_TARGET_ITEM = re.compile(r"(?:^|[。；;])\s*\d+、")
+
+
+def _target_indicators(text: str, line: Line) -> list[dict]:
+    v = vocab()
+    out = []
+    for item in filter(None, (s.strip(" 。") for s in _TARGET_ITEM.split(text))):
+        parts = [p.strip() for p in re.split(r"[；;]", item) if p.strip()]
+        named = {}
+        plain = []
+        for p in parts:
+            m = re.match(r"^([^:：]{2,10})[:：]\s*(.*)$", p)
+            if m and key(m.group(1)) in v.targets_items:
+                named[v.targets_items[key(m.group(1))]] = m.group(2).strip()
+            else:
+                plain.append(re.sub(r"^\d+-", "", p))
+        if not plain:
+            continue
+        levels, name = plain[:-1], plain[-1]
+        out.append(indicator_record(seq=len(out) + 1, line=line, level1=levels[0] if levels else None,
+                                    level2=levels[1] if len(levels) > 1 else None, name=name,
+                                    target_initial=None, target=named.get("target") or named.get("period_target"),
+                                    actual=None))
+    return out
+
+
+def parse_target_tables(rows: list[Row], doc_year: int | None) -> tuple[list[EvaluationRecords], set[int]]:
+    """One targets-only evaluation per project row of a 绩效目标表 (actual values NULL), and the
+    indices of the rows read."""
+    out: list[EvaluationRecords] = []
+    used: set[int] = set()
+    cols = None
+    unit = None
+    fields = parse_fields(rows[:3])
+    scale = Decimal(1)
+    for i, r in enumerate(rows):
+        if (h := _targets_header(r)) is not None:
+            cols, used = h, used | {i}
+            ctx = normalize(" ".join(x.text for x in rows[max(0, i - 2):i]))
+            if m := re.search(r"单位[:：]\s*(万元|元|千元|亿元)", ctx):
+                scale = UNIT_TO_WAN[m.group(1)]
+            continue
+        if cols is None:
+            continue
+        name = r.line.cell(cols["project_name"][0]).strip()
+        total = r.line.cell(cols["total"][0]).strip()
+        if not name or amount_of(total) is None:
+            if r.cells and key(r.cells[0]).startswith(("部门名称", "单位")) or _title_scope(r.cells[0] if r.cells else ""):
+                used.add(i)
+                continue
+            cols = None if not name else cols
+            continue
+        used.add(i)
+        indicators_text = " ".join(r.line.cell(c) for c in cols["indicators"]).strip()
+        if not indicators_text:
+            if key(name) not in vocab().funds_rows:
+                unit = squash(name)  # a using unit's subtotal line: the projects below are its own
+            continue
+        funds = [fund_record(seq=1, line=r.line, fund_source="total",
+                             fund_label=next((squash(x.text) for x in _header_line(rows, i).cells
+                                              if x.col == cols["total"][0]), None),
+                             printed={"budget_full_year_wan": total, "alignment": "position"},
+                             budget_full_year_wan=_wan(total, scale))]
+        for c in cols.get("source", []):
+            t = r.line.cell(c).strip()
+            if amount_of(t) is not None:
+                label = next((squash(x.text) for x in _header_line(rows, i).cells if x.col == c), None)
+                funds.append(fund_record(seq=len(funds) + 1, line=r.line, fund_source=key(label or ""), fund_label=label,
+                                         printed={"budget_full_year_wan": t, "alignment": "position"},
+                                         budget_full_year_wan=_wan(t, scale)))
+        for f in funds[1:]:
+            f["parent_source"] = "total"
+        goal = " ".join(r.line.cell(c) for c in cols.get("annual_goal", [])).strip() or None
+        ev = evaluation_record(form=FORM, scope="project", project_name=squash(name),
+                               unit_name=unit or fields.get("unit_name"), fiscal_year=doc_year, annual_goal=goal,
+                               page=r.line.page, line_start=r.line.lineno, line_end=r.line.lineno,
+                               source_ref=r.line.source_ref, complete=False)
+        out.append(EvaluationRecords(ev, funds, _target_indicators(indicators_text, r.line), [],
+                                     ["a targets-only form: actual values are not printed"]))
+    return out, used
+
+
+def _header_line(rows: list[Row], i: int) -> Line:
+    """The targets header line above row i."""
+    for j in range(i, -1, -1):
+        if _targets_header(rows[j]) is not None:
+            return rows[j].line
+    return rows[i].line
+
+
+# ---------------------------------------------------------------------------------------- forms
+
+def _title_scope(cell: str) -> str | None:
+    s = normalize(squash(cell)).replace("（", "(").replace("）", ")")
+    if len(s) > 60:
+        return None
+    for w, scope in vocab().titles:
+        if w in s:
+            return scope
+    return None
+
+
+def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, list[Row]]]:
+    """(scope from the title, rows) per form; without a title row, one form of all rows when the
+    text names a form (`titled`: a title run into other text) or prints an indicator header."""
+    starts = [(i, sc) for i, r in enumerate(rows) if r.cells and (sc := _title_scope(r.cells[0]))]
+    if not starts:
+        # no title (cut off): a form only where its indicator table's header is printed, never a
+        # final-accounts table that happens to print 预算数/执行数
+        return [(None, rows)] if titled or any(_ind_header(r) for r in rows) else []
+    out = []
+    for n, (i, sc) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+        out.append((sc, rows[i:end]))
+    return out
+
+
+def _year(rows: list[Row], doc_year: int | None) -> int | None:
+    for r in rows[:6]:
+        t = normalize(r.text)
+        if m := FORM_YEAR.search(t):
+            return int(m.group(1))
+        if m := re.search(r"(20\d{2})\s*年度", t):
+            return int(m.group(1))
+    return doc_year
+
+
+def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_scope: str | None,
+               cover: dict[str, str] | None = None) -> EvaluationRecords | None:
+    """One form; `cover`: the fields printed on the document's cover (a report's 评价项目名称/单位),
+    used where the form prints none."""
+    warnings: list[str] = []
+    funds, _ = parse_funds(rows, warnings)
+    inds, items, end = parse_indicators(rows, warnings)
+    total_text, grade_text, total_line, weight_text = parse_summary(rows)
+    grade_text = grade_text or _grade(rows)
+    if not funds and not inds and total_text is None:
+        return None
+    if not funds and not inds and scope is None and doc_scope is None:
+        return None  # a total score alone counts only in a document that names its form
+    f = parse_fields(rows)
+    if cover and not f:
+        f = cover
+    scope = scope or doc_scope or "project"
+    if scope == "report":
+        scope = "department" if "整体支出" in normalize("".join(r.text for r in rows[:5])) else "project"
+    # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
+    # its rows are not checkable
+    complete = bool(inds) and end is not None and total_text is not None
+    if not complete:
+        warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
+    elif any(f["fund_source"] == "total" and "unaligned" in f["printed"] for f in funds):
+        complete = False  # the budget-execution weight and score are parts of the sums
+        warnings.append("the funds total line could not be placed: the form's sums are not checkable")
+    first, last = rows[0].line, rows[-1].last
+    ev = evaluation_record(
+        form=FORM, scope="department" if scope == "department" else "project",
+        project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
+        fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
+        total_weight=num(weight_text),
+        grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
+        line_end=last.lineno, source_ref=first.source_ref, complete=complete)
+    return EvaluationRecords(ev, funds, inds, items, warnings)
+
+
+def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[int, int]] = ()) -> list[EvaluationRecords]:
+    """Every evaluation form of the document not inside a line range in `skip` (read by a layout parser)."""
+    lines = [ln for ln in doc.lines if not any(a <= ln.lineno <= b for a, b in skip)]
+    rows = logical_rows(lines)
+    head = normalize("".join(r.text for r in rows[:30]))
+    doc_scope = next((sc for w, sc in vocab().titles if w in head), None)
+    if doc_scope == "report" and "整体支出" in head:
+        doc_scope = "department"  # 部门（机关）整体支出绩效评价报告
+    out, used = parse_target_tables(rows, _year(rows, doc_year))
+    rows = [r for i, r in enumerate(rows) if i not in used]
+    if used and not any(_funds_header(r) or _ind_header(r) for r in rows):
+        return out
+    cover = parse_fields(rows[:20]) if doc_scope in ("report", "department") else None
+    for scope, form_rows in find_forms(rows, titled=doc_scope is not None):
+        rec = parse_form(scope, form_rows, doc_year, doc_scope, cover)
+        if rec is not None:
+            out.append(rec)
+    return out

@@ -1,0 +1,216 @@
+"""The general evaluation-form parser on real excerpts of other layouts (../shared/fixtures/real/excerpts,
+labels in labels_pe.yaml). Every number asserted here is read from the excerpt named in the test."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from loaders.model import Cell, Line
+from loaders.parsers import evaluations
+from loaders.parsers.evaluation_forms import logical_rows, place, segment_fused
+from loaders.readers import read_document
+
+EXCERPTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "excerpts"
+needs_corpus = pytest.mark.skipif(not EXCERPTS.is_dir(), reason="../shared real corpus not present")
+
+FUNDS_COLS = ["budget_initial_wan", "budget_full_year_wan", "executed_wan", "execution_weight",
+              "execution_rate_pct", "execution_score"]
+
+
+def _forms(name):
+    p = EXCERPTS / name
+    return evaluations.parse_evaluations(read_document(p, p.read_bytes()))
+
+
+def _total(rec):
+    return next(f for f in rec.funds if f["fund_source"] == "total")
+
+
+def _ind(rec, prefix):
+    return next(i for i in rec.indicators if i["indicator_name"].startswith(prefix))
+
+
+@needs_corpus
+def test_pipe_rows_with_weight_before_target_anhui():
+    # pe_01.txt: 绩效目标自评表, 分值 printed before 年度指标值, actual headed 全年实际值
+    [rec] = _forms("pe_01.txt")
+    ev = rec.evaluation
+    assert (ev["project_name"], ev["unit_name"], ev["fiscal_year"]) == ("河西村特色种养补贴到户项目", "张庄寨镇人民政府", 2023)
+    t = _total(rec)  # line 7: 年度资金总额: | 9.48 | 9.48 | 10 | 100% | 10
+    assert (t["budget_full_year_wan"], t["executed_wan"], t["execution_weight"], t["execution_rate_pct"],
+            t["execution_score"]) == (Decimal("9.48"), Decimal("9.48"), 10, 100, 10)
+    veg = _ind(rec, "★补助各类瓜果蔬菜种植面积")  # line 15: | 20 | 29.5亩 | 29.5亩 | 20
+    assert (veg["weight"], veg["target_text"], veg["actual_text"], veg["score"]) == (20, "29.5亩", "29.5亩", 20)
+    assert (veg["level1"], veg["level2"]) == ("产出指标", "数量指标")
+    peach = _ind(rec, "其中桃树种植面积")  # line 16: only target and actual printed
+    assert (peach["target_text"], peach["actual_text"], peach["weight"], peach["score"]) == ("1.5亩", "1.5亩", None, None)
+    income = _ind(rec, "特色产业带动增加受益农户收入")  # line 33: ≥11.376万元 | 12万元
+    assert (income["comparator"], income["target_value"], income["value_unit"], income["is_achieved"]) == \
+        (">=", Decimal("11.376"), "万元", True)
+
+
+@needs_corpus
+def test_short_funds_row_placed_by_identities_department_form():
+    # pe_05.txt line 6: 年度资金总额 | 329.77 | 329.77 | 338.31 | 10 | 102.59% — the 得分 cell is empty:
+    # five values under six columns; only 得分 blank fits 执行率 = 338.31/329.77 = 102.59%
+    [rec] = _forms("pe_05.txt")
+    assert rec.evaluation["scope"] == "department"
+    t = _total(rec)
+    assert (t["budget_initial_wan"], t["budget_full_year_wan"], t["executed_wan"], t["execution_weight"],
+            t["execution_rate_pct"], t["execution_score"]) == (Decimal("329.77"), Decimal("329.77"),
+                                                               Decimal("338.31"), 10, Decimal("102.59"), None)
+    deadline = _ind(rec, "指标1:完成美丽宜居自然村庄验收时间")  # line 24: 9月前 | 7月 (dates stay text)
+    assert (deadline["target_text"], deadline["actual_text"], deadline["target_value"]) == ("9月前", "7月", None)
+
+
+@needs_corpus
+def test_one_cell_per_line_ending_in_pipe():
+    # pe_09.txt lines 25-31: 年度资金总额 | 150万 | 150万 | 125.25万 | 100 | 83.5% | 98 (one cell a line)
+    [rec] = _forms("pe_09.txt")
+    t = _total(rec)
+    assert (t["budget_full_year_wan"], t["executed_wan"], t["execution_weight"], t["execution_rate_pct"],
+            t["execution_score"]) == (150, Decimal("125.25"), 100, Decimal("83.5"), 98)
+    rate = _ind(rec, "预算执行率")  # 100% | 83.5% | 20 | 18
+    assert (rate["target_text"], rate["actual_text"], rate["weight"], rate["score"]) == ("100%", "83.5%", 20, 18)
+
+
+@needs_corpus
+def test_cells_separated_by_blank_lines_and_points_in_block_label():
+    # pe_10.txt: 预算执行情况(万元)(20分) | 预算数 50 | 执行数 10 | 执行率 20 | 得分 4; 公猪舍(≥**平方米) 22.8 22.8 1
+    [rec] = _forms("pe_10.txt")
+    t = _total(rec)
+    assert (t["budget_full_year_wan"], t["executed_wan"], t["execution_rate_pct"], t["execution_weight"],
+            t["execution_score"]) == (50, 10, 20, 20, 4)
+    pig = _ind(rec, "公猪舍")
+    assert (pig["target_text"], pig["actual_text"], pig["score"]) == ("22.8", "22.8", 1)
+    assert (pig["comparator"], pig["value_unit"]) == (">=", "平方米")  # from the label's (≥**平方米)
+    # the last row is cut off after two values (种母猪 20 | 20): which two columns is not knowable
+    sow = _ind(rec, "种母猪")
+    assert sow["aligned"] is False and sow["target_text"] is None and sow["score"] is None
+
+
+@needs_corpus
+def test_misaligned_pipe_rows_comparator_and_unit_columns_yuan():
+    # pe_06.txt: amounts in 元; the empty 年初预算数 cell dropped; comparator (≧) and unit in own columns
+    [rec] = _forms("pe_06.txt")
+    t = _total(rec)
+    assert t["budget_initial_wan"] is None
+    assert t["budget_full_year_wan"] == Decimal("38.766462")  # 387664.62 元
+    assert '"budget_full_year_wan": "387664.62"' in t["printed"]
+    know = _ind(rec, "政策知晓率")  # ═ | 100 | % | 98% | 10 | 9
+    assert (know["comparator"], know["target_value"], know["value_unit"], know["actual_text"], know["weight"],
+            know["score"]) == ("=", 100, "%", "98%", 10, 9)
+    assert (rec.evaluation["total_weight"], rec.evaluation["total_score"], rec.evaluation["grade"]) == \
+        (100, 96, "优")  # 总分 | 100 | 96 | 优
+
+
+@needs_corpus
+def test_fused_funds_runs_segmented_only_when_unique():
+    # pe_02.txt: 年度资金总额:202010100.00%10 = 20|20|10|100.00%|10
+    [rec] = _forms("pe_02.txt")
+    t = _total(rec)
+    assert (t["budget_full_year_wan"], t["executed_wan"], t["execution_weight"], t["execution_rate_pct"],
+            t["execution_score"]) == (20, 20, 10, 100, 10)
+    # pe_13.txt: 2456.182456.182456.1810100%10 = 2456.18|2456.18|2456.18|10|100%|10
+    [rec] = _forms("pe_13.txt")
+    t = _total(rec)
+    assert (t["budget_initial_wan"], t["budget_full_year_wan"], t["execution_rate_pct"]) == \
+        (Decimal("2456.18"), Decimal("2456.18"), 100)
+    # pe_08.txt: ".32.06.5" lost its digits: nothing placed, nothing guessed
+    [rec] = _forms("pe_08.txt")
+    assert all(f[c] is None for f in rec.funds for c in FUNDS_COLS)
+    assert rec.evaluation["total_score"] == Decimal("97.93")  # 自评总分(分)97.93
+
+
+@needs_corpus
+def test_prose_report_total_score_from_sentence():
+    # pe_14.txt line 3: "…开展了绩效评价,综合评分为97分。"
+    [rec] = _forms("pe_14.txt")
+    assert rec.evaluation["total_score"] == 97
+
+
+def test_placement_unique_or_none():
+    # three amounts, two dashes under six columns: the amounts land in the same place whatever the dashes
+    m = place(["150万", "150万", "125.25万", "—", "—"], FUNDS_COLS)
+    assert m == {"budget_initial_wan": "150万", "budget_full_year_wan": "150万", "executed_wan": "125.25万"}
+    # two bare amounts under six columns: 年初/全年/执行 cannot be told apart -> no placement
+    assert place(["20", "20"], FUNDS_COLS) is None
+    # a fused run with two readings that both satisfy the identities is not segmented
+    assert segment_fused("1010100%10", ["budget_full_year_wan", "executed_wan", "execution_rate_pct",
+                                        "execution_score"]) is None
+
+
+def test_logical_rows_from_lines_of_one_or_many_cells():
+    def ln(i, *texts):
+        return Line(i, [Cell(t, j) for j, t in enumerate(texts)])
+    # one cell per line ending in " |", the row closed by a run of pipes; a lone "|" is a blank cell
+    rows = logical_rows([ln(1, "年度资金总额 |"), ln(2, "150万 |"), ln(3, "|"), ln(4, "98 |"), ln(5, "||||||")])
+    assert [r.raw for r in rows] == [["年度资金总额", "150万", "", "98"]]
+    # the same row split by the reader into cells
+    rows = logical_rows([ln(1, "年度资金总额 ", " 150万 ", " ", " 98 ", "", "", "")])
+    assert [r.cells for r in rows] == [["年度资金总额", "150万", "98"]]
+
+
+@needs_corpus
+def test_flattened_sheet_rows_read_by_header_order():
+    # pe_04.txt line 2 (an xlsx flattened to one line): "指标8:适龄儿童疫苗接种率 100.00% 97.30% 2 1.9",
+    # header order 年度指标值, 实际完成值 … 分值, 得分
+    [rec] = _forms("pe_04.txt")
+    r = _ind(rec, "指标8:适龄儿童疫苗接种率")
+    assert (r["target_text"], r["actual_text"], r["weight"], r["score"]) == ("100.00%", "97.30%", 2, Decimal("1.9"))
+    r = _ind(rec, "指标14:早孕建册数")
+    assert (r["target_text"], r["actual_text"], r["score"]) == ("120人", "69人", 1)
+    assert rec.evaluation["complete"] is False  # the excerpt ends before 总分: no sums to check
+
+
+FILES = EXCERPTS.parent / "files"
+
+
+def _file_forms(name):
+    p = FILES / name
+    if not p.exists():
+        pytest.skip(f"{name} not present")
+    return evaluations.parse_evaluations(read_document(p, p.read_bytes()))
+
+
+@needs_corpus
+def test_department_form_pdf_two_row_funds_header_ningde():
+    # fujian_ningde_govt_office_2024_dept_overall_perf_selfeval.pdf, page 1: 合计 9209.55 | 790.22 |
+    # 9999.77 | 8874.74 | 88.75 | 1125.03 | 11.2500 | 10 | 7 under 预算安排/拨付情况/结余情况 + 分值/得分
+    [rec] = _file_forms("fujian_ningde_govt_office_2024_dept_overall_perf_selfeval.pdf")
+    ev = rec.evaluation
+    assert (ev["scope"], ev["unit_name"], ev["fiscal_year"], ev["total_score"], ev["grade"]) == \
+        ("department", "宁德市人民政府办公室", 2024, Decimal("92.33"), "优")
+    t = _total(rec)
+    assert (t["budget_initial_wan"], t["adjustment_wan"], t["budget_full_year_wan"], t["executed_wan"],
+            t["execution_rate_pct"], t["balance_wan"], t["execution_weight"], t["execution_score"]) == \
+        (Decimal("9209.55"), Decimal("790.22"), Decimal("9999.77"), Decimal("8874.74"), Decimal("88.75"),
+         Decimal("1125.03"), 10, 7)
+    # 财政资金小计 adds up its numbered lines (①中央/②省级/③地方), not the total directly
+    parents = {f["fund_label"]: f["parent_source"] for f in rec.funds}
+    assert parents["③地方财政资金"] == "财政资金小计" and parents["财政资金小计"] == "total"
+    r = _ind(rec, "市政府常务会议场次")  # ≥30次 | 20 | 2 | 1.33
+    assert (r["target_text"], r["actual_text"], r["weight"], r["score"], r["is_achieved"]) == \
+        ("≥30次", "20", 2, Decimal("1.33"), False)
+    assert rec.evaluation["complete"] is True
+
+
+@needs_corpus
+def test_targets_table_one_project_a_row_guangzhou():
+    # guangdong_guangzhou_govservice_data_bureau_2026_project_perf_targets.pdf page 1 line 7:
+    # 广州12345政务服务便民热线平台运营项目 | 12,000.00 | 12,000.00 | … | 1、1-产出指标；12-质量指标；不满意回访率；…年度指标值:100%
+    recs = _file_forms("guangdong_guangzhou_govservice_data_bureau_2026_project_perf_targets.pdf")
+    rec = next(r for r in recs if r.evaluation["project_name"] == "广州12345政务服务便民热线平台运营项目")
+    assert _total(rec)["budget_full_year_wan"] == Decimal("12000.00")
+    r = _ind(rec, "不满意回访率")
+    assert (r["level1"], r["level2"], r["target_text"], r["actual_text"], r["actual_value"]) == \
+        ("产出指标", "质量指标", "100%", None, None)
+    assert all(i["actual_text"] is None for r in recs for i in r.indicators)
+
+
+@needs_corpus
+def test_prose_evaluation_report_changsha():
+    # hunan_changsha_sasac_2020_project_perf_evaluation_report.pdf page 24: "项目综合评分92.25分，评价级次为优"
+    [rec] = _file_forms("hunan_changsha_sasac_2020_project_perf_evaluation_report.pdf")
+    assert (rec.evaluation["total_score"], rec.evaluation["grade"]) == (Decimal("92.25"), "优")
+    assert rec.evaluation["unit_name"] == "长沙市人民政府国有资产监督管理委员会"  # cover: 评价项目单位
