@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench accuracy clean
+.PHONY: install run test bench accuracy clean gx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 BENCH_SIZES ?= 1000,5000
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
+
+# Regenerate the Great Expectations project (expectations/gx/: suites, validation definitions,
+# checkpoint) from expectations/rules.yaml after a rule is added or changed; a test fails until then.
+gx: $(STAMP)
+	$(BIN)/python -m expectations.gx_project
 
 # Accuracy on the real corpus (../shared/fixtures/real and tests/fixtures/real): runs fdw run on it
 # and scores parsed documents, labelled facts at the right table/row/column, and identities flagged.

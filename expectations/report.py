@@ -22,6 +22,7 @@ from expectations.charts import PALETTE, hbar, scatter
 
 HTML_NAME = "dq_report.html"
 XLSX_NAME = "dq_findings.xlsx"
+GX_DOCS = "gx/index.html"  # Great Expectations' Data Docs of the last check (expectations/gx_project.py)
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "尾数提示"}
 
@@ -89,6 +90,8 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 <p><small>表格在下方 · the tables follow below.</small></p>{% endif %}
 
 <h2>规则 · Rules</h2>
+{% if gx_docs %}<p><small>Great Expectations 的验证结果 · Great Expectations validation results:
+{% if gx_pages %}本次运行 this run: {% for name, href in gx_pages %}<a href="{{ href }}">{{ name }}</a>{{ ", " if not loop.last }}{% endfor %} · {% endif %}<a href="{{ gx_docs }}">Data Docs</a>（所有运行 every run）</small></p>{% endif %}
 <table><tr><th>规则</th><th>含义</th><th>Meaning</th><th>检查文件数<br><small>documents</small></th><th>检查次数<br><small>checks</small></th><th>错误<br><small>errors</small></th><th>警告<br><small>warnings</small></th><th>尾数提示<br><small>hints</small></th></tr>
 {% for r in rules %}<tr class="{{ 'error' if r.n_errors else ('warning' if r.n_warnings else '') }}"><td class="id">{{ r.rule_id }}</td><td>{{ r.title_zh }}<br><small>{{ r.formula }}</small></td><td>{{ r.title_en }}</td>
 <td class="num">{{ r.n_documents }}</td><td class="num">{{ r.n_instances }}</td><td class="num">{{ r.n_errors }}</td><td class="num">{{ r.n_warnings }}</td><td class="num">{{ r.n_hints }}</td></tr>{% endfor %}
@@ -195,6 +198,13 @@ def _where(f: pd.Series) -> str:
     return (f"第{page}页" if page else "") + f"第{line}行 (" + (f"page {page}, " if page else "") + f"line {line})"
 
 
+def _gx_pages(out_dir: Path, run_id: str) -> list[tuple[str, str]]:
+    """(suite, relative link) of this run's GE validation pages: rendered as plain HTML, they read
+    without network (the Data Docs index lists runs with scripts loaded from CDNs)."""
+    pages = sorted((out_dir / GX_DOCS).parent.glob(f"validations/*/{run_id}/*/*.html"))
+    return [(p.relative_to(out_dir).parts[2], p.relative_to(out_dir).as_posix()) for p in pages]
+
+
 def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | None = None) -> ReportPaths:
     out_dir.mkdir(parents=True, exist_ok=True)
     fr = _frames(db_path)
@@ -214,6 +224,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | Non
         parsed=docs[docs.status == "parsed"].to_dict("records"),
         n_parsed=int((docs.status == "parsed").sum()), n_quarantined=int((docs.status == "quarantined").sum()),
         n_error=int(sev.get("error", 0)), n_warning=int(sev.get("warning", 0)), n_hint=int(sev.get("hint", 0)),
+        gx_docs=GX_DOCS if (out_dir / GX_DOCS).exists() else None, gx_pages=_gx_pages(out_dir, run_id),
     )
     html_path = out_dir / HTML_NAME
     tmp = html_path.with_suffix(".html.tmp")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,6 +186,7 @@ def _dec(v):
 class CheckResult:
     findings: pa.Table
     rule_results: pa.Table
+    instances: list[pd.DataFrame] = field(default_factory=list)  # per rule, the columns gx_project validates
 
     def count(self, severity: str) -> int:
         return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
@@ -228,9 +229,11 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
     """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there.
     incremental: only the documents the last build changed (and their units' documents) are checked
     again; the findings of every other document are kept as they were."""
+    from expectations.gx_project import batch_rows
+
     rules = rules or load_rules()
     validator = GEValidator()
-    findings, instance_counts = [], []
+    findings, instance_counts, gx_rows = [], [], []
     with duckdb.connect(str(db_path)) as con:
         if temp_dir is not None:
             from loaders.warehouse import duckdb_settings
@@ -242,6 +245,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
             _scope(con)
         for rule in rules:
             df = instances(con, rule)
+            gx_rows.append(batch_rows(df))
             broken, _ = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
             hints = off - broken
@@ -300,4 +304,4 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         con.execute("comment on table dq_rule_instances is 'Instances of one rule in one document (what dq_rule_results counts).'")
         ft = con.sql("select * from dq_findings").fetch_arrow_table().cast(FINDING_SCHEMA)
         rt = con.sql("select * from dq_rule_results").fetch_arrow_table().cast(RESULT_SCHEMA)
-    return CheckResult(ft, rt)
+    return CheckResult(ft, rt, gx_rows)  # gx_rows: the instances this run checked (incremental: those in scope)

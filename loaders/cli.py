@@ -83,7 +83,27 @@ def _check(home: Home, staged: Path, run_id: str, incremental: bool = False):
     with console.status("checks (Great Expectations) …"):
         result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp)
     console.print(f"checks: ok ({time.perf_counter() - t:.1f} s)")
+    _gx_checkpoint(home, staged, result, run_id)
     return result
+
+
+def _gx_checkpoint(home: Home, staged: Path, result, run_id: str) -> None:
+    """Great Expectations' own artefacts of the run (checkpoint, stored results, Data Docs); the
+    findings are decided already, so a failure here is reported, never fails the run."""
+    from expectations.gx_project import run_checkpoint
+
+    t = time.perf_counter()
+    try:
+        with console.status("Great Expectations checkpoint and Data Docs …"):
+            gx = run_checkpoint(home.root, staged, result.instances, run_id)
+    except Exception as e:  # noqa: BLE001 - the bureau's report must still be written
+        console.print(f"[yellow]Great Expectations Data Docs not written:[/yellow] {type(e).__name__}: {e}")
+        return
+    console.print(f"Great Expectations: checkpoint fdw_check {'passed' if gx.success else 'failed'}, "
+                  f"Data Docs {gx.docs_index} ({time.perf_counter() - t:.1f} s)")
+    problems = {k: v for k, v in gx.notify.items() if isinstance(v, dict) and (v.get("error") or v.get("returncode"))}
+    if problems:
+        console.print(f"[yellow]notification failed:[/yellow] {problems}")
 
 
 def _publish(home: Home, staged: Path, record: runlog.RunRecord, result=None) -> None:

@@ -1,0 +1,366 @@
+"""The Great Expectations project of fiscal-dw, as a GE user knows it.
+
+`runner.py` decides the findings (the rules' SQL in DuckDB, GE's dataframe source on the result);
+this layer runs after it, on the same rule instances, and leaves the artefacts a data engineer who
+knows GE 1.x looks for:
+
+- a File Data Context (`great_expectations.yml`), one expectation suite per rule family
+  (`rules.yaml` → `families`), one validation definition per suite and the Checkpoint `fdw_check`
+  over the suites that have expectations (an empty family's result page would say nothing and
+  still cost a Data Docs rebuild).
+  The copy in the repository (`expectations/gx/`) is generated from `rules.yaml` by `make gx`
+  (`python -m expectations.gx_project`); a test fails when it drifts. Each run writes the same
+  generated project into `<home>/gx/` and runs the Checkpoint there, so a run always validates the
+  rules it has just checked and never writes into the repository;
+- validation results stored per run (`<home>/gx/uncommitted/validations/<suite>/<run_id>/…`);
+- Data Docs built by the Checkpoint's `update_data_docs` action into `<home>/reports/gx/`;
+- a notification action (`fdw_notify`) configured without code: `$FDW_NOTIFY_COMMAND` (a shell
+  command; the run's summary as JSON on stdin) and/or `$FDW_NOTIFY_URL` (an HTTP POST of the same
+  JSON). A failing hook is reported in the action's result, never fails the run.
+
+One expectation per check of a rule: `excess` (the shortfall beyond the rounding envelope) <= 0,
+with GE severity critical (rule severity error) or warning; and for rounding rules one more,
+severity info: `shortfall` <= 0 among the instances within the envelope, whose unexpected rows are
+the rounding hints (not errors). Every
+suite validates one dataframe (all rule instances of the run, GE's pandas source: GE's SQL path is
+broken on DuckDB files, see runner.py); a row condition on `rule_id` and `check_no` picks each
+check's instances.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional
+
+import duckdb
+import pandas as pd
+import yaml
+
+from expectations.runner import RULES_PATH, Rule, load_rules
+
+HERE = Path(__file__).resolve().parent
+REPO_PROJECT = HERE / "gx"
+CHECKPOINT = "fdw_check"
+DATASOURCE, ASSET, BATCH_DEFINITION = "fiscal_dw_checks", "rule_instances", "all"
+REPO_DOCS_DIR = "uncommitted/data_docs/local_site/"
+HOME_DOCS_DIR = "../reports/gx/"  # relative to <home>/gx: the site lands in <home>/reports/gx/
+GE_SEVERITY = {"error": "critical", "warning": "warning"}
+# The columns of the instances the suites validate (and a GE user reads in unexpected rows).
+COLUMNS = {"rule_id": "object", "check_no": "int64", "check_id": "object", "severity": "object", "doc_id": "object",
+           "source_name": "object", "table_title": "object", "row_label": "object", "column_label": "object",
+           "source_ref": "object", "expected": "float64", "actual": "float64", "difference": "float64",
+           "envelope": "float64", "shortfall": "float64", "excess": "float64"}
+INDEX_COLUMNS = ["source_name", "source_ref", "row_label", "column_label"]
+KEEP_RUNS = 60  # runs whose validation results stay stored ($FDW_GX_KEEP_RUNS)
+NOTIFY_ENV = {"command": "FDW_NOTIFY_COMMAND", "url": "FDW_NOTIFY_URL"}
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Family:
+    suite: str
+    title: str
+    ids: str
+    rules: list[Rule] = field(default_factory=list)
+
+
+def families(rules: list[Rule] | None = None, path: Path = RULES_PATH) -> list[Family]:
+    """The rule families of rules.yaml, each with its rules; a rule that no family claims is an error."""
+    fams = [Family(**f) for f in yaml.safe_load(path.read_text(encoding="utf-8"))["families"]]
+    for rule in rules if rules is not None else load_rules(path):
+        fam = next((f for f in fams if re.search(f.ids, rule.id)), None)
+        if fam is None:
+            raise ValueError(f"{rule.id}: no family in {path.name} matches this rule id")
+        fam.rules.append(rule)
+    return fams
+
+
+def _id(kind: str, name: str) -> str:
+    """A stable GE id, so that the generated project is the same file after file."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"fiscal-dw/gx/{kind}/{name}"))
+
+
+def _expectation(rule: Rule, n: int, column: str, severity: str, kind: str, description: str) -> dict:
+    # a rounding hint is a difference within the envelope: only instances not beyond it are its domain
+    condition = f'rule_id=="{rule.id}" and check_no=={n}' + (" and excess <= 0" if kind == "rounding_hint" else "")
+    return {
+        "id": _id("expectation", f"{rule.id}#{n}/{column}"), "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": column, "max_value": 0.0, "condition_parser": "pandas",
+                   "row_condition": {"type": "pass_through", "pass_through_filter": condition}},
+        "severity": severity, "description": description, "notes": None,
+        "meta": {"rule_id": rule.id, "check_no": n, "kind": kind, "title_zh": rule.title_zh, "title_en": rule.title_en},
+    }
+
+
+def expectations_of(rule: Rule) -> list[dict]:
+    """Per check: the identity (excess <= 0) and, for rounding rules, the rounding hints (shortfall <= 0)."""
+    out = []
+    for n, check in enumerate(rule.checks, start=1):
+        formula = check.get("formula", rule.formula)
+        label = f"{rule.id} · {rule.title_zh} · {rule.title_en} — {formula}" + (
+            f" (check {n} of {len(rule.checks)})" if len(rule.checks) > 1 else "")
+        out.append(_expectation(rule, n, "excess", GE_SEVERITY[check.get("severity", rule.severity)], "identity",
+                                f"{label}: no difference beyond the rounding envelope"))
+        if rule.tolerance == "rounding" and rule.comparison != "flag":
+            out.append(_expectation(rule, n, "shortfall", "info", "rounding_hint",
+                                    f"{label}: rounding hints, differences within the envelope (normal rounding, not errors)"))
+    return out
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _config(docs_dir: str) -> str:
+    asset = {"type": "dataframe", "id": _id("asset", ASSET), "batch_metadata": {},
+             "batch_definitions": {BATCH_DEFINITION: {"id": _id("batch_definition", BATCH_DEFINITION), "partitioner": None}}}
+    backend = lambda base, **kw: {"class_name": "TupleFilesystemStoreBackend", "base_directory": base, **kw}  # noqa: E731
+    config = {
+        "config_version": 4.0,
+        "config_variables_file_path": "uncommitted/config_variables.yml",
+        "plugins_directory": "plugins/",
+        "stores": {
+            "expectations_store": {"class_name": "ExpectationsStore", "store_backend": backend("expectations/")},
+            "validation_results_store": {"class_name": "ValidationResultsStore",
+                                         "store_backend": backend("uncommitted/validations/")},
+            "checkpoint_store": {"class_name": "CheckpointStore",
+                                 "store_backend": backend("checkpoints/", suppress_store_backend_id=True)},
+            "validation_definition_store": {"class_name": "ValidationDefinitionStore",
+                                            "store_backend": backend("validation_definitions/")},
+        },
+        "expectations_store_name": "expectations_store",
+        "validation_results_store_name": "validation_results_store",
+        "checkpoint_store_name": "checkpoint_store",
+        "data_docs_sites": {"local_site": {"class_name": "SiteBuilder", "show_how_to_buttons": False,
+                                           "store_backend": backend(docs_dir),
+                                           "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}},
+        "fluent_datasources": {DATASOURCE: {"type": "pandas", "id": _id("datasource", DATASOURCE), "assets": {ASSET: asset}}},
+        "analytics_enabled": False,
+        "progress_bars": {"globally": False},
+        "data_context_id": _id("data_context", "fiscal-dw"),
+    }
+    head = ("# The Great Expectations project of fiscal-dw. GENERATED from expectations/rules.yaml by `make gx`\n"
+            "# (expectations/gx_project.py): edit rules.yaml, not this folder. `fdw check` writes the same project\n"
+            "# into <home>/gx/ and runs the checkpoint fdw_check there; Data Docs go to <home>/reports/gx/.\n")
+    return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+
+
+def project_files(docs_dir: str = REPO_DOCS_DIR, rules: list[Rule] | None = None) -> dict[str, str]:
+    """Every file of the generated GE project, by path relative to the project folder."""
+    files = {"great_expectations.yml": _config(docs_dir), ".gitignore": "uncommitted/\n.ge_store_backend_id\n"}
+    data = {"datasource": {"id": _id("datasource", DATASOURCE), "name": DATASOURCE},
+            "asset": {"id": _id("asset", ASSET), "name": ASSET},
+            "batch_definition": {"id": _id("batch_definition", BATCH_DEFINITION), "name": BATCH_DEFINITION}}
+    definitions = []
+    for fam in families(rules):
+        suite = {"id": _id("suite", fam.suite), "name": fam.suite, "notes": fam.title,
+                 "meta": {"great_expectations_version": "1.24.1", "rule_ids": [r.id for r in fam.rules], "title": fam.title},
+                 "expectations": [e for r in fam.rules for e in expectations_of(r)]}
+        files[f"expectations/{fam.suite}.json"] = _json(suite)
+        definition = {"id": _id("validation_definition", fam.suite), "name": fam.suite, "data": data,
+                      "suite": {"id": suite["id"], "name": fam.suite}}
+        files[f"validation_definitions/{fam.suite}.json"] = _json(definition)
+        if suite["expectations"]:  # a family with no rules yet is a valid suite with nothing to validate
+            definitions.append({"id": definition["id"], "name": fam.suite})
+    checkpoint = {
+        "id": _id("checkpoint", CHECKPOINT), "name": CHECKPOINT, "validation_definitions": definitions,
+        "actions": [{"type": "update_data_docs", "name": "update_data_docs", "site_names": []},
+                    {"type": "fdw_notify", "name": "notify", **{k: f"${{{v}}}" for k, v in NOTIFY_ENV.items()}}],
+        "result_format": {"result_format": "COMPLETE",
+                          "unexpected_index_column_names": INDEX_COLUMNS},
+    }
+    files[f"checkpoints/{CHECKPOINT}.json"] = _json(checkpoint)
+    return files
+
+
+def write_project(root: Path, docs_dir: str = REPO_DOCS_DIR, rules: list[Rule] | None = None) -> list[Path]:
+    """Write the generated project into root; suites and definitions no longer generated are removed
+    (stored validation results under uncommitted/ are kept)."""
+    files = project_files(docs_dir, rules)
+    for folder in ("expectations", "validation_definitions", "checkpoints"):
+        for stale in (root / folder).glob("*.json") if (root / folder).exists() else ():
+            if f"{folder}/{stale.name}" not in files:
+                stale.unlink()
+    written = []
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns of one rule's instances that the suites validate (called by the runner per rule)."""
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in COLUMNS.items():
+        src = "check_severity" if col == "severity" else col
+        out[col] = (df[src] if src in df.columns else None)
+        out[col] = out[col].astype(dtype) if dtype != "object" else out[col].astype(object)
+    return out
+
+
+def batch(frames: list[pd.DataFrame], db_path: Path) -> pd.DataFrame:
+    """All instances of the run in one dataframe, with each document's file name."""
+    frames = [f for f in frames if not f.empty]
+    df = pd.concat(frames, ignore_index=True) if frames else batch_rows(pd.DataFrame())
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        names = dict(con.sql("select doc_id, source_name from dim_document").fetchall())
+    df["source_name"] = df["doc_id"].map(names).astype(object)
+    return df
+
+
+# ---------------------------------------------------------------- the notification action
+
+def _settings(action) -> dict[str, str]:
+    """command/url: a value `${VAR}` is the environment variable's value (taken as it is: a command may
+    use $FDW_RUN_ID itself), any other value is literal; unset or empty means not configured."""
+    out = {}
+    for key in NOTIFY_ENV:
+        raw = getattr(action, key) or ""
+        ref = re.fullmatch(r"\$\{(\w+)\}", raw)
+        value = os.environ.get(ref.group(1), "") if ref else raw
+        if value.strip():
+            out[key] = value
+    return out
+
+
+def summary(checkpoint_result, docs: dict | None = None) -> dict:
+    """What a notification says: the run, GE's verdict (false also when the only failures are rounding
+    hints, severity info), whether every identity holds, findings by severity, each suite's result."""
+    counts = {"critical": 0, "warning": 0, "info": 0}
+    suites = []
+    for identifier, result in checkpoint_result.run_results.items():
+        failed = [r for r in result.results if not r.success]
+        for r in failed:
+            counts[str(r.expectation_config.severity.value)] += int(r.result.get("unexpected_count") or 0)
+        suites.append({"suite": result.suite_name, "success": bool(result.success),
+                       "expectations": len(result.results), "failed": len(failed),
+                       "data_docs": (docs or {}).get(identifier, {}).get("local_site")})
+    return {"run_id": checkpoint_result.run_id.run_name, "checkpoint": checkpoint_result.checkpoint_config.name,
+            "success": bool(checkpoint_result.success), "identities_hold": not (counts["critical"] or counts["warning"]),
+            "errors": counts["critical"], "warnings": counts["warning"], "hints": counts["info"], "suites": suites}
+
+
+def _define_action():
+    from great_expectations.checkpoint.actions import ValidationAction
+    from great_expectations.compatibility.pydantic import PrivateAttr
+
+    class NotifyAction(ValidationAction):
+        """Tells someone a run's result: a shell command (summary JSON on stdin, FDW_RUN_ID and
+        FDW_CHECK_SUCCESS in its environment) and/or an HTTP POST of the summary JSON."""
+        type: Literal["fdw_notify"] = "fdw_notify"
+        command: Optional[str] = None
+        url: Optional[str] = None
+        _outcome: dict = PrivateAttr(default_factory=dict)
+
+        @property
+        def outcome(self) -> dict:
+            """What the last run of this action did (the checkpoint keeps no action results)."""
+            return self._outcome
+
+        def run(self, checkpoint_result, action_context=None) -> dict:
+            self._outcome = self._notify(checkpoint_result, action_context)
+            return self._outcome
+
+        def _notify(self, checkpoint_result, action_context) -> dict:
+            settings = _settings(self)
+            if not settings:
+                return {"notified": False, "reason": "not configured"}
+            body = summary(checkpoint_result, self._get_data_docs_pages_from_prior_action(action_context))
+            payload = json.dumps(body, ensure_ascii=False)
+            out: dict = {"notified": True}
+            if "command" in settings:
+                env = {**os.environ, "FDW_RUN_ID": body["run_id"], "FDW_CHECK_SUCCESS": str(body["success"]).lower()}
+                try:
+                    done = subprocess.run(settings["command"], shell=True, input=payload, text=True, env=env,
+                                          capture_output=True, timeout=60)
+                    out["command"] = {"returncode": done.returncode, "stderr": done.stderr[-500:]}
+                except (OSError, subprocess.TimeoutExpired) as e:
+                    out["command"] = {"error": str(e)}
+            if "url" in settings:
+                request = urllib.request.Request(settings["url"], data=payload.encode("utf-8"), method="POST",
+                                                 headers={"Content-Type": "application/json; charset=utf-8"})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        out["url"] = {"status": response.status}
+                except OSError as e:
+                    out["url"] = {"error": str(e)}
+            for key in ("command", "url"):
+                if key in out and (out[key].get("error") or out[key].get("returncode") or
+                                   (out[key].get("status") or 200) >= 400):
+                    log.warning("notification by %s failed: %s", key, out[key])
+            return out
+
+    return NotifyAction
+
+
+_ACTION = None
+
+
+def notify_action_class():
+    """The action class, defined (and so registered with GE) once, when GE is first needed."""
+    global _ACTION
+    if _ACTION is None:
+        _ACTION = _define_action()
+    return _ACTION
+
+
+# ---------------------------------------------------------------- running the checkpoint
+
+@dataclass
+class GXRun:
+    success: bool
+    summary: dict
+    docs_index: Path
+    notify: dict
+
+
+def context(root: Path):
+    """The File Data Context at root (a project folder written by write_project)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+
+    notify_action_class()
+    return gx.get_context(mode="file", context_root_dir=str(root))
+
+
+def prune(project: Path, keep: int) -> list[str]:
+    """Keep the stored results (and their Data Docs pages) of the last `keep` runs before this one:
+    a nightly run would otherwise grow the store and the Data Docs index without end."""
+    results = project / "uncommitted" / "validations"
+    runs = sorted({p.name: p.stat().st_mtime for p in results.glob("*/*") if p.is_dir()}.items(), key=lambda kv: kv[1])
+    dropped = [name for name, _ in runs[:max(len(runs) - keep, 0)]]
+    for name in dropped:
+        for folder in (results, (project / HOME_DOCS_DIR / "validations").resolve()):
+            for path in folder.glob(f"*/{name}"):
+                shutil.rmtree(path, ignore_errors=True)
+    return dropped
+
+
+def run_checkpoint(home_root: Path, db_path: Path, frames: list[pd.DataFrame], run_id: str) -> GXRun:
+    """Write the project into <home>/gx, run the checkpoint on the run's instances, build Data Docs."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    project = home_root / "gx"
+    write_project(project, HOME_DOCS_DIR)
+    prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
+    checkpoint = context(project).checkpoints.get(CHECKPOINT)
+    result = checkpoint.run(batch_parameters={"dataframe": batch(frames, db_path)}, run_id=RunIdentifier(run_name=run_id))
+    notify = next((a.outcome for a in checkpoint.actions if a.type == "fdw_notify"), {})
+    return GXRun(bool(result.success), summary(result), (project / HOME_DOCS_DIR / "index.html").resolve(), notify)
+
+
+if __name__ == "__main__":
+    for p in write_project(REPO_PROJECT):
+        print(p.relative_to(HERE.parent))
