@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench accuracy clean gx
+.PHONY: install run test bench bench-ocr accuracy clean gx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,8 +26,14 @@ test: $(STAMP)
 # writes bench/results.json and the Benchmark section of README.md. The 20k run takes about 7
 # minutes on 2 cores: make bench BENCH_SIZES=20000
 BENCH_SIZES ?= 1000,5000
+# The OCR row (issue 11): BENCH_OCR_PAGES scanned pages of the real Shanghai PDF (0: none); alone with
+# make bench-ocr. OCR costs several seconds a page: keep it to a few pages.
+BENCH_OCR_PAGES ?= 5
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --readme
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --ocr $(BENCH_OCR_PAGES) --readme
+
+bench-ocr: $(STAMP)
+	$(BIN)/python bench/run.py --sizes '' --ocr $(BENCH_OCR_PAGES)
 
 # Regenerate the Great Expectations project (expectations/gx/: suites, validation definitions,
 # checkpoint) from expectations/rules.yaml after a rule is added or changed; a test fails until then.

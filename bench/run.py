@@ -2,12 +2,18 @@
 
     python bench/run.py --sizes 1000,5000            # the default of `make bench`
     python bench/run.py --sizes 20000                # the province-scale run (about 20 minutes on 2 cores)
+    python bench/run.py --sizes '' --ocr 5           # the OCR row alone, on 5 scanned pages (issue 11)
 
 For each size: generate a corpus with `fdw synth` (faults at --fault-rate), then time on a fresh home
 ingest, `dbt build`, the checks and publishing (what `fdw run` does, step by step); re-ingest the same
 corpus (every document skipped); add 100 new documents and time that incremental run; run the
 compiled SQL of the dbt build directly in DuckDB; score the checks against the manifest. Prints a
 table, writes bench/results.json and (with --readme) the "Benchmark" section at the end of README.md.
+
+--ocr N: the OCR row. The real Shanghai 决算 PDF beside the repository (shared/fixtures/real), its
+first N pages photocopied into an image-only PDF (tests/scan.py), is ingested on a fresh home, and the
+text-layer original too: pages/s, seconds per 25-page document, peak memory of the process (the OCR
+threads run in it), and the text-layer time beside it. Stored under "ocr" in bench/results.json.
 """
 from __future__ import annotations
 
@@ -329,6 +335,39 @@ def write_readme(results: list[dict], note: str) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
+REAL_PDF = ROOT.parent / "shared" / "fixtures" / "real" / "shanghai_putuo_finance_bureau_2024_final_accounts.pdf"
+
+
+def bench_ocr(pages: int, work: Path) -> dict | None:
+    """The OCR row (see the module doc); None when the real fixture is not beside the repository."""
+    if not REAL_PDF.exists():
+        print(f"OCR row skipped: {REAL_PDF} not found", flush=True)
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    from scan import scanned_pdf
+
+    from loaders.readers.ocr import page_workers
+
+    folder = work / "ocr"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "scan").mkdir(parents=True)
+    (folder / "text").mkdir()
+    scan = scanned_pdf(REAL_PDF, folder / "scan" / "scan.pdf", dpi=200, pages=list(range(1, pages + 1)))
+    text = folder / "text" / REAL_PDF.name
+    shutil.copy(REAL_PDF, text)
+    out = {"pages": pages, "page_threads": page_workers()}
+    for name, path in (("text", text), ("ocr", scan)):
+        t0 = time.perf_counter()
+        summary = ingest([path], folder / f"home-{name}", workers=1)
+        out[f"{name}_s"] = round(time.perf_counter() - t0, 2)
+        out[f"{name}_status"] = summary.outcomes[0].status + (f" ({summary.outcomes[0].reason})" if summary.outcomes[0].reason else "")
+    out["ocr_pages_per_s"] = round(pages / out["ocr_s"], 2)
+    out["ocr_s_per_25_pages"] = round(out["ocr_s"] * 25 / pages, 1)
+    out["peak_mem_mb"] = peak_mb()[0]
+    out["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,5000", help="comma-separated corpus sizes (documents)")
@@ -338,9 +377,14 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fdw-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     ap.add_argument("--readme", action="store_true", help="write the table into README.md (section Benchmark)")
+    ap.add_argument("--ocr", type=int, default=0, metavar="PAGES",
+                    help="also the OCR row, on this many scanned pages of the real Shanghai PDF (0: no OCR row)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    ocr = bench_ocr(args.ocr, args.work) if args.ocr else previous.get("ocr")
+    if args.ocr and ocr:
+        print("OCR: " + json.dumps(ocr, ensure_ascii=False), flush=True)
     # figures measured before the segment layout (issue 5, no per-stage memory) are not mixed in
     runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
@@ -351,12 +395,16 @@ def main() -> None:
         print(json.dumps(r, ensure_ascii=False), flush=True)
     results = sorted(runs.values(), key=lambda r: r["documents"])
     payload = {"machine": machine(), "targets": TARGETS, "fault_rate": args.fault_rate, "seed": args.seed,
-               "results": results}
+               "results": results, **({"ocr": ocr} if ocr else {})}
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (ROOT / "bench" / "scale.svg").write_text(svg_plot(results), encoding="utf-8")
     print(f"\nmachine: {payload['machine']}\n")
     print(table(results))
-    if args.readme:
+    if ocr:
+        print(f"\nOCR ({ocr['pages']} scanned pages, {ocr['page_threads']} page threads): {ocr['ocr_pages_per_s']} pages/s, "
+              f"{ocr['ocr_s_per_25_pages']} s per 25-page document, peak {ocr['peak_mem_mb']} MB; "
+              f"text layer {ocr['text_s']} s for the 25-page original")
+    if args.readme and results:
         write_readme(results, f"Measured with `make bench` on {payload['machine']} (seed {args.seed}, "
                               f"faults in {args.fault_rate:.0%} of documents).")
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from expectations.charts import PALETTE, hbar, scatter
+from expectations.runner import OCR_DOUBTFUL_BELOW
 
 HTML_NAME = "dq_report.html"
 XLSX_NAME = "dq_findings.xlsx"
@@ -105,6 +106,12 @@ A rounding hint is a difference within half a printed digit per term (0.005 万�
 <td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
 <td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small><div class="ops">= {{ f.operands }}</div></td></tr>{% endfor %}
 </table>{% else %}<p>无 · none</p>{% endif %}
+
+{% if doubtful %}<h2>OCR 低置信度金额 · Amounts read by OCR with low confidence ({{ doubtful|length }})</h2>
+<p><small>扫描件经 OCR 识别，以下金额的识别置信度低于 {{ doubtful_below }}，请对照原件核实。These amounts were read from a scan with a recognition score below {{ doubtful_below }}: check them against the page.</small></p>
+<table><tr><th>文件 · file</th><th>表 · table</th><th>行 · row</th><th>列 · column</th><th>识别为 · read as</th><th>置信度 · score</th><th>位置 · where</th></tr>
+{% for d in doubtful %}<tr class="warning"><td>{{ d.source_name }}</td><td>{{ d.table_title }}</td><td>{{ d.row_label }}</td><td>{{ d.column_label }}</td><td class="num">{{ d.printed_text }}</td><td class="num">{{ '%.2f'|format(d.ocr_confidence) }}</td><td>{{ d.source_ref }}</td></tr>{% endfor %}
+</table>{% endif %}
 
 <h2>隔离的文件 · Quarantined documents ({{ quarantined|length }})</h2>
 {% if quarantined %}<table><tr><th>文件 · file</th><th>环节 · stage</th><th>原因 · reason</th></tr>
@@ -205,6 +212,20 @@ def _gx_pages(out_dir: Path, run_id: str) -> list[tuple[str, str]]:
     return [(p.relative_to(out_dir).parts[2], p.relative_to(out_dir).as_posix()) for p in pages]
 
 
+def _doubtful_amounts(db_path: Path) -> list[dict]:
+    """Amounts read by OCR below the doubtful threshold (none in a warehouse without OCR columns)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            return con.execute("""
+                select d.source_name, l.table_title, l.row_label, l.column_label, l.printed_text,
+                       l.ocr_confidence, l.source_ref
+                from fct_final_account_lines l join dim_document d using (doc_id)
+                where l.cell_state = 'value' and l.ocr_confidence < ?
+                order by d.source_name, l.line, l.col""", [OCR_DOUBTFUL_BELOW]).df().to_dict("records")
+        except duckdb.Error:
+            return []
+
+
 def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | None = None) -> ReportPaths:
     out_dir.mkdir(parents=True, exist_ok=True)
     fr = _frames(db_path)
@@ -220,6 +241,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | Non
     html = _TEMPLATE.render(
         run_id=run_id, last_run=last_run, charts=charts(db_path), generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         rules=fr["rules"].to_dict("records"), findings=rows, sev=SEVERITY_ZH,
+        doubtful=_doubtful_amounts(db_path), doubtful_below=OCR_DOUBTFUL_BELOW,
         quarantined=docs[docs.status == "quarantined"].to_dict("records"),
         parsed=docs[docs.status == "parsed"].to_dict("records"),
         n_parsed=int((docs.status == "parsed").sum()), n_quarantined=int((docs.status == "quarantined").sum()),

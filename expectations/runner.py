@@ -32,6 +32,9 @@ TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "rules"), u
                                keep_trailing_newline=True)
 
 SEVERITIES = ("error", "warning", "hint")
+# An amount read by OCR with a recognition score below this is doubtful: flagged in the report, and an
+# identity that fails on it is a warning to look at (the digit may be misread), not a confident error.
+OCR_DOUBTFUL_BELOW = float(os.environ.get("FDW_OCR_DOUBTFUL_BELOW", "0.9"))
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Rule:
     def sql(self, check: dict) -> str:
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
+        params.setdefault("ocr_doubtful_below", OCR_DOUBTFUL_BELOW)
         return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
 
 
@@ -142,7 +146,16 @@ def message(rule: Rule, row: pd.Series, severity: str) -> tuple[str, str]:
     else:
         zh += f"，超出四舍五入容差 ±{env}。"
         en += f"; beyond the rounding envelope ±{env}."
+    if doubtful := _doubtful(row):
+        zh += f"其中 {doubtful} 由 OCR 识别且置信度低：可能是识别错误，请对照原件核实，不作为确定的错误。"
+        en += (f" It rests on {doubtful}, read by OCR with low confidence: the digit may be misread; check it "
+               f"against the scan (a warning, not a confirmed error).")
     return zh, en
+
+
+def _doubtful(row: pd.Series) -> str | None:
+    """The doubtful OCR readings an instance rests on (templates that report them), else None."""
+    return _s(row.get("doubtful")) or None
 
 
 def flag_message(rule: Rule, row: pd.Series) -> tuple[str, str]:
@@ -251,6 +264,8 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
             hints = off - broken
             for _, row in df[df["check_id"].isin(broken | hints)].iterrows():
                 severity = row["check_severity"] if row["check_id"] in broken else "hint"
+                if severity == "error" and _doubtful(row):
+                    severity = "warning"
                 zh, en = message(rule, row, severity)
                 findings.append({
                     "run_id": run_id, "rule_id": rule.id, "severity": severity, "doc_id": _s(row["doc_id"]),

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from loaders.model import SourceDoc
-from loaders.parsers.final_accounts import title_of
+from loaders.parsers.final_accounts import find_tables, title_of
+from loaders.tables import amount_like
 
 FINAL_ACCOUNTS = "final_accounts"
 PROJECT_EVALUATION = "project_evaluation"
@@ -21,10 +22,13 @@ def classify(doc: SourceDoc) -> str | None:
     """final_accounts / department_evaluation / project_evaluation / evaluation_report, or None: not
     a fiscal document.
 
-    A final-accounts document needs at least two of its tables found by title (a narrative that
-    merely names one is not enough). Evaluations are recognised by their form's fixed words."""
+    A final-accounts document has two of its tables named by title, or one table found by its title
+    with amounts printed under it (a narrative that merely names a table is not enough: its figures
+    sit inside sentences). Evaluations are recognised by their form's fixed words."""
     lines = doc.nonblank()
     if len({title_of(ln)[0] for ln in lines if title_of(ln)}) >= 2:
+        return FINAL_ACCOUNTS
+    if any(sum(1 for ln in t.body for x in ln.texts if amount_like(x)) >= 2 for t in find_tables(doc)):
         return FINAL_ACCOUNTS
     text = "".join(ln.squashed for ln in lines[:400])
     if any(m in text for m in _DEPT_MARKERS):

@@ -25,6 +25,9 @@ class Cell:
     x0: float | None = None  # horizontal extent, when the format has geometry (PDF)
     x1: float | None = None
     printed: str | None = None  # the text as printed when `text` was normalised for matching (textnorm)
+    confidence: float | None = None  # OCR recognition score (0-1) of the cell's text; None: read from a text layer
+    lineno: int | None = None  # the cell's own source line when its row was rebuilt from several (loaders.tables)
+    aligned: bool = True  # False: the cell's column is not known (a row printed fewer values than columns)
 
     @property
     def as_printed(self) -> str:
@@ -56,6 +59,13 @@ class Line:
                 return c.text
         return ""
 
+    def confidence(self, col: int) -> float | None:
+        """The OCR confidence of the cell at `col` (None: not read by OCR, or no such cell)."""
+        for c in self.cells:
+            if c.col == col:
+                return c.confidence
+        return None
+
     def printed(self, col: int) -> str:
         """The cell at `col` as printed (traditional script, pinyin glosses kept)."""
         for c in self.cells:
@@ -83,6 +93,12 @@ class SourceDoc:
     file_format: str  # txt | pdf | docx | xlsx | xls | html
     lines: list[Line] = field(default_factory=list)
     pages: int | None = None
+
+    @property
+    def text_source(self) -> str:
+        """'ocr' when any of the text was read by OCR (a scan, a picture, a PDF with some scanned
+        pages: each cell's `confidence` says which), else 'text' (the contract's two values)."""
+        return "ocr" if any(c.confidence is not None for ln in self.lines for c in ln.cells) else "text"
 
     def nonblank(self) -> list[Line]:
         return [ln for ln in self.lines if not ln.is_blank]

@@ -181,7 +181,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             "doc_id": doc_id, "source_path": str(path), "source_name": path.name, "file_format": doc.file_format,
             "doc_kind": kind, "unit_code": fields.pop("unit_code", None), "unit_id": unit_id_of(fields.get("unit_name")),
             "admin_level": level, "region": region, "parser": name, "parser_version": version, "status": "parsed",
-            "pages": doc.pages, "size_bytes": len(data), **fields,
+            "pages": doc.pages, "size_bytes": len(data), "text_source": doc.text_source, **fields,
         }
         return Parsed(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0),
                       staged=store.stage_document(doc_id, document, tables, st.st_mtime_ns))
@@ -219,6 +219,9 @@ _worker_store: RawStore | None = None
 def _init_worker(home: str) -> None:
     global _worker_store
     _worker_store = RawStore(Path(home))
+    from loaders.readers import ocr
+
+    ocr.PAGE_WORKERS = 1  # the pool already runs one document per core: a scan's pages go one by one
 
 
 def _parse_in_worker(path: Path) -> Parsed:

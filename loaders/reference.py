@@ -60,3 +60,36 @@ def three_public_items() -> dict[str, str]:
 def stats_items() -> dict[tuple[str, str], tuple[str, str]]:
     """(section, label_key) -> (item, unit_kind)."""
     return {(r["section"], label_key(r["label"])): (r["item"], r["unit_kind"]) for r in _rows("stats_items.csv")}
+
+
+_SUB_ITEM = re.compile(r"^其中[:：]?")
+
+
+def three_public_item(label: str) -> str | None:
+    """The 三公 item a row or column label names (`其中：公务用车购置费` as `公务用车购置费`)."""
+    items = three_public_items()
+    key = label_key(label)
+    return items.get(key) or items.get(label_key(_SUB_ITEM.sub("", key)))
+
+
+@lru_cache(maxsize=None)
+def three_public_parents() -> dict[str, list[str]]:
+    """item -> the items that add up to it (FA-050: 合计 = 出国 + 用车小计 + 接待; 小计 = 购置 + 运行)."""
+    out: dict[str, list[str]] = {}
+    seen = set()
+    for r in _rows("three_public_items.csv"):
+        if r["parent_item"] and r["item"] not in seen:
+            out.setdefault(r["parent_item"], []).append(r["item"])
+            seen.add(r["item"])
+    return out
+
+
+def column_code_of(table_code: str, label: str) -> str | None:
+    """The column a header names: its seed label exactly, else the longest seed label of that table
+    the header contains (`本年支出合计` → 合计 → total; `2017年决算(万元)` → 决算 → actual)."""
+    codes = column_codes()
+    key = label_key(label)
+    if (table_code, key) in codes:
+        return codes[(table_code, key)]
+    hits = [(len(k), code) for (t, k), code in codes.items() if t == table_code and k and k in key]
+    return max(hits)[1] if hits else None

@@ -16,6 +16,7 @@ normalises each cell once (`normalize_lines`) and keeps what was printed in `Cel
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -56,7 +57,6 @@ def is_traditional(text: str) -> bool:
 
 def normalize_lines(lines) -> None:
     """Normalise every cell of `lines` in place for matching; the printed text moves to `printed`."""
-    from loaders.model import Cell
 
     texts = [c.text for ln in lines for c in ln.cells]
     stripped = [strip_pinyin(t) for t in texts]
@@ -69,5 +69,5 @@ def normalize_lines(lines) -> None:
         for c in ln.cells:
             new = stripped[i]
             i += 1
-            cells.append(c if new == c.text else Cell(new, c.col, c.x0, c.x1, printed=c.printed or c.text))
+            cells.append(c if new == c.text else replace(c, text=new, printed=c.printed or c.text))
         ln.cells = cells

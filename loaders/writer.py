@@ -33,6 +33,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("unit_name", S), ("unit_code", S), ("unit_id", S), ("admin_level", S), ("region", S),
         ("fiscal_year", I), ("amount_unit", S), ("parser", S), ("parser_version", S), ("status", S),
         ("n_tables", I64), ("n_cells", I64), ("warnings", S), ("pages", I), ("size_bytes", I64),
+        # text (a text layer, a table file) or ocr (some or all of it read by OCR)
+        ("text_source", S),
     ]),
     "fa_tables": pa.schema([
         ("doc_id", S), ("table_code", S), ("table_title", S), ("printed_table_no", S), ("unit_name", S),
@@ -44,8 +46,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("block", S), ("section", S), ("row_label", S), ("row_key", S), ("row_no", I), ("row_role", S),
         ("subject_code", S), ("subject_name", S), ("item", S), ("column_label", S), ("column_code", S),
         ("column_no", I), ("printed_text", S), ("cell_state", S), ("value", DEC), ("decimals", I),
-        ("unit", S), ("amount_wan", DEC), ("half_unit_wan", DEC), ("page", I), ("line", I), ("col", I),
-        ("source_ref", S),
+        ("unit", S), ("amount_wan", DEC), ("half_unit_wan", DEC), ("aligned", pa.bool_()), ("page", I),
+        ("line", I), ("col", I), ("source_ref", S),
+        ("ocr_confidence", pa.float64()),  # the recognition score when the cell was read by OCR, else NULL
     ]),
     "narrative_figures": pa.schema([
         ("doc_id", S), ("topic", S), ("item", S), ("printed_text", S), ("value", DEC), ("unit", S),
@@ -266,6 +269,7 @@ class RawStore:
         """Schema files, the manifest, and an old per-document layout migrated. Under the run lock."""
         for name, schema in SCHEMAS.items():
             path = self.root / name / "_empty.parquet"
+            # rewritten when the schema gained columns: the empty file is what carries them
             if not path.exists() or not pq.read_schema(path).equals(schema, check_metadata=False):
                 _atomic_write(schema.empty_table(), path)
         if not self.manifest_path.exists():

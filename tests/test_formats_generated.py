@@ -184,7 +184,8 @@ def test_scanned_pdf_is_quarantined_and_the_run_completes(generated, tmp_path):
     summary = ingest([folder], tmp_path / "home")
     by_name = {Path(o.path).name: o for o in summary.outcomes}
     assert by_name["scan.pdf"].status == "quarantined"
-    assert by_name["scan.pdf"].reason == "no text layer (scanned): needs OCR"
+    # a page with a filled rectangle and no image: nothing for OCR either (scans: tests/test_ocr.py)
+    assert by_name["scan.pdf"].reason == "no text: the pages carry neither a text layer nor a scanned image"
     assert all(o.status == "parsed" and o.facts > 0 for n, o in by_name.items() if n != "scan.pdf"), by_name
 
 

@@ -3,8 +3,8 @@
 -- parent printed with children.
 with lines as (
     select *
-    from fct_final_account_lines
-    where table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
+    from fct_final_account_lines f
+    where aligned and table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
       and column_code is not null
 ),
 parents as (

@@ -5,6 +5,9 @@
 --   actual_where / expected_where : which cells of fct_final_account_lines form each side
 --   key : none | column_code | row (same printed line) | subject_code | item
 --   value_column : amount_wan (money, default) or value_numeric (counts)
+--   doubtful (output): the amounts read by OCR below the doubtful threshold (runner.OCR_DOUBTFUL_BELOW)
+{#- the amounts of either side read by OCR with a score below the doubtful threshold, as printed -#}
+{%- set doubtful = "string_agg(printed_text || ' (' || source_ref || ', OCR ' || round(ocr_confidence, 2) || ')', ' + ' order by line, col) filter (where cell_state = 'value' and ocr_confidence < " ~ ocr_doubtful_below ~ ")" %}
 {%- set key_expr = {
     'none': "''",
     'column_code': "column_code",
@@ -14,7 +17,10 @@
 }[key] %}
 with lines as (
     select *, {{ key_expr }} as k
-    from fct_final_account_lines
+    from fct_final_account_lines f
+    -- a table with a cell whose column is unknown (aligned = false) is not checkable
+    where not exists (select 1 from fct_final_account_lines u
+                      where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code)
 ),
 a as (
     select doc_id, k,
@@ -30,7 +36,8 @@ a as (
            string_agg(coalesce(nullif(printed_text, ''), '(空白)'), ' + ' order by line, col) as actual_printed,
            min(source_ref) as source_ref,
            min(page) as page,
-           min(line) as line
+           min(line) as line,
+           {{ doubtful }} as doubtful
     from lines
     where {{ actual_where }}
     group by doc_id, k
@@ -48,7 +55,8 @@ e as (
            count(*) filter (where cell_state = 'value') as n_expected,
            coalesce(sum(half_unit_wan), 0) as tol_expected,
            string_agg(row_label || '[' || column_label || '] ' || printed_text || ' (' || source_ref || ')', ' + '
-                      order by line, col) filter (where cell_state = 'value') as operands
+                      order by line, col) filter (where cell_state = 'value') as operands,
+           {{ doubtful }} as doubtful
     from lines
     where {{ expected_where }}
     group by doc_id, k
@@ -69,7 +77,8 @@ select
     coalesce(e.operands, '(无 none printed)') as operands,
     coalesce(a.source_ref, e.source_ref) as source_ref,
     coalesce(a.page, e.page) as page,
-    coalesce(a.line, e.line) as line
+    coalesce(a.line, e.line) as line,
+    concat_ws(' + ', a.doubtful, e.doubtful) as doubtful
 from a
 full outer join e
   on a.doc_id = e.doc_id and a.k = e.k

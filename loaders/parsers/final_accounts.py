@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
-from loaders.model import DocumentError, Line, SourceDoc, squash
+from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, amounts_in_text, half_unit_wan,
                              parse_amount, to_wan)
-from loaders.reference import (column_codes, label_key, row_roles, stats_items, table_titles,
-                               three_public_items)
+from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
+                               three_public_item, three_public_items)
+from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
 PARSER_NAME = "final_accounts"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
 _TABLE_NO = re.compile(r"^(?:公开\d+表|附表\d+|表[一二三四五六七八九十\d]+|[Zz]\d+表?)$")
-_UNIT_NAME = re.compile(r"^(?:部门|单位|编制单位|预算单位)(?:名称)?[:：]\s*(.+)$")
+_UNIT_NAME = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算单位)(?:名称)?[:：]\s*(.+)$")
 _YEAR = re.compile(r"^(\d{4})\s*年度?$")
 _AMOUNT_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|千元|亿元)")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -61,36 +63,78 @@ class ParsedFinalAccounts:
     warnings: list[str]
 
 
-# what may precede a table title on its line: a unit name (ending like one) and/or a year, e.g.
-# "上海市普陀区财政局2024年度收入支出决算总表", "2024年度部门收支决算总表"
-_TITLE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
-                           r"政府|街道|镇|乡|区|县|市|省))?(?:\d{4}年度?)?(?:部门|单位)?$")
+# what may precede a table title on its line: 附表, a unit name (ending like one), a scope (本级, 全区),
+# a year and the fund the table covers, e.g. "上海市普陀区财政局2024年度收入支出决算总表",
+# "2024年度部门收支决算总表", "附表:X市本级2017年“三公”经费决算汇总表", "2016年一般公共预算财政拨款开支的…"
+_TITLE_PREFIX = re.compile(r"^(?:附表\d*[:：]?)?(?P<unit>[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
+                           r"政府|街道|镇|乡|区|县|市|省))?(?:本级|全区|全县|全市|全省)?(?:(?P<year>\d{4})(?:年度?|-)?)?"
+                           r"(?:本级|全区|全县|全市|全省|部门|单位)?(?:(?:一般公共预算)?财政拨款(?:开支的)?)?$")
 
 
 def title_of(line: Line) -> tuple[str, str] | None:
     """(table_code, layout) when the line is a known table title (or alias), possibly after a unit
     name and a year; never a title merely mentioned inside a sentence."""
+    found = _title_parts(line)
+    return found[0] if found else None
+
+
+def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None] | None:
+    """((table_code, layout), unit name, year) of a title line; the unit and year printed before the
+    title words, when they are."""
     key = label_key("".join(line.texts))
     titles = table_titles()
     if key in titles:
-        return titles[key]
-    for n in range(len(key) - 4, 0, -1):  # the longest title the line ends with
-        if key[n:] in titles and _TITLE_PREFIX.match(key[:n]):
-            return titles[key[n:]]
+        return titles[key], None, None
+    if len(key) > _TITLE_MAX:  # a sentence, not a title
+        return None
+    for size in _title_sizes():  # the longest title the line ends with
+        n = len(key) - size
+        if n > 0 and key[n:] in titles and (m := _TITLE_PREFIX.match(key[:n])):
+            return titles[key[n:]], m.group("unit"), int(m.group("year")) if m.group("year") else None
     return None
 
 
+_TITLE_MAX = 100  # a prefix (附表, unit name, scope, year, fund) and the longest title
+
+
+@lru_cache(maxsize=None)
+def _title_sizes() -> list[int]:
+    return sorted({len(k) for k in table_titles()}, reverse=True)
+
+
+def table_lines(doc: SourceDoc) -> list[Line]:
+    """The document's non-blank lines, with every table exported one cell per line rebuilt into rows
+    (loaders.tables.reflow) between its title and the next title."""
+    lines = split_pipes(doc.lines)
+    titles = [i for i, ln in enumerate(lines) if not ln.is_blank and title_of(ln)]
+    if not titles:
+        return [ln for ln in lines if not ln.is_blank]
+    out: list[Line] = list(lines[:titles[0]])
+    probe = Table("", "", "", lines[titles[0]])
+    for n, i in enumerate(titles):
+        end = titles[n + 1] if n + 1 < len(titles) else len(lines)
+        region = lines[i + 1:end]
+        rebuilt = reflow(region, lambda text: _is_meta(Line(0, [Cell(text, 0)]), probe))
+        out.append(lines[i])
+        out.extend(rebuilt if rebuilt is not None else region)
+    return [ln for ln in out if not ln.is_blank]
+
+
 def find_tables(doc: SourceDoc) -> list[Table]:
-    lines = doc.nonblank()
+    lines = table_lines(doc)
     starts = [(i, title_of(ln)) for i, ln in enumerate(lines)]
     starts = [(i, t) for i, t in starts if t]
-    # a run of titles on consecutive lines is a table of contents (目录), not tables
-    listed = {i for i, _ in starts}
-    starts = [(i, t) for i, t in starts if i + 1 not in listed and i - 1 not in listed]
+    # a run of titles of different tables on consecutive lines is a table of contents (目录), not
+    # tables; a heading naming the table just above its title (`一、收入支出决算总表`) is not a table
+    at = dict(starts)
+    starts = [(i, t) for i, t in starts if not (i + 1 in at and at[i + 1][0] == t[0])]
+    at = dict(starts)
+    starts = [(i, t) for i, t in starts if i + 1 not in at and i - 1 not in at]
     tables = []
     for n, (i, (code, layout)) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         t = Table(code, layout, lines[i].text, lines[i])
+        _, t.unit_name, t.fiscal_year = _title_parts(lines[i])
         in_meta, closed = True, False
         for ln in lines[i + 1:end]:
             first = squash(ln.texts[0]) if ln.cells else ""
@@ -111,7 +155,36 @@ def find_tables(doc: SourceDoc) -> list[Table]:
             t.body.append(ln)
         if t.body or t.note:  # a title with nothing under it is a mention (目录 entry), not a table
             tables.append(t)
-    return tables
+    return _join_pages(tables)
+
+
+def _join_pages(tables: list[Table]) -> list[Table]:
+    """A table split over pages is one table: a page that repeats the title of the table ending on
+    the page before continues it. Lines it repeats (the header, 栏次, the 合计 row printed on every
+    page) and page numbers (a lone number closing a page) are counted once."""
+    out: list[Table] = []
+    for t in tables:
+        t.body = [ln for n, ln in enumerate(t.body) if not _page_footer(t.body, n)]
+        prev = out[-1] if out else None
+        if (prev is not None and prev.table_code == t.table_code and t.title_line.page is not None
+                and prev.body and prev.body[-1].page is not None
+                and t.title_line.page - prev.body[-1].page in (0, 1)):
+            seen = {ln.squashed for ln in prev.body}
+            prev.body.extend(ln for ln in t.body if ln.squashed not in seen)
+            prev.note = prev.note or t.note
+            continue
+        out.append(t)
+    return out
+
+
+def _page_footer(body: list[Line], n: int) -> bool:
+    """A page number or a table number printed at the foot of a page (`5`, `表 1`)."""
+    ln = body[n]
+    if ln.page is None or len([x for x in ln.texts if x.strip()]) != 1:
+        return False
+    nxt = body[n + 1] if n + 1 < len(body) else None
+    last_on_page = nxt is None or nxt.page != ln.page or _page_footer(body, n + 1)
+    return last_on_page and bool(re.match(r"^(?:\d{1,3}|表\d{1,2}|-\d{1,3}-)$", ln.squashed))
 
 
 def _is_meta(ln: Line, t: Table) -> bool:
@@ -152,6 +225,10 @@ class _Emitter:
              item: str | None = None, section: str | None = None, unit: str | None = None,
              column_no: int | None = None) -> None:
         text = ln.printed(col)
+        cell = next((c for c in ln.cells if c.col == col), None)
+        aligned = cell is None or cell.aligned
+        if not aligned:  # printed in this row, column unknown: never given a column's meaning
+            column_label, column_code, column_no = "未对齐", None, None
         a = parse_amount(ln.cell(col))  # a word where an amount belongs stays as state `text`, without a value
         unit = unit or self.unit
         money = unit in ("万元", "元", "千元", "亿元")
@@ -180,11 +257,19 @@ class _Emitter:
             "unit": unit,
             "amount_wan": to_wan(a.value, unit) if money else None,
             "half_unit_wan": half_unit_wan(a.decimals, unit) if money else None,
+            "aligned": aligned,
             "page": ln.page,
-            "line": ln.lineno,
+            "line": cell.lineno if cell is not None and cell.lineno else ln.lineno,
             "col": col,
-            "source_ref": ln.source_ref,
+            "source_ref": _ref(ln, cell),
+            "ocr_confidence": cell.confidence if cell is not None else ln.confidence(col),
         })
+
+
+def _ref(ln: Line, cell: Cell | None) -> str:
+    if cell is None or not cell.lineno or cell.lineno == ln.lineno:
+        return ln.source_ref
+    return Line(cell.lineno, [], ln.page).source_ref
 
 
 def _int(text: str) -> int | None:
@@ -284,6 +369,10 @@ def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dic
     return out
 
 
+def _is_numbering(ln: Line, name_col: int) -> bool:
+    return any(squash(ln.cell(c)) == "栏次" for c in range(name_col + 1))
+
+
 def _parse_subject(t: Table, em: _Emitter) -> None:
     name_col = _name_col(t.body[:8])
     first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln, name_col)), None)
@@ -291,8 +380,9 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
         if t.note:
             return  # 本表无数据 and no 合计 row printed
         raise DocumentError("parse", f"{t.title}: no 合计 or subject-code rows found (line {t.title_line.lineno})")
-    header = [ln for ln in t.body[:first_data] if squash(ln.cell(0)) != "栏次"]
-    numbering = next((ln for ln in t.body[:first_data] if squash(ln.cell(0)) == "栏次"), None)
+    # the 栏次 line numbers the columns (printed under the code or the name column)
+    header = [ln for ln in t.body[:first_data] if not _is_numbering(ln, name_col)]
+    numbering = next((ln for ln in t.body[:first_data] if _is_numbering(ln, name_col)), None)
     width = max(ln.width for ln in t.body)
     labels = _header_labels(header, name_col + 1, width)
     for ln in t.body[first_data:]:
@@ -308,7 +398,7 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
             em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
                     column_label=path,
                     column_code=column_codes().get((t.table_code, label_key(leaf)))
-                    or column_codes().get((t.table_code, label_key(path))),
+                    or column_codes().get((t.table_code, label_key(path))) or column_code_of(t.table_code, leaf),
                     column_no=_int(numbering.cell(c)) if numbering else None)
 
 
@@ -390,6 +480,8 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 # ---------------------------------------------------------------- 三公 (预算数 / 决算数 × items)
 
 def _parse_three_public(t: Table, em: _Emitter) -> None:
+    if _parse_three_public_rows(t, em) or _parse_three_public_by_row_kind(t, em):
+        return
     grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
     if grp_i is None:
         raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
@@ -418,6 +510,71 @@ def _parse_three_public(t: Table, em: _Emitter) -> None:
                 continue
             em.emit(ln, c, row_label=label, row_role="item", item=items.get(label_key(label)),
                     column_label=group, column_code=column_codes().get((t.table_code, group)))
+
+
+def _parse_three_public_rows(t: Table, em: _Emitter) -> bool:
+    """Items as rows under a header `项目 | 预算数 | 决算数 …` (any value columns, e.g. `2020年度支出
+    (万元)`, `支出减少率`); False when the table is not laid out that way."""
+    hdr_i = next((i for i, ln in enumerate(t.body) if squash(ln.cell(0)).endswith("项目") and ln.width >= 2), None)
+    if hdr_i is None:
+        return False
+    rows = []
+    for ln in t.body[hdr_i + 1:]:
+        if ends_table(ln.cell(0)):
+            break
+        if squash(ln.cell(0)) and ln.width > 1:  # a label with nothing printed after it lands nothing
+            rows.append(ln)
+    if sum(1 for ln in rows if three_public_item(ln.cell(0))) < 2:
+        return False
+    hdr = t.body[hdr_i]
+    labels = {c: squash(hdr.cell(c)) for c in range(1, max(ln.width for ln in t.body[hdr_i:]))}
+    if t.amount_unit is None:
+        unit = next((m.group(1) for x in labels.values() if (m := _HEADER_UNIT.search(x))), None)
+        if unit:
+            em.unit = t.amount_unit = unit
+    for ln in rows:
+        label = ln.cell(0).strip()
+        for c, col_label in labels.items():
+            if not col_label and not squash(ln.cell(c)):
+                continue
+            unit = "%" if "率" in col_label else None
+            em.emit(ln, c, row_label=label, row_role="item", item=three_public_item(label),
+                    column_label=col_label, column_code=column_code_of(t.table_code, col_label),
+                    unit=unit)
+    return True
+
+
+def _parse_three_public_by_row_kind(t: Table, em: _Emitter) -> bool:
+    """Items as columns under a header of several lines, 预算数 and 决算数 as rows (西安 公开09表:
+    `财政拨款安排的“三公”经费` over 小计 | 因公出国（境）费用 | 公务用车… over 小计 | 购置费 | 运行维护费,
+    then 会议费, 培训费). A 小计 takes the item of the label above it (a group that is not an item
+    itself but names the 三公经费 is their total). False when no row is labelled 预算数/决算数."""
+    kinds = {"预算数", "决算数"}
+    data = [i for i, ln in enumerate(t.body) if squash(ln.cell(0)) in kinds
+            and any(amount_like(c.text) for c in ln.cells if c.col > 0)]
+    if not data:
+        return False
+    header = [ln for ln in t.body[:data[0]] if not _is_numbering(ln, 0)]
+    numbering = next((ln for ln in t.body[:data[0]] if _is_numbering(ln, 0)), None)
+    cols = sorted({c.col for i in data for c in t.body[i].cells if c.col > 0}
+                  | {c.col for ln in header for c in ln.cells if c.col > 0})
+    for i in data:
+        ln = t.body[i]
+        kind = squash(ln.cell(0))
+        for c in cols:
+            path = [squash(h.cell(c)) for h in header if squash(h.cell(c))]
+            if not path:
+                continue
+            item = three_public_item(path[-1])
+            if label_key(path[-1]) in ("小计", "合计") and len(path) > 1:
+                item = three_public_item(path[-2]) or ("total" if "三公" in label_key(path[-2]) else None)
+            em.emit(ln, c, row_label=path[-1], row_role="item", item=item, column_label=kind,
+                    column_code=column_code_of(t.table_code, kind),
+                    column_no=_int(numbering.cell(c)) if numbering else None)
+    return True
+
+
+_HEADER_UNIT = re.compile(r"[（(](万元|元|千元|亿元)[)）]")
 
 
 def _parse_three_public_pairs(t: Table, em: _Emitter, grp_i: int, group_starts: list[tuple[int, str]]) -> None:
@@ -529,7 +686,14 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
         em = _Emitter(doc, t, t.amount_unit or default_unit)
         if t.amount_unit is None:
             warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
-        _LAYOUTS[t.layout](t, em)
+        try:
+            _LAYOUTS[t.layout](t, em)
+        except DocumentError:
+            if any(amount_like(x) for ln in t.body for x in ln.texts):
+                raise
+            # a title over words only (a 说明 heading naming the table): a mention, not a table
+            warnings.append(f"{t.title}: no table under the title (line {t.title_line.lineno})")
+            continue
         cells.extend(em.records)
         body_lines = [ln.lineno for ln in t.body]
         table_records.append({
@@ -541,32 +705,70 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             "line_end": max(body_lines) if body_lines else t.title_line.lineno,
             "source_ref": t.title_line.source_ref,
         })
+    if not table_records:
+        raise DocumentError("parse", "no final-accounts table was found: only titles named in the text ("
+                                     + "; ".join(warnings) + ")")
     return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, _narrative(doc, tables), warnings)
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:
-    for ln in doc.nonblank()[:30]:
-        m = re.search(r"(20\d{2})\s*年度?", ln.text)
+    for ln in split_pipes(doc.nonblank())[:30]:
+        m = re.search(r"(20\d{2})\s*年度?", ln.text) or re.search(r"(20\d{2})\s*(?:部门|单位)?决算", ln.text)
         if m:
             return int(m.group(1))
     return None
 
 
-_COVER_TITLE = re.compile(r"^(.*?)(20\d{2})年度?(?:部门|单位)?决算")
+# a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年西宁市东方小学部门决算`,
+# `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
+_COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
+
+
+_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
+_NAME_END = re.compile(r"(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|政府|街道|镇|乡|馆|）|\))$")
+
+
+def _name_above(lines: list[Line], i: int) -> str:
+    """The unit name printed above the cover title, possibly wrapped over two lines
+    (`上海市普陀区` / `财政局`): the line above, joined to the one before it when that one does
+    not end like a unit name and sits on the same page."""
+    def part(k: int) -> str | None:
+        if k < 0 or title_of(lines[k]) or lines[k].page != lines[i].page:
+            return None
+        text = lines[k].squashed
+        return text if _NAME_PART.match(text) and not re.search(r"项目|单位|目录", text) else None
+    last = part(i - 1)
+    if last is None:
+        return ""
+    first = part(i - 2)
+    return first + last if first and not _NAME_END.search(first) else last
 
 
 def _unit_from_cover(doc: SourceDoc) -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
-    `2024年度部门决算`, or both on one line)."""
-    lines = doc.nonblank()[:40]
+    `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
+    lines = split_pipes(doc.nonblank())[:40]
     for i, ln in enumerate(lines):
         m = _COVER_TITLE.match(ln.squashed)
         if not m:
             continue
         name = m.group(1)
-        if not name and i > 0 and len(lines[i - 1].squashed) <= 30:
-            name = lines[i - 1].squashed
-        name = re.sub(r"^第[一二三四五六七八九十]+部分", "", name)
+        after = re.sub(r"(?:部门|单位)$", "", m.group(3))
+        if not name and after and not re.search(r"预算|财政|三公|经费|支出|收入", after):
+            name = after
+        if not name:
+            name = _name_above(lines, i)
+        name = label_key(re.sub(r"^第[一二三四五六七八九十]+部分", "", name))
         if name:
             return name
+    # no cover: a heading or the first sentence that opens with the unit's name and the year
+    # (`X局2019年度一般公共预算财政拨款“三公”经费…`)
+    for ln in lines:
+        m = _NAME_THEN_YEAR.match(ln.squashed)
+        if m:
+            return m.group(1)
     return None
+
+
+_NAME_THEN_YEAR = re.compile(r"^([\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|会|所|站|队|馆|校|园|社|处|室|政府))"
+                             r"20\d{2}年度?")

@@ -8,6 +8,7 @@ from loaders.model import DocumentError, SourceDoc
 from loaders.textnorm import normalize_lines
 from loaders.readers.docx import read_docx
 from loaders.readers.html import read_html
+from loaders.readers.ocr import read_image
 from loaders.readers.pdf import read_pdf
 from loaders.readers.text import read_text
 from loaders.readers.xlsx import read_xls, read_xlsx
@@ -22,8 +23,14 @@ READERS = {
     ".xls": ("xls", read_xls),
     ".html": ("html", read_html),
     ".htm": ("html", read_html),
+    # pictures of pages (scans, photographs), read by OCR
+    ".png": ("png", read_image),
+    ".jpg": ("jpeg", read_image),
+    ".jpeg": ("jpeg", read_image),
+    ".tif": ("tiff", read_image),
+    ".tiff": ("tiff", read_image),
 }
-SUPPORTED_SUFFIXES = {".txt", ".pdf", ".docx", ".xlsx", ".xls", ".html", ".htm"}
+SUPPORTED_SUFFIXES = set(READERS)
 
 
 def doc_id_of(data: bytes) -> str:

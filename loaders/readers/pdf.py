@@ -25,8 +25,8 @@ Two ways to find rows and columns, chosen per page region:
   closer than a line height to a table row is part of it: it is merged into that row's cells (the
   row with amounts wins, so a label wrapped around its centred amounts is joined).
 
-A PDF without any text (a scan) is refused: "no text layer (scanned): needs OCR"; nothing is
-guessed. Page numbers go to `Line.page`; lines are numbered through the document; cells keep x0/x1
+A page without text but with an image (a scan) is read by OCR (`loaders/readers/ocr.py`), which
+gives characters and rules in the same form, so a mixed PDF OCRs only its scanned pages. Page numbers go to `Line.page`; lines are numbered through the document; cells keep x0/x1
 (the extent of their text, in points, in the page as displayed).
 """
 from __future__ import annotations
@@ -53,6 +53,7 @@ class _Char:
     x1: float
     y0: float  # bottom (PDF user space: y grows upwards)
     y1: float
+    conf: float | None = None  # OCR recognition score of the text this character was read in
 
     @property
     def xc(self) -> float:
@@ -274,6 +275,12 @@ def _cell_text(chars: list[_Char]) -> str:
     return _join_lines([_join_chars(ln) for ln in _text_lines(chars)])
 
 
+def _conf(chars: list[_Char]) -> float | None:
+    """The OCR confidence of a cell: the lowest score of the readings it is made of (None: text layer)."""
+    scores = [c.conf for c in chars if c.conf is not None]
+    return round(min(scores), 4) if scores else None
+
+
 # ------------------------------------------------------------------ unruled text
 
 def _is_numeric(text: str) -> bool:
@@ -330,7 +337,7 @@ class _Row:
     page: int
     top: float
     height: float
-    cells: list[tuple[int, str, float, float]]  # (col, text, x0, x1)
+    cells: list[tuple[int, str, float, float, float | None]]  # (col, text, x0, x1, OCR confidence)
     frags: list[_Frag] | None = None  # unruled rows, before column assignment
 
 
@@ -361,7 +368,7 @@ def _place_unruled(rows: list[_Row]) -> None:
     while i < len(rows):
         if not in_table(i):
             if rows[i].frags is not None:
-                rows[i].cells = [(k, f.text, f.x0, f.x1) for k, f in enumerate(rows[i].frags)]
+                rows[i].cells = [(k, f.text, f.x0, f.x1, _conf(f.chars)) for k, f in enumerate(rows[i].frags)]
             i += 1
             continue
         j = i
@@ -374,7 +381,7 @@ def _place_unruled(rows: list[_Row]) -> None:
                 k += 1
             if k < len(rows) and k > j and in_table(k) and rows[k].page == rows[j - 1].page + 1:
                 for r in rows[j:k]:
-                    r.cells = [(n, f.text, f.x0, f.x1) for n, f in enumerate(r.frags or [])]
+                    r.cells = [(n, f.text, f.x0, f.x1, _conf(f.chars)) for n, f in enumerate(r.frags or [])]
                 passing.extend(rows[j:k])
                 j = k
                 continue
@@ -385,8 +392,8 @@ def _place_unruled(rows: list[_Row]) -> None:
             placed: dict[int, list[_Frag]] = {}
             for f in r.frags:
                 placed.setdefault(_col_of(f, cols), []).append(f)
-            r.cells = [(k, " ".join(f.text for f in fs), min(f.x0 for f in fs), max(f.x1 for f in fs))
-                       for k, fs in sorted(placed.items())]
+            r.cells = [(k, " ".join(f.text for f in fs), min(f.x0 for f in fs), max(f.x1 for f in fs),
+                        _conf([c for f in fs for c in f.chars])) for k, fs in sorted(placed.items())]
         _merge_wrapped(region)
         i = j
 
@@ -404,20 +411,21 @@ def _merge_wrapped(region: list[_Row]) -> None:
         if not cands:
             continue
         target = next((n for n in cands if not _text_only_cells(n)), cands[0])
-        cells = {c: (t, x0, x1) for c, t, x0, x1 in target.cells}
-        for c, t, x0, x1 in r.cells:
+        cells = {c: (t, x0, x1, cf) for c, t, x0, x1, cf in target.cells}
+        for c, t, x0, x1, cf in r.cells:
             if c in cells:
                 old = cells[c]
                 parts = [old[0], t] if target is above else [t, old[0]]
-                cells[c] = (_join_lines(parts), min(old[1], x0), max(old[2], x1))
+                confs = [x for x in (old[3], cf) if x is not None]
+                cells[c] = (_join_lines(parts), min(old[1], x0), max(old[2], x1), min(confs) if confs else None)
             else:
-                cells[c] = (t, x0, x1)
+                cells[c] = (t, x0, x1, cf)
         target.cells = [(c, *cells[c]) for c in sorted(cells)]
         r.cells = []
 
 
 def _text_only_cells(r: _Row) -> bool:
-    return not any(_is_numeric(t) for _, t, _, _ in r.cells)
+    return not any(_is_numeric(t) for _, t, _, _, _ in r.cells)
 
 
 # ------------------------------------------------------------------ document
@@ -450,26 +458,32 @@ def read_pdf(data: bytes) -> tuple[list[Line], int]:
         raise DocumentError("read", f"not a readable PDF ({e})")
     try:
         n_pages = len(pdf)
-        page_chars: dict[int, list[_Char]] = {}
-        grids: list[tuple[int, _Grid]] = []
+        pages: dict[int, tuple[list[_Char], list, list]] = {}  # page -> (characters, rules h, rules v)
+        scanned: list[int] = []  # pages with an image and no text: read by OCR
         images = 0
         for p in range(n_pages):
             page = pdf[p]
             tp = page.get_textpage()
             orient = _orientation(page)
-            page_chars[p + 1] = _chars(tp, orient)
+            chars = _chars(tp, orient)
             hs, vs, imgs = _rules(page, orient)
             images += imgs
-            if page_chars[p + 1]:
-                grids.extend((p + 1, g) for g in _grids(hs, vs))
+            pages[p + 1] = (chars, hs, vs)
+            if not chars and imgs:
+                scanned.append(p + 1)
             tp.close()
             page.close()
     finally:
         pdf.close()
-    if not any(page_chars.values()):
-        raise DocumentError("read", "no text layer (scanned): needs OCR",
-                            f"{n_pages} page(s), {images} image(s), no characters")
-    return _layout(page_chars, grids), n_pages
+    if scanned:
+        from loaders.readers.ocr import ocr_pdf_pages  # onnxruntime and OpenCV only when a page needs them
+
+        pages.update(ocr_pdf_pages(data, scanned))
+    if not any(chars for chars, _, _ in pages.values()):
+        reason = ("no text found: the scanned pages were read by OCR and gave no text" if scanned
+                  else "no text: the pages carry neither a text layer nor a scanned image")
+        raise DocumentError("read", reason, f"{n_pages} page(s), {images} image(s), no characters")
+    return layout_pages([pages[p] for p in range(1, n_pages + 1)]), n_pages
 
 
 Char = _Char  # a positioned character, for readers of other formats that print positioned text
@@ -478,7 +492,8 @@ Char = _Char  # a positioned character, for readers of other formats that print 
 def layout_pages(pages: list[tuple[list[_Char], list, list]]) -> list[Line]:
     """Lines of pages given as geometry: per page its characters and its horizontal (y, x_low,
     x_high) and vertical (x, y_low, y_high) rules, in points with y growing upwards. The same
-    rows and columns as a PDF's text layer: used for other formats that print positioned text."""
+    rows and columns as a PDF's text layer: used for the text layer, OCR'd scans and other formats
+    that print positioned text."""
     page_chars = {p: chars for p, (chars, _, _) in enumerate(pages, start=1)}
     grids = [(p, g) for p, (chars, hs, vs) in enumerate(pages, start=1) if chars for g in _grids(hs, vs)]
     return _layout(page_chars, grids)
@@ -496,8 +511,8 @@ def _layout(page_chars: dict[int, list[_Char]], grids: list[tuple[int, _Grid]]) 
             ids = {id(c) for c in inside}
             outside = [c for c in outside if id(c) not in ids]
             for top, cells in _ruled_rows(inside, g):
-                page_rows.append(_Row(p, top, 0.0, [(col, _cell_text(cs), min(c.x0 for c in cs), max(c.x1 for c in cs))
-                                                    for col, cs in cells]))
+                page_rows.append(_Row(p, top, 0.0, [(col, _cell_text(cs), min(c.x0 for c in cs), max(c.x1 for c in cs),
+                                                     _conf(cs)) for col, cs in cells]))
         for ln in _text_lines(outside):
             h = sum(c.y1 - c.y0 for c in ln) / len(ln)
             page_rows.append(_Row(p, max(c.yc for c in ln), h, [], _split_frags(ln)))
@@ -508,5 +523,6 @@ def _layout(page_chars: dict[int, list[_Char]], grids: list[tuple[int, _Grid]]) 
         if not r.cells:
             continue
         lines.append(Line(lineno=len(lines) + 1, page=r.page,
-                          cells=[Cell(text=t, col=c, x0=round(x0, 1), x1=round(x1, 1)) for c, t, x0, x1 in r.cells]))
+                          cells=[Cell(text=t, col=c, x0=round(x0, 1), x1=round(x1, 1), confidence=cf)
+                                 for c, t, x0, x1, cf in r.cells]))
     return lines

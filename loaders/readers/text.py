@@ -1,7 +1,16 @@
-"""Plain-text reader: tab-separated cells, one line per source line (1-based line numbers)."""
+"""Plain-text reader: one line per source line (1-based line numbers), split into cells.
+
+Cells are separated by tabs or by runs of two or more spaces. A single space never splits: it sits
+inside spaced numbers (`9746. 50`, `3, 584. 96`) and spaced labels (`预 算 数`). `|` is kept in the
+text: how bars delimit cells and rows is read by the layers that understand tables
+(`loaders.tables.split_pipes`, `evaluation_forms.logical_rows`). An empty source line has no cells
+at all, so that a table exported one cell per line keeps the difference between a blank cell and
+the blank line between cells.
+"""
 from __future__ import annotations
 
 import codecs
+import re
 
 from loaders.model import Cell, DocumentError, Line
 
@@ -11,6 +20,10 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x0
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # declared charsets that GB18030 extends (a page declaring gb2312 often uses GBK characters)
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312"}
+_SPACE_RUN = re.compile(r"[ \u00a0\u3000]{2,}")
+_CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
+_NUMBER_OPEN_END = re.compile(r"\d[,.，]$")  # `3,` of `3,  584.96`
+_NUMBER_OPEN_START = re.compile(r"^[,.]\d")
 
 
 def _codec(name: str | None) -> str | None:
@@ -47,10 +60,33 @@ def decode(data: bytes, declared: str | None = None) -> str:
     raise DocumentError("read", "the text is neither UTF-8 nor GB18030 encoded")
 
 
+def split_cells(raw: str) -> list[str]:
+    """The cells of one source line (see the module docstring); [] for an empty line (a line of tabs
+    alone keeps its blank cells)."""
+    if "\t" in raw:  # a line of tabs alone is a row of blank cells
+        return [p.strip() for p in raw.rstrip("\r\n").split("\t")]
+    if not raw.strip():
+        return []
+    if not _SPACE_RUN.search(raw):
+        return [raw.strip()]
+    return _join_spaced(_SPACE_RUN.split(raw.strip()))
+
+
+def _join_spaced(parts: list[str]) -> list[str]:
+    """Undo splits a run of spaces made inside one cell: single characters of a spaced label
+    (`合    计`) and the halves of a spaced number (`3,  584.96`)."""
+    out: list[str] = []
+    for p in parts:
+        if out and ((_CJK_CHAR.match(p) and _CJK_CHAR.match(out[-1][-1:]) and len(out[-1].replace(" ", "")) == 1)
+                    or (_NUMBER_OPEN_END.search(out[-1]) and p[:1].isdigit())
+                    or (out[-1][-1:].isdigit() and _NUMBER_OPEN_START.match(p))):
+            out[-1] = f"{out[-1]} {p}"
+            continue
+        out.append(p)
+    return out
+
+
 def read_text(data: bytes) -> list[Line]:
     text = decode(data)
-    lines = []
-    for i, raw in enumerate(text.splitlines(), start=1):
-        parts = raw.split("\t")
-        lines.append(Line(lineno=i, cells=[Cell(text=p.strip(), col=j) for j, p in enumerate(parts)]))
-    return lines
+    return [Line(lineno=i, cells=[Cell(text=p, col=j) for j, p in enumerate(split_cells(raw))])
+            for i, raw in enumerate(text.splitlines(), start=1)]

@@ -18,7 +18,8 @@ select
     n_cells,
     pages,
     size_bytes,
-    warnings
+    warnings,
+    text_source
 from {{ ref('stg_documents') }}
 union all
 select
@@ -40,6 +41,7 @@ select
     0 as n_cells,
     null as pages,
     size_bytes,
-    null as warnings
+    null as warnings,
+    null as text_source
 from {{ ref('stg_rejects') }}
 where doc_id not in (select doc_id from {{ ref('stg_documents') }})

@@ -26,9 +26,11 @@ select
     value_unit,
     amount_wan,
     half_unit_wan,
+    aligned,
     page,
     line,
     col,
-    source_ref
+    source_ref,
+    ocr_confidence
 from {{ ref('int_fa_cells') }}
 where {{ fdw_changed() }}

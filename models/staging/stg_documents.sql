@@ -19,5 +19,6 @@ select
     n_cells,
     nullif(warnings, '') as warnings,
     pages,
-    size_bytes
+    size_bytes,
+    text_source
 from {{ landed('documents') }} as documents

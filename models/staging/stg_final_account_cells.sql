@@ -30,8 +30,10 @@ select
     unit as value_unit,
     cast(amount_wan as decimal(20, 6)) as amount_wan,
     cast(half_unit_wan as decimal(20, 6)) as half_unit_wan,
+    coalesce(aligned, true) as aligned,
     page,
     line,
     col,
-    source_ref
+    source_ref,
+    ocr_confidence
 from {{ landed('final_account_cells') }} as final_account_cells
