@@ -35,10 +35,60 @@ import duckdb  # noqa: E402
 from loaders import runlog  # noqa: E402
 from loaders.pipeline import ingest  # noqa: E402
 from loaders.synth import generate  # noqa: E402
-from loaders.warehouse import dbt_build, new_run_id, publish, resolve_home  # noqa: E402
+from loaders.warehouse import build, duckdb_settings, new_run_id, publish, resolve_home  # noqa: E402
 
-TARGETS = {"ingest_docs_per_s": 100, "build_plus_checks_s": 300, "peak_mem_mb": 2048,
-           "incremental_share_pct": 20, "recall_pct": 99, "precision_pct": 99}
+# issue 13's targets (at 20,000 documents; peak ≤ 4 GB at 100,000)
+TARGETS = {"ingest_docs_per_s": 250, "build_plus_checks_s": 60, "peak_mem_mb": 2048, "peak_mem_mb_100k": 4096,
+           "incremental_share_pct": 10, "recall_pct": 99, "precision_pct": 99}
+
+
+def _rss_tree_mb() -> float:
+    """Resident memory of this process and all its descendants right now (MB)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(d.name)] = int(fields[1])
+            rss[int(d.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = {os.getpid()}, [os.getpid()]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == p and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return sum(rss.get(p, 0) for p in tree) / 1024 / 1024
+
+
+class Sampler:
+    """Polls the memory of the whole pipeline (this process + dbt + parse workers, summed while they
+    run together) and the size of DuckDB's spill directory, per stage."""
+
+    def __init__(self, spill: Path, interval: float = 0.25):
+        import threading
+
+        self.spill, self.interval, self.stage = spill, interval, "idle"
+        self.peak: dict[str, float] = {}
+        self.spill_peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            mb = _rss_tree_mb()
+            spill = du_mb(self.spill) if self.spill.exists() else 0.0
+            self.peak[self.stage] = max(self.peak.get(self.stage, 0.0), mb)
+            self.spill_peak[self.stage] = max(self.spill_peak.get(self.stage, 0.0), spill)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def peak_mb() -> tuple[float, float]:
@@ -53,30 +103,46 @@ def du_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024, 1)
 
 
-def full_run(home_dir: Path, docs: Path, workers: int | None) -> dict:
+def full_run(home_dir: Path, docs: Path, workers: int | None, sampler: Sampler | None = None) -> dict:
+    """What `fdw run` does, stage by stage: ingest, build (incremental when the home has a warehouse
+    built by this project), checks, publish."""
     from expectations.runner import run_checks
 
     home = resolve_home(home_dir)
     out = {}
+    marks = [("start", time.perf_counter())]
+
+    def stage(name: str) -> None:  # the stage the memory sampler attributes to; progress on stdout
+        if sampler:
+            sampler.stage = name
+        now = time.perf_counter()
+        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s; {name} ...", flush=True)
+        marks.append((name, now))
+
     t0 = time.perf_counter()
+    stage("ingest")
     summary = ingest([docs], home.root, workers=workers)
     out["ingest_s"] = round(time.perf_counter() - t0, 2)
     out["parsed"], out["quarantined"] = summary.count("parsed"), summary.count("quarantined")
     out["skipped"] = summary.count("skipped")
-    staged = home.staging_file()
     t = time.perf_counter()
-    dbt_build(home, staged)
+    stage("build")
+    staged, plan = build(home)
     out["dbt_build_s"] = round(time.perf_counter() - t, 2)
+    out["build_mode"] = "incremental" if plan.incremental else "full"
     t = time.perf_counter()
     run_id = new_run_id()
-    result = run_checks(staged, run_id)
+    stage("checks")
+    result = run_checks(staged, run_id, incremental=plan.incremental, temp_dir=home.duckdb_tmp)
     out["checks_s"] = round(time.perf_counter() - t, 2)
+    stage("publish")
     record = runlog.RunRecord(run_id, "run")
     record.finish("completed")
     runlog.load_into(staged, runlog.history(home.root) + [runlog.asdict(record)])
     publish(home, staged)
     runlog.append(home.root, record)
     out["end_to_end_s"] = round(time.perf_counter() - t0, 2)
+    stage("idle")
     out["errors"], out["warnings"], out["hints"] = (result.count(s) for s in ("error", "warning", "hint"))
     return out
 
@@ -138,11 +204,19 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     shutil.rmtree(home_dir, ignore_errors=True)
     t = time.perf_counter()
     counts = generate(corpus, n, 1, seed, fault_rate, n)
-    res = {"documents": counts["documents"], "synth_s": round(time.perf_counter() - t, 2)}
-    res.update(full_run(home_dir, corpus / "docs", workers))
-    # peak memory of the pipeline itself, before the benchmark's own direct-SQL run
+    res = {"documents": counts["documents"], "synth_s": round(time.perf_counter() - t, 2),
+           "memory_limit": duckdb_settings(home_dir)["memory_limit"]}
+    sampler = Sampler(home_dir / ".build" / "duckdb_tmp")
+    res.update(full_run(home_dir, corpus / "docs", workers, sampler))
+    sampler.stop()
+    # peak memory of the pipeline itself, before the benchmark's own direct-SQL run: the sum over
+    # the processes running at the same time, sampled every 0.25 s, per stage; and the kernel's
+    # high-water marks (this process + the largest child: an upper bound, as in issue 5)
+    res["peak_by_stage_mb"] = {k: round(v, 1) for k, v in sampler.peak.items() if k != "idle"}
+    res["spill_by_stage_mb"] = {k: round(v, 1) for k, v in sampler.spill_peak.items() if k != "idle"}
+    res["peak_mem_mb"] = round(max(res["peak_by_stage_mb"].values()), 1)
     res["peak_self_mb"], res["peak_child_mb"] = peak_mb()
-    res["peak_mem_mb"] = round(res["peak_self_mb"] + res["peak_child_mb"], 1)
+    res["peak_rusage_mb"] = round(res["peak_self_mb"] + res["peak_child_mb"], 1)
     res["ingest_docs_per_s"] = round(res["documents"] / res["ingest_s"], 1)
     res["build_plus_checks_s"] = round(res["dbt_build_s"] + res["checks_s"], 2)
     res["warehouse_mb"] = round((home_dir / "warehouse.duckdb").stat().st_size / 1024 / 1024, 1)
@@ -166,7 +240,7 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     for f in (extra / "docs").iterdir():
         shutil.copy(f, corpus / "docs" / "added" / f"x_{f.name}")
     inc = full_run(home_dir, corpus / "docs", workers)
-    res["incremental"] = {k: inc[k] for k in ("parsed", "skipped", "ingest_s", "dbt_build_s", "checks_s", "end_to_end_s")}
+    res["incremental"] = {k: inc[k] for k in ("parsed", "skipped", "ingest_s", "build_mode", "dbt_build_s", "checks_s", "end_to_end_s")}
     res["incremental_share_pct"] = round(100 * inc["end_to_end_s"] / res["end_to_end_s"], 1)
     return res
 
@@ -174,7 +248,8 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
 COLUMNS = [("documents", "documents"), ("ingest docs/s", "ingest_docs_per_s"), ("ingest s", "ingest_s"),
            ("dbt build s", "dbt_build_s"), ("checks s", "checks_s"), ("build+checks s", "build_plus_checks_s"),
            ("end to end s", "end_to_end_s"), ("+100 docs s", None), ("+100 / full %", "incremental_share_pct"),
-           ("re-ingest s", "reingest_s"), ("peak MB", "peak_mem_mb"), ("warehouse MB", "warehouse_mb"),
+           ("re-ingest s", "reingest_s"), ("peak MB", "peak_mem_mb"), ("peak MB (rusage)", "peak_rusage_mb"),
+           ("warehouse MB", "warehouse_mb"),
            ("raw MB", "raw_mb"), ("faults", "faults"), ("recall %", "recall_pct"), ("precision %", "precision_pct"),
            ("dbt / direct SQL", "dbt_over_direct")]
 
@@ -195,14 +270,56 @@ def machine() -> str:
 
 def targets_text(r: dict) -> str:
     """The issue's targets against the run of `r["documents"]` documents."""
-    checks = [("ingest ≥ 100 documents/s", r["ingest_docs_per_s"], r["ingest_docs_per_s"] >= 100),
-              ("dbt build + checks ≤ 300 s", r["build_plus_checks_s"], r["build_plus_checks_s"] <= 300),
-              ("peak memory ≤ 2048 MB", r["peak_mem_mb"], r["peak_mem_mb"] <= 2048),
-              ("+100 documents ≤ 20 % of a full run", r["incremental_share_pct"], r["incremental_share_pct"] <= 20),
+    big = r["documents"] >= 100_000
+    peak_target = TARGETS["peak_mem_mb_100k"] if big else TARGETS["peak_mem_mb"]
+    checks = [("ingest ≥ 250 documents/s", r["ingest_docs_per_s"], r["ingest_docs_per_s"] >= TARGETS["ingest_docs_per_s"]),
+              ("build + checks ≤ 60 s", r["build_plus_checks_s"], r["build_plus_checks_s"] <= TARGETS["build_plus_checks_s"]),
+              (f"peak memory ≤ {peak_target} MB", r["peak_mem_mb"], r["peak_mem_mb"] <= peak_target),
+              ("+100 documents ≤ 10 % of a full run", r["incremental_share_pct"],
+               r["incremental_share_pct"] <= TARGETS["incremental_share_pct"]),
               ("recall ≥ 99 %", r["recall_pct"], (r["recall_pct"] or 0) >= 99),
               ("precision ≥ 99 %", r["precision_pct"], (r["precision_pct"] or 0) >= 99)]
     return (f"Targets at {r['documents']} documents: "
             + "; ".join(f"{name}: {value} ({'met' if ok else 'NOT met'})" for name, value, ok in checks) + ".")
+
+
+def svg_plot(results: list[dict]) -> str:
+    """Seconds per stage and peak GB against documents (log scale of documents): a small SVG, no
+    plotting library needed."""
+    import math
+
+    w, h, pad = 640, 240, 44
+    xs = [r["documents"] for r in results]
+    lo, hi = math.log10(min(xs)), math.log10(max(xs)) if len(xs) > 1 else math.log10(min(xs)) + 1
+    panel_w = (w - 3 * pad) / 2
+
+    def x(n, left):
+        return left + (math.log10(n) - lo) / ((hi - lo) or 1) * panel_w
+
+    def panel(left, title, series, unit):
+        top = max(v for _, vals, _ in series for v in vals if v is not None) or 1
+        y = lambda v: h - pad - v / top * (h - 2 * pad)  # noqa: E731
+        out = [f'<text x="{left}" y="16" font-size="12">{title}</text>',
+               f'<line x1="{left}" y1="{h - pad}" x2="{left + panel_w}" y2="{h - pad}" stroke="#888"/>',
+               f'<line x1="{left}" y1="{pad - 10}" x2="{left}" y2="{h - pad}" stroke="#888"/>',
+               f'<text x="{left - 4}" y="{pad - 10}" font-size="10" text-anchor="end">{top:.3g}</text>',
+               f'<text x="{left - 4}" y="{h - pad}" font-size="10" text-anchor="end">0 {unit}</text>']
+        for n in xs:
+            out.append(f'<text x="{x(n, left):.1f}" y="{h - pad + 14}" font-size="10" text-anchor="middle">{n // 1000}k</text>')
+        for i, (name, vals, colour) in enumerate(series):
+            pts = " ".join(f"{x(n, left):.1f},{y(v):.1f}" for n, v in zip(xs, vals) if v is not None)
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            out.append(f'<text x="{left + 8}" y="{pad + 4 + 13 * i}" font-size="10" fill="{colour}">{name}</text>')
+        return out
+
+    secs = [("ingest", [r["ingest_s"] for r in results], "#1f77b4"),
+            ("build", [r["dbt_build_s"] for r in results], "#ff7f0e"),
+            ("checks", [r["checks_s"] for r in results], "#2ca02c"),
+            ("+100 docs run", [r["incremental"]["end_to_end_s"] for r in results], "#d62728")]
+    mem = [("peak (whole pipeline)", [r["peak_mem_mb"] / 1024 for r in results], "#9467bd")]
+    body = panel(pad, "seconds per stage against documents", secs, "s") + panel(2 * pad + panel_w, "peak memory (GB)", mem, "GB")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h + 10}" font-family="sans-serif">'
+            + "".join(body) + f'<text x="{w / 2}" y="{h + 6}" font-size="10" text-anchor="middle">documents (log scale)</text></svg>\n')
 
 
 def write_readme(results: list[dict], note: str) -> None:
@@ -211,8 +328,10 @@ def write_readme(results: list[dict], note: str) -> None:
     marker = "\n## Benchmark\n"
     if marker in text:
         text = text[: text.index(marker)]
+    targets = [targets_text(r) for r in results if r["documents"] >= 20_000] or [targets_text(results[-1])]
     text = (text.rstrip("\n") + "\n" + marker + "\n" + note + "\n\n" + table(results) + "\n\n"
-            + targets_text(results[-1]) + "\n\n" + (ROOT / "bench" / "NOTES.md").read_text(encoding="utf-8"))
+            + "\n\n".join(targets) + "\n\n![seconds and GB against documents](bench/scale.svg)\n\n"
+            + (ROOT / "bench" / "NOTES.md").read_text(encoding="utf-8"))
     readme.write_text(text, encoding="utf-8")
 
 
@@ -266,7 +385,8 @@ def main() -> None:
     ocr = bench_ocr(args.ocr, args.work) if args.ocr else previous.get("ocr")
     if args.ocr and ocr:
         print("OCR: " + json.dumps(ocr, ensure_ascii=False), flush=True)
-    runs = {str(r["documents"]): r for r in previous.get("results", [])}
+    # figures measured before the segment layout (issue 5, no per-stage memory) are not mixed in
+    runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} documents ...", flush=True)
         r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers)
@@ -277,6 +397,7 @@ def main() -> None:
     payload = {"machine": machine(), "targets": TARGETS, "fault_rate": args.fault_rate, "seed": args.seed,
                "results": results, **({"ocr": ocr} if ocr else {})}
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (ROOT / "bench" / "scale.svg").write_text(svg_plot(results), encoding="utf-8")
     print(f"\nmachine: {payload['machine']}\n")
     print(table(results))
     if ocr:

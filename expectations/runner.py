@@ -213,6 +213,7 @@ FINDING_SCHEMA = pa.schema([
     ("operands", pa.string()), ("source_ref", pa.string()), ("page", pa.int32()), ("line", pa.int32()),
     ("kind", pa.string()), ("sentence", pa.string()),
 ])
+INSTANCE_SCHEMA = pa.schema([("rule_id", pa.string()), ("doc_id", pa.string()), ("n_instances", pa.int64())])
 RESULT_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("rule_id", pa.string()), ("title_zh", pa.string()), ("title_en", pa.string()),
     ("formula", pa.string()), ("severity", pa.string()), ("n_documents", pa.int64()), ("n_instances", pa.int64()),
@@ -258,30 +259,69 @@ class CheckResult:
         return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
 
 
-def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> CheckResult:
-    """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there."""
+ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, rule_id, doc_id, line, check_key, table_code, row_label, column_label, message"
+
+
+def _scope(con: duckdb.DuckDBPyConnection) -> int:
+    """An incremental check covers the documents the build changed and every document of the units
+    they belong to now or belonged to before (so cross-document rules re-run for the unit-years
+    touched). The rules read the warehouse through views of schema fdw_scope that keep those
+    documents only (any table with a doc_id; others are read whole). Returns the documents in scope."""
+    con.execute("""create or replace temp table scope_docs as
+        with doc_units as (  -- a document's unit, and the units its self-evaluation forms name
+            select doc_id, unit_id from dim_document where unit_id is not null
+            union select doc_id, unit_id from int_evaluations where unit_id is not null
+        ),
+        units as (
+            select unit_id from doc_units where doc_id in (select key from fdw_changes)
+            union select unit_id_before from fdw_changes where unit_id_before is not null
+        )
+        select key as doc_id from fdw_changes
+        union select doc_id from doc_units where unit_id in (select unit_id from units)""")
+    con.execute("create schema if not exists fdw_scope")
+    for (name,) in con.execute("""select table_name from duckdb_columns() where schema_name = 'main' and column_name = 'doc_id'
+                                   and table_name not like 'dq\\_%' escape '\\' and table_name not like 'fdw\\_%' escape '\\'""").fetchall():
+        con.execute(f'create or replace view fdw_scope."{name}" as select * from main."{name}" where doc_id in (select doc_id from temp.scope_docs)')
+    con.execute("set search_path = 'fdw_scope,main'")
+    return con.execute("select count(*) from temp.scope_docs").fetchall()[0][0]
+
+
+def _incremental_possible(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+    return {"dq_findings", "dq_rule_instances", "dq_document_checks", "fdw_changes"} <= tables
+
+
+def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incremental: bool = False,
+               temp_dir: Path | None = None) -> CheckResult:
+    """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there.
+    incremental: only the documents the last build changed (and their units' documents) are checked
+    again; the findings of every other document are kept as they were."""
     from expectations.gx_project import batch_rows
 
     rules = rules or load_rules()
     validator = GEValidator()
-    findings, results, coverage, gx_rows = [], [], [], []
+    findings, instance_counts, coverage, gx_rows = [], [], [], []
     with duckdb.connect(str(db_path)) as con:
+        if temp_dir is not None:
+            from loaders.warehouse import duckdb_settings
+
+            for name, value in duckdb_settings(temp_dir).items():
+                con.execute(f"set {name} = '{value}'")
+        incremental = incremental and _incremental_possible(con)
+        if incremental:
+            _scope(con)
         for rule in rules:
             every = instances(con, rule)
             df = every[every["checkable"]] if not every.empty else every
             coverage.extend(_coverage(run_id, rule, every))
             gx_rows.append(batch_rows(df))
-            broken, ge_a = validator.failing(df, "excess")
+            broken, _ = validator.failing(df, "excess")
             off, _ = validator.failing(df, "shortfall")
             hints = off - broken
-            n_err = n_warn = n_hint = 0
             for _, row in df[df["check_id"].isin(broken | hints)].iterrows():
                 severity = row["check_severity"] if row["check_id"] in broken else "hint"
                 if severity == "error" and _doubtful(row):
                     severity = "warning"
-                n_err += severity == "error"
-                n_warn += severity == "warning"
-                n_hint += severity == "hint"
                 zh, en = message(rule, row, severity)
                 findings.append({
                     "run_id": run_id, "rule_id": rule.id, "severity": severity, "doc_id": _s(row["doc_id"]),
@@ -295,25 +335,53 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None) -> C
                     "line": None if pd.isna(row["line"]) else int(row["line"]),
                     "kind": rule.kind, "sentence": _s(row.get("sentence")),
                 })
-            results.append({
-                "run_id": run_id, "rule_id": rule.id, "title_zh": rule.title_zh, "title_en": rule.title_en,
-                "formula": rule.formula, "severity": rule.severity,
-                "n_documents": int(df["doc_id"].nunique()) if not df.empty else 0, "n_instances": len(df),
-                "n_errors": n_err, "n_warnings": n_warn,
-                "n_hints": n_hint, "ge_success": ge_a["success"],
-                "not_checkable": int((~every["checkable"]).sum()) if not every.empty else 0, "kind": rule.kind,
-            })
-        findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["rule_id"], f["doc_id"] or "", f["line"] or 0))
+            if not df.empty:
+                counts = df.groupby("doc_id", dropna=False).size().reset_index(name="n_instances")
+                counts.insert(0, "rule_id", rule.id)
+                instance_counts.append(pa.Table.from_pandas(counts, preserve_index=False).cast(INSTANCE_SCHEMA))
+        con.execute("set search_path = 'main'")
         ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
-        rt = pa.Table.from_pylist(results, schema=RESULT_SCHEMA)
-        ct = pa.Table.from_pylist(coverage, schema=COVERAGE_SCHEMA)
+        it = pa.concat_tables(instance_counts) if instance_counts else INSTANCE_SCHEMA.empty_table()
         con.register("_findings", ft)
-        con.register("_results", rt)
-        con.register("_coverage", ct)
-        con.execute("create or replace table dq_findings as select * from _findings")
-        con.execute("create or replace table dq_rule_results as select * from _results")
-        con.execute("create or replace table dq_document_checks as select * from _coverage")
-        con.execute("comment on table dq_document_checks is 'One rule in one document per run: instances checked and not checkable (an operand not printed), with the reasons.'")
-        con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document, per run of fdw check.'")
-        con.execute("comment on table dq_rule_results is 'One rule per run: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict.'")
-    return CheckResult(ft, rt, gx_rows)
+        con.register("_instances", it)
+        con.register("_coverage", pa.Table.from_pylist(coverage, schema=COVERAGE_SCHEMA))
+        if incremental:  # the documents in scope were checked again: their old findings go
+            con.execute("create or replace temp table kept as select * from dq_findings where doc_id not in (select doc_id from temp.scope_docs)")
+            con.execute("create or replace temp table kept_instances as select * from dq_rule_instances where doc_id not in (select doc_id from temp.scope_docs)")
+            con.execute("create or replace temp table kept_coverage as select * from dq_document_checks where doc_id not in (select doc_id from temp.scope_docs)")
+        else:
+            con.execute("create or replace temp table kept as select * from _findings limit 0")
+            con.execute("create or replace temp table kept_instances as select * from _instances limit 0")
+            con.execute("create or replace temp table kept_coverage as select * from _coverage limit 0")
+        con.execute(f"create or replace table dq_findings as select * from (select * from kept union all by name select * from _findings) order by {ORDER}")
+        con.execute("create or replace table dq_rule_instances as select * from (select * from kept_instances union all by name select * from _instances) order by rule_id, doc_id")
+        con.execute("create or replace table dq_document_checks as select * from (select * from kept_coverage union all by name select * from _coverage) order by rule_id, doc_id")
+        con.register("_rules", pa.Table.from_pylist([{"rule_id": r.id, "title_zh": r.title_zh, "title_en": r.title_en, "formula": r.formula,
+                                                       "severity": r.severity, "kind": r.kind, "ord": i} for i, r in enumerate(rules)]))
+        # per rule over the whole warehouse; GE's verdict on the excess: no instance beyond the envelope
+        con.execute(f"""create or replace table dq_rule_results as
+            select '{run_id}' as run_id, r.rule_id, r.title_zh, r.title_en, r.formula, r.severity,
+                   coalesce(i.n_documents, 0) as n_documents, coalesce(i.n_instances, 0) as n_instances,
+                   coalesce(f.n_errors, 0) as n_errors, coalesce(f.n_warnings, 0) as n_warnings, coalesce(f.n_hints, 0) as n_hints,
+                   coalesce(f.n_errors, 0) + coalesce(f.n_warnings, 0) = 0 as ge_success,
+                   coalesce(c.not_checkable, 0) as not_checkable, r.kind
+            from _rules r
+            left join (select rule_id, count(distinct doc_id) as n_documents, cast(sum(n_instances) as bigint) as n_instances
+                       from dq_rule_instances group by rule_id) i using (rule_id)
+            left join (select rule_id, count(*) filter (where severity = 'error') as n_errors,
+                              count(*) filter (where severity = 'warning') as n_warnings,
+                              count(*) filter (where severity = 'hint') as n_hints
+                       from dq_findings group by rule_id) f using (rule_id)
+            left join (select rule_id, cast(sum(not_checkable) as bigint) as not_checkable
+                       from dq_document_checks group by rule_id) c using (rule_id)
+            order by r.ord""")
+        con.execute("drop schema if exists fdw_scope cascade")
+        if con.execute("select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'fdw_build_meta'").fetchall()[0][0]:
+            con.execute("update fdw_build_meta set checked = true")
+        con.execute("comment on table dq_findings is 'One identity violation (or rounding hint) in one document; run_id: the run that last checked the document.'")
+        con.execute("comment on table dq_rule_results is 'One rule over the whole warehouse: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict (no instance beyond the envelope).'")
+        con.execute("comment on table dq_document_checks is 'One rule in one document: instances checked and not checkable (an operand not printed), with the reasons; run_id: the run that last checked the document.'")
+        con.execute("comment on table dq_rule_instances is 'Instances of one rule in one document (what dq_rule_results counts).'")
+        ft = con.sql("select * from dq_findings").fetch_arrow_table().cast(FINDING_SCHEMA)
+        rt = con.sql("select * from dq_rule_results").fetch_arrow_table().cast(RESULT_SCHEMA)
+    return CheckResult(ft, rt, gx_rows)  # gx_rows: the instances this run checked (incremental: those in scope)

@@ -19,8 +19,8 @@ from rich.table import Table
 from loaders import runlog
 from loaders.pipeline import IngestSummary, expand_inputs, ingest
 from loaders.reference import PROJECT_ROOT
-from loaders.warehouse import (Home, RunBusy, RunError, dbt_build, dbt_docs, discard, new_run_id, publish, resolve_home, run_lock,
-                               stage_copy_of_published)
+from loaders.warehouse import (BuildPlan, Home, RunBusy, RunError, build, dbt_docs, discard, new_run_id, publish, resolve_home,
+                               run_lock, stage_copy_of_published)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="fiscal-dw: Chinese public-finance disclosures → raw Parquet → DuckDB warehouse → identity checks.")
@@ -67,26 +67,21 @@ def _print_ingest(summary: IngestSummary) -> None:
             console.print(f"  [yellow]quarantined[/yellow] {o.path}: {o.reason}")
 
 
-def _build(home: Home):
+def _build(home: Home, full_refresh: bool = False) -> tuple[Path, BuildPlan]:
     home.discard_stale_builds()
-    staged = home.staging_file()
     t = time.perf_counter()
     with console.status("dbt build …"):
-        try:
-            dbt_build(home, staged)
-        except Exception:
-            discard(staged)
-            raise
-    console.print(f"dbt build: ok ({time.perf_counter() - t:.1f} s)")
-    return staged
+        staged, plan = build(home, full_refresh)
+    console.print(f"dbt build: ok ({time.perf_counter() - t:.1f} s; {plan.reason})")
+    return staged, plan
 
 
-def _check(home: Home, staged: Path, run_id: str):
+def _check(home: Home, staged: Path, run_id: str, incremental: bool = False):
     from expectations.runner import run_checks
 
     t = time.perf_counter()
     with console.status("checks (Great Expectations) …"):
-        result = run_checks(staged, run_id)
+        result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp)
     console.print(f"checks: ok ({time.perf_counter() - t:.1f} s)")
     _gx_checkpoint(home, staged, result, run_id)
     return result
@@ -175,9 +170,11 @@ def _session(home: Optional[Path], command: str):
 
 
 def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool):
-    path = make_staged(h)
+    """make_staged(home) -> a staged file, or (staged file, BuildPlan) for a build."""
+    made = make_staged(h)
+    path, plan = made if isinstance(made, tuple) else (made, None)
     staged.append(path)
-    result = _check(h, path, record.run_id) if check else None
+    result = _check(h, path, record.run_id, incremental=bool(plan and plan.incremental)) if check else None
     _publish(h, path, record, result)
     staged.remove(path)
     return result
@@ -195,11 +192,14 @@ def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.
         runlog.append(h.root, record.finish("completed"))
 
 
+FullRefreshOpt = typer.Option(False, "--full-refresh", help="Rebuild every model from all documents (default: only what changed since the last build).")
+
+
 @app.command("build")
-def build_cmd(home: Optional[Path] = HomeOpt):
+def build_cmd(home: Optional[Path] = HomeOpt, full_refresh: bool = FullRefreshOpt):
     """`dbt build` over the raw Parquet into a new file, then publish it as warehouse.duckdb."""
     with _session(home, "build") as (h, record, staged):
-        _stage_and_publish(h, record, staged, _build, check=False)
+        _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh), check=False)
         console.print(f"warehouse: {h.warehouse}")
 
 
@@ -213,7 +213,7 @@ def check_cmd(home: Optional[Path] = HomeOpt):
 
 @app.command("run")
 def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; default: the bundled samples."),
-            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
+            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt, full_refresh: bool = FullRefreshOpt):
     """ingest → dbt build → checks → publish → report. With no PATH, the sample documents."""
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
@@ -222,7 +222,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
         summary = _ingest(paths, h, workers)
         _print_ingest(summary)
         _count(record, summary)
-        result = _stage_and_publish(h, record, staged, _build, check=True)
+        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh), check=True)
         _print_findings(result, h, record.run_id)
 
 

@@ -17,7 +17,7 @@ from loaders.model import DocumentError, SourceDoc
 from loaders.parsers import evaluations, final_accounts, narrative
 from loaders.readers import READERS, doc_id_of, read_document
 from loaders.units import admin_level_and_region, unit_id_of
-from loaders.writer import RawStore
+from loaders.writer import RawStore, Staged
 
 
 @dataclass
@@ -114,7 +114,7 @@ MAX_PARSE_SECONDS = float(os.environ.get("FDW_MAX_PARSE_SECONDS", "60"))
 @dataclass
 class Parsed(Outcome):
     """What parsing one file produced, before anything is visible: the outcome plus what the writer lands."""
-    moves: list | None = None  # files written aside, landed by the writer (RawStore.commit)
+    staged: Staged | None = None  # the records, landed by the writer (RawStore.commit)
     reject: dict | None = None
 
 
@@ -161,7 +161,12 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
     landed with the current parser version."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        known = store.known_file(str(path), size, st.st_mtime_ns)
+        if known and known[0] in PARSERS and PARSERS[known[0]][1] == known[1]:
+            # the file landed before, unchanged (same path, size and modification time): skipped unread
+            return Parsed(str(path), "skipped", known[2], known[0])
         if size > MAX_DOC_BYTES:
             rid = hashlib.sha256(str(path).encode()).hexdigest()
             return _reject(path, rid, _fmt_of(path), "limit",
@@ -196,7 +201,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             "pages": doc.pages, "size_bytes": len(data), "text_source": doc.text_source, **fields,
         }
         return Parsed(str(path), "parsed", doc_id, kind, fields.get("n_cells", 0),
-                      moves=store.stage_document(doc_id, document, tables))
+                      staged=store.stage_document(doc_id, document, tables, st.st_mtime_ns))
     except _Timeout:
         return _reject(path, doc_id, fmt, "limit", f"parsing took longer than the {MAX_PARSE_SECONDS:g} s limit",
                        "", len(data), kind)
@@ -210,14 +215,19 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
 def write_parsed(result: Parsed, store: RawStore) -> Outcome:
     """The one writer: lands a parse result (or its quarantine) and says what happened."""
     if result.status == "parsed":
-        store.commit(result.doc_id, result.moves)
+        if store.landed(result.doc_id) == (result.doc_kind, result.staged.entry["parser_version"]):
+            # the same bytes given twice in one run: landed by the first
+            return Outcome(result.path, "skipped", result.doc_id, result.doc_kind)
+        store.commit(result.doc_id, result.staged)
     elif result.status == "quarantined":
         store.write_reject(result.reject)
     return Outcome(result.path, result.status, result.doc_id, result.doc_kind, result.facts, result.reason)
 
 
 def ingest_file(path: Path, store: RawStore) -> Outcome:
-    return write_parsed(parse_file(path, store), store)
+    outcome = write_parsed(parse_file(path, store), store)
+    store.flush()
+    return outcome
 
 
 _worker_store: RawStore | None = None
@@ -246,6 +256,7 @@ def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], N
     store = RawStore(home)
     store.ensure()
     store.discard_stale()
+    store.manifest  # read once, before the workers fork
     summary = IngestSummary()
     files = expand_inputs(paths)
     workers = default_workers() if workers is None else workers
@@ -261,8 +272,13 @@ def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], N
             summary.outcomes.append(outcome)
             if on_progress:
                 on_progress(outcome)
+        store.flush()
+    except BaseException:
+        store.abort()  # the unfinished batch was only aside: its documents are parsed again next time
+        raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
+    store.compact()
     return summary

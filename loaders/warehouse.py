@@ -1,13 +1,15 @@
 """Building and publishing the warehouse.
 
 DuckDB has one writer, and an analyst's open read connection must never see a half-built file. So
-`dbt build` writes a *new* file under <home>/.build/, the checks run on that file after dbt has
+`dbt build` writes a *new* file under <home>/.build/ (an incremental build: a copy of the published
+file, re-derived for the documents landed or changed since it was built), the checks run on that file after dbt has
 exited, and only then is it renamed over <home>/warehouse.duckdb (an atomic rename: readers that
 hold the old file keep reading the old one). A failed build leaves the published warehouse as it was.
 """
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -23,6 +25,24 @@ import duckdb
 from loaders.reference import PROJECT_ROOT
 
 WAREHOUSE = "warehouse.duckdb"
+
+# DuckDB's memory limit for the build, the checks and raw-segment merges ($FDW_MEMORY_LIMIT, DuckDB's
+# syntax: "1GB", "1500MB"); past it DuckDB spills to the temp directory under <home>/.build.
+MEMORY_LIMIT = "1GB"
+
+
+def duckdb_settings(temp_dir: Path) -> dict[str, str]:
+    """The settings every DuckDB connection of a run gets (dbt's through profiles.yml's env vars)."""
+    return {"memory_limit": os.environ.get("FDW_MEMORY_LIMIT") or MEMORY_LIMIT, "temp_directory": str(temp_dir),
+            "preserve_insertion_order": "false"}
+
+
+def connect(db_path: Path, temp_dir: Path):
+    """A read-write connection to a staged warehouse with the run's DuckDB settings."""
+    con = duckdb.connect(str(db_path))
+    for name, value in duckdb_settings(temp_dir).items():
+        con.execute(f"set {name} = '{value}'")
+    return con
 
 
 class RunError(Exception):
@@ -57,6 +77,10 @@ class Home:
         """Staged files a killed run left behind. Call only under the run lock (no build is running)."""
         for stale in self.build_dir.glob("warehouse.*.duckdb*"):
             stale.unlink(missing_ok=True)
+
+    @property
+    def duckdb_tmp(self) -> Path:
+        return self.build_dir / "duckdb_tmp"
 
     def staging_file(self) -> Path:
         self.build_dir.mkdir(parents=True, exist_ok=True)
@@ -97,8 +121,11 @@ def _dbt_executable() -> str:
 
 def _dbt(home: Home, db_path: Path, *args: str) -> str:
     env = dict(os.environ)
+    settings = duckdb_settings(home.duckdb_tmp)
     env.update({
         "FDW_DB_PATH": str(db_path),
+        "FDW_MEMORY_LIMIT": settings["memory_limit"],
+        "FDW_DUCKDB_TEMP": settings["temp_directory"],
         "FDW_RAW_DIR": str(home.raw),
         "DBT_PROFILES_DIR": str(PROJECT_ROOT),
         "DBT_TARGET_PATH": str(home.build_dir / "target"),
@@ -115,9 +142,114 @@ def _dbt(home: Home, db_path: Path, *args: str) -> str:
     return out
 
 
-def dbt_build(home: Home, db_path: Path) -> str:
-    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError."""
-    return _dbt(home, db_path, "build")
+def dbt_build(home: Home, db_path: Path, full_refresh: bool = True) -> str:
+    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError.
+    Incremental: into a copy of the published warehouse, whose seeds are current (the project
+    fingerprint covers them), so they are not loaded again."""
+    return _dbt(home, db_path, "build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed"]))
+
+
+# What a build depends on besides the raw data: when any of it changes, the next build is a full one
+# (an incremental model would keep rows derived by the old SQL, a table the old columns).
+FINGERPRINTED = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml", "expectations/rules.yaml",
+                 "expectations/rules", "expectations/runner.py", "loaders/writer.py")
+
+
+def project_fingerprint() -> str:
+    h = hashlib.sha256()
+    for name in FINGERPRINTED:
+        path = PROJECT_ROOT / name
+        for f in sorted([path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())):
+            h.update(str(f.relative_to(PROJECT_ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class BuildPlan:
+    incremental: bool
+    reason: str  # why a full build, or what the incremental one covers
+    changed: int = 0  # keys (documents, quarantined inputs) landed, changed or gone since the last build
+
+
+def _published_state(home: Home) -> tuple[str | None, bool]:
+    """(fingerprint, has findings) of the published warehouse; (None, False) when it has no build state."""
+    if not home.warehouse.exists():
+        return None, False
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+        if not {"fdw_build_meta", "fdw_build_state"} <= tables:
+            return None, False
+        return con.execute("select fingerprint from fdw_build_meta").fetchall()[0][0], "dq_findings" in tables
+
+
+def build(home: Home, full_refresh: bool = False) -> tuple[Path, BuildPlan]:
+    """Build the warehouse into a staged file: incrementally from a copy of the published warehouse
+    when it was built by the same project (only documents landed, changed or gone since then are
+    re-derived), else from scratch. The staged file records the manifest it was built from
+    (fdw_build_state), the keys this build covered (fdw_changes, with the unit each had before, for
+    the checks) and the project fingerprint (fdw_build_meta)."""
+    staged = home.build_dir / "warehouse.build.duckdb"
+    try:
+        return _build(home, staged, full_refresh)
+    except duckdb.Error as e:  # e.g. Out of Memory under FDW_MEMORY_LIMIT: the run fails, nothing is published
+        discard(staged)
+        raise RunError(f"build failed; the published warehouse is unchanged: {e}") from e
+
+
+def _build(home: Home, staged: Path, full_refresh: bool) -> tuple[Path, BuildPlan]:
+    from loaders.writer import RawStore
+
+    store = RawStore(home.root)
+    store.ensure()
+    manifest = home.raw / "manifest" / "manifest.parquet"
+    fingerprint = project_fingerprint()
+    published, _ = (None, False) if full_refresh else _published_state(home)
+    plan = BuildPlan(False, "full refresh requested" if full_refresh else
+                     "no published warehouse built from the raw layer" if published is None else
+                     "project changed since the last build" if published != fingerprint else "")
+    # one path for every build (`staged`): dbt re-parses the whole project when its profile (the path) changes
+    discard(staged)
+    if plan.reason:
+        home.build_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        shutil.copyfile(home.warehouse, staged)
+    with connect(staged, home.duckdb_tmp) as con:
+        con.execute(f"create or replace temp view m as select key, segment, batch from read_parquet('{manifest}')")
+        if plan.reason:
+            con.execute("create or replace table fdw_changes as select key, cast(null as varchar) as unit_id_before from m")
+        else:
+            # a key changed when the batch it landed in differs (compaction moves rows, not batches);
+            # what the last build changed stays in scope for the checks until a run has checked it
+            con.execute("""create or replace temp table changes as
+                with changed as (
+                    select key from m where not exists (select 1 from fdw_build_state b where b.key = m.key and b.batch = m.batch)
+                    union
+                    select key from fdw_build_state b where not exists (select 1 from m where m.key = b.key)
+                )
+                select c.key, u.unit_id as unit_id_before from changed c
+                left join (select doc_id, unit_id from stg_documents union select doc_id, unit_id from int_evaluations) u
+                  on u.doc_id = c.key
+                union all
+                select key, unit_id_before from fdw_changes where not (select checked from fdw_build_meta)""")
+            con.execute("create or replace table fdw_changes as select distinct key, unit_id_before from changes")
+            # the segments that hold them: the only raw files the models read (macros/landed.sql)
+            con.execute("create or replace table fdw_change_segments as select distinct segment from m where key in (select key from fdw_changes)")
+            plan.incremental = True
+        plan.changed = con.execute("select count(distinct key) from fdw_changes").fetchall()[0][0]
+        if plan.incremental:
+            plan.reason = f"incremental: {plan.changed} document(s) landed, changed or gone since the last build"
+        con.execute("comment on table fdw_changes is 'The documents (and quarantined inputs) the last build re-derived; unit_id_before: their unit in the build before.'")
+    try:
+        dbt_build(home, staged, full_refresh=not plan.incremental)
+        with connect(staged, home.duckdb_tmp) as con:
+            con.execute(f"create or replace table fdw_build_state as select key, batch from read_parquet('{manifest}')")
+            con.execute("create or replace table fdw_build_meta as select ? as fingerprint, ? as mode, ? as changed, false as checked",
+                        [fingerprint, "incremental" if plan.incremental else "full", plan.changed])
+            con.execute("comment on table fdw_build_state is 'The raw manifest this warehouse was built from (key, batch): the next build re-derives what changed since.'")
+    except BaseException:
+        discard(staged)
+        raise
+    return staged, plan
 
 
 def dbt_docs(home: Home) -> Path:

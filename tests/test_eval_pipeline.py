@@ -2,7 +2,7 @@
 the same write; an evaluation without a parsable form is quarantined with a reason."""
 from pathlib import Path
 
-import pyarrow.parquet as pq
+import duckdb
 
 from loaders.pipeline import ingest_file
 from loaders.writer import RawStore
@@ -11,7 +11,8 @@ from conftest import SAMPLES
 
 
 def _rows(home: Path, table: str, doc_id: str):
-    return pq.read_table(home / "raw" / table / f"{doc_id}.parquet").to_pylist()
+    sql = f"select * from ({RawStore(home).scan_sql(table)}) where doc_id = '{doc_id}'"
+    return duckdb.connect().sql(sql).fetch_arrow_table().to_pylist()
 
 
 def test_final_accounts_also_land_evaluations(tmp_path):

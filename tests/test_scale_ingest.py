@@ -9,7 +9,7 @@ import pytest
 from loaders import pipeline
 from loaders.pipeline import ingest
 from loaders.synth import generate
-from loaders.writer import SCHEMAS
+from loaders.writer import SCHEMAS, RawStore
 
 from conftest import S002
 
@@ -25,8 +25,9 @@ def raw_snapshot(home: Path) -> dict[str, list[tuple]]:
     """Every raw table's rows, sorted: what dbt will read."""
     con = duckdb.connect()
     out = {}
+    store = RawStore(home)
     for name in SCHEMAS:
-        rows = con.execute(f"select * from read_parquet('{home}/raw/{name}/*.parquet', union_by_name = true)").fetchall()
+        rows = con.execute(store.scan_sql(name)).fetchall()
         out[name] = sorted(rows, key=repr)
     return out
 
@@ -57,21 +58,22 @@ def test_known_documents_are_skipped_unless_their_parser_changed(corpus, tmp_pat
     assert bumped.count("parsed") == counts["project_evaluation"]
     assert bumped.count("skipped") == counts["documents"] - counts["project_evaluation"]
     versions = duckdb.connect().execute(
-        f"select parser_version, count(*) from read_parquet('{home}/raw/documents/*.parquet') "
+        f"select parser_version, count(*) from ({RawStore(home).scan_sql('documents')}) "
         "where doc_kind = 'project_evaluation' group by 1").fetchall()
     assert versions == [(version + ".next", counts["project_evaluation"])]
 
 
 def test_a_reparsed_document_loses_rows_its_new_parse_no_longer_has(tmp_path):
-    from loaders.writer import RawStore
-
     store = RawStore(tmp_path)
     store.ensure()
     doc = {"doc_id": "d1", "status": "parsed"}
+    rows = lambda: duckdb.connect().execute(store.scan_sql("eval_indicators")).fetchall()  # noqa: E731
     store.write_document("d1", doc, {"eval_indicators": [{"doc_id": "d1", "eval_id": "e", "seq": 1}]})
-    assert (tmp_path / "raw" / "eval_indicators" / "d1.parquet").exists()
+    assert len(rows()) == 1
     store.write_document("d1", doc, {"eval_indicators": []})
-    assert not (tmp_path / "raw" / "eval_indicators" / "d1.parquet").exists()
+    assert rows() == []
+    # the first segment holds no current row any more: removed
+    assert [p.name for p in (tmp_path / "raw" / "eval_indicators").glob("seg-*.parquet")] == ["seg-000002.parquet"]
 
 
 def test_files_written_aside_by_a_dead_run_are_removed(corpus, tmp_path):
@@ -95,6 +97,5 @@ def test_a_document_over_the_time_limit_is_quarantined(tmp_path, monkeypatch):
     summary = ingest([S002], tmp_path, workers=1)
     (o,) = summary.outcomes
     assert o.status == "quarantined" and o.reason.startswith("parsing took longer than")
-    stage = duckdb.connect().execute(f"select stage from read_parquet('{tmp_path}/raw/rejects/*.parquet') "
-                                     "where reject_id is not null").fetchall()
+    stage = duckdb.connect().execute(f"select stage from ({RawStore(tmp_path).scan_sql('rejects')})").fetchall()
     assert stage == [("limit",)]

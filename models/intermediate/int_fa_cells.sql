@@ -1,7 +1,7 @@
 -- one row per final-accounts cell, with the document's unit and year, and for the expenditure
 -- lines of the two-sided summaries the function class (类) they name
 with cells as (
-    select * from {{ ref('stg_final_account_cells') }}
+    select * from {{ ref('stg_final_account_cells') }} where {{ fdw_changed() }}
 ),
 docs as (
     select doc_id, unit_id, fiscal_year from {{ ref('stg_documents') }}

@@ -11,7 +11,7 @@ with sources as (
            sum(executed_wan) as executed_sources_wan,
            count(*) as n_sources
     from {{ ref('stg_eval_funds') }}
-    where parent_fund_source = 'total'
+    where parent_fund_source = 'total' and {{ fdw_changed() }}
     group by eval_id
 ),
 evaluation as (
@@ -56,12 +56,12 @@ select
 from {{ ref('stg_eval_funds') }} f
 join {{ ref('int_evaluations') }} e using (eval_id)
 left join sources s using (eval_id)
-where f.fund_source = 'total'
+where f.fund_source = 'total' and {{ fdw_changed('f.doc_id') }}
 ),
 narrative as (
     select n.doc_id, n.item, n.measure, n.amount_wan, n.value_numeric, n.paragraph_no, n.figure_no, n.source_ref, n.page, n.line
     from {{ ref('stg_narrative_figures') }} n
-    where n.item in ('gpb_expenditure', 'fiscal_expenditure', 'three_public_total')
+    where n.item in ('gpb_expenditure', 'fiscal_expenditure', 'three_public_total') and {{ fdw_changed('n.doc_id') }}
 ),
 pairs as (
     select c.doc_id, c.item,
@@ -82,7 +82,7 @@ three_public_table as (
            max(amount_wan) filter (where column_code = 'actual') as executed_wan,
            min(source_ref) as source_ref, min(page) as page, min(line) as line
     from {{ ref('fct_final_account_lines') }}
-    where table_code = 'T_THREE_PUBLIC' and item = 'total'
+    where table_code = 'T_THREE_PUBLIC' and item = 'total' and {{ fdw_changed('doc_id') }}
     group by doc_id
 ),
 final_accounts as (

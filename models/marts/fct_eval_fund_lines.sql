@@ -8,3 +8,4 @@ select
     f.*
 from {{ ref('stg_eval_funds') }} f
 join {{ ref('int_evaluations') }} e using (eval_id)
+where {{ fdw_changed('f.doc_id') }}

@@ -24,3 +24,4 @@ select
     s.line
 from {{ ref('stg_eval_score_items') }} s
 join {{ ref('int_evaluations') }} e using (eval_id)
+where {{ fdw_changed('s.doc_id') }}

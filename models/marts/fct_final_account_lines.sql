@@ -33,3 +33,4 @@ select
     source_ref,
     ocr_confidence
 from {{ ref('int_fa_cells') }}
+where {{ fdw_changed() }}

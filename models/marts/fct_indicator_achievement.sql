@@ -34,3 +34,4 @@ select
     i.line
 from {{ ref('stg_eval_indicators') }} i
 join {{ ref('int_evaluations') }} e using (eval_id)
+where {{ fdw_changed('i.doc_id') }}

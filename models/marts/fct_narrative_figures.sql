@@ -21,4 +21,4 @@ select
     n.source_ref
 from {{ ref('stg_narrative_figures') }} n
 join {{ ref('stg_documents') }} d using (doc_id)
-where n.measure <> 'comparison'
+where n.measure <> 'comparison' and {{ fdw_changed('n.doc_id') }}

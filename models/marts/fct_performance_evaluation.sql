@@ -34,3 +34,4 @@ from {{ ref('int_evaluations') }} e
 left join bands printed_band on list_contains(printed_band.spellings, e.grade)
 left join bands score_band
   on e.total_score >= score_band.min_score and e.total_score < score_band.max_score_exclusive
+where {{ fdw_changed('e.doc_id') }}

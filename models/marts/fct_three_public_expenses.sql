@@ -11,5 +11,5 @@ select
     max(case when column_code = 'actual' then printed_text end) as actual_printed,
     any_value(source_ref) as source_ref
 from {{ ref('int_fa_cells') }}
-where table_code = 'T_THREE_PUBLIC' and item is not null
+where table_code = 'T_THREE_PUBLIC' and item is not null and {{ fdw_changed() }}
 group by doc_id, fiscal_year, unit_id, item

@@ -21,4 +21,4 @@ select
     pages,
     size_bytes,
     text_source
-from {{ source('raw', 'documents') }}
+from {{ landed('documents') }} as documents

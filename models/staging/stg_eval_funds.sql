@@ -1,8 +1,8 @@
 -- one row per funds line of an evaluation: the total (资金总额 / 部门整体 / 预算下达资金) and each source
 with f as (
     select f.*, e.form
-    from {{ source('raw', 'eval_funds') }} f
-    left join {{ source('raw', 'evaluations') }} e using (eval_id)
+    from {{ landed('eval_funds') }} f
+    left join {{ landed('evaluations') }} e using (eval_id)
 )
 select
     eval_id,

@@ -22,4 +22,4 @@ select
     page,
     line,
     source_ref
-from {{ source('raw', 'eval_indicators') }}
+from {{ landed('eval_indicators') }} as eval_indicators

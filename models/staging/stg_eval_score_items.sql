@@ -13,4 +13,4 @@ select
     page,
     line,
     source_ref
-from {{ source('raw', 'eval_score_items') }}
+from {{ landed('eval_score_items') }} as eval_score_items

@@ -31,4 +31,4 @@ select
     coalesce(complete, true) as complete,
     -- the 总分 row's maximum points as printed (总分 | 100 | 96), NULL when not printed
     cast(total_weight as decimal(20, 6)) as total_weight
-from {{ source('raw', 'evaluations') }}
+from {{ landed('evaluations') }} as evaluations

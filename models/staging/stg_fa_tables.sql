@@ -14,4 +14,4 @@ select
     line_start,
     line_end,
     source_ref
-from {{ source('raw', 'fa_tables') }}
+from {{ landed('fa_tables') }} as fa_tables

@@ -36,4 +36,4 @@ select
     col,
     source_ref,
     ocr_confidence
-from {{ source('raw', 'final_account_cells') }}
+from {{ landed('final_account_cells') }} as final_account_cells

@@ -8,4 +8,4 @@ select
     page,
     line,
     source_ref
-from {{ source('raw', 'narrative_defects') }}
+from {{ landed('narrative_defects') }} as narrative_defects

@@ -28,4 +28,4 @@ select
     page,
     line,
     source_ref
-from {{ source('raw', 'narrative_figures') }}
+from {{ landed('narrative_figures') }} as narrative_figures

@@ -9,4 +9,4 @@ select
     reason,
     detail,
     size_bytes
-from {{ source('raw', 'rejects') }}
+from {{ landed('rejects', 'reject_id') }} as rejects

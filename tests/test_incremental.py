@@ -1,0 +1,172 @@
+"""Province scale (issue 13): the raw layer of segments and its manifest, a home folder of the old
+per-document layout migrated in place, and incremental builds and checks that end where a full
+rebuild ends."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import yaml
+from typer.testing import CliRunner
+
+from loaders import pipeline
+from loaders.cli import app
+from loaders.pipeline import ingest
+from loaders.synth import generate
+from loaders.writer import SCHEMAS, RawStore, key_column
+
+from conftest import ROOT, S002, SAMPLES, altered_copy
+from test_scale_ingest import raw_snapshot
+
+
+def warehouse_snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the warehouse (models, seeds, findings) as sorted rows, without the run that
+    wrote them (run_id) and without fdw's own bookkeeping (fdw_*: runs, build state)."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
+                                            "and table_name not like 'fdw%' order by 1").fetchall()]
+        for t in tables:
+            cols = [r[0] for r in con.execute(f"select column_name from duckdb_columns() where table_name = '{t}' "
+                                              "and schema_name = 'main' and column_name <> 'run_id' order by column_index").fetchall()]
+            out[t] = sorted(con.execute(f"select {', '.join(cols)} from {t}").fetchall(), key=repr)
+    return out
+
+
+def build_mode(home: Path) -> tuple[str, int]:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select mode, changed from fdw_build_meta").fetchall()[0]
+
+
+def fdw(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())  # as one line (the console wraps long lines)
+
+
+def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
+    counts = generate(tmp_path / "corpus", 6, 2, 5, 0.3)
+    docs = sorted((tmp_path / "corpus" / "docs").iterdir())
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir(), later.mkdir()
+    for d in docs:  # 2022 for every unit and 2023 for units 100-102 first; 2023 of units 103-105 later
+        shutil.copy(d, (first if d.name < "2023_103" else later) / d.name)
+    home = tmp_path / "home"
+    fdw("run", "--home", str(home), "--workers", "1", str(first))
+    assert build_mode(home) == ("full", len(list(first.iterdir())))  # the first build is a full one
+
+    # new documents: other units' next year, 002 and a copy of 002 with its 本年收入合计 (line 117) altered
+    shutil.copy(S002, later / S002.name)
+    altered_copy(S002, later / "002_altered.txt", 117, "3,585.52", "3,595.52")
+    fdw("run", "--home", str(home), "--workers", "1", str(first), str(later))
+    assert build_mode(home) == ("incremental", len(list(later.iterdir())))
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        runs = dict(con.execute("""select substr(d.source_name, 6, 3) < '103', count(distinct f.run_id) from dq_findings f
+                                   join dim_document d using (doc_id) where d.source_name like '20%' and f.unit_id is not null
+                                   group by 1""").fetchall())
+        # the findings of units no new document belongs to were kept from the first run; the units
+        # new documents belong to were checked again (both years: cross-document rules). (A document
+        # that names no unit is checked again only when it changes.)
+        assert runs == {True: 1, False: 1}
+        assert con.execute("select count(distinct run_id) from dq_findings").fetchall()[0][0] == 2
+        assert con.execute("select count(*) from dq_findings where rule_id = 'FA-001' and severity = 'error'").fetchall()[0][0] == 1
+
+    # a new parser version: those documents are parsed again, and re-derived incrementally
+    kind = pipeline.PROJECT_EVALUATION
+    name, version, fn = pipeline.PARSERS[kind]
+    monkeypatch.setitem(pipeline.PARSERS, kind, (name, version + ".next", fn))
+    fdw("run", "--home", str(home), "--workers", "1", str(first), str(later))
+    assert build_mode(home) == ("incremental", counts["project_evaluation"])
+    incremental = warehouse_snapshot(home / "warehouse.duckdb")
+
+    fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", str(first), str(later))
+    assert build_mode(home)[0] == "full"
+    full = warehouse_snapshot(home / "warehouse.duckdb")
+    assert incremental.keys() == full.keys() and "dq_findings" in full
+    for table in full:
+        assert incremental[table] == full[table], table
+    assert len(full["fct_final_account_lines"]) > 0 and len(full["dq_findings"]) > 0
+
+
+def test_segments_are_compacted_and_superseded_rows_dropped(tmp_path, monkeypatch):
+    monkeypatch.setattr("loaders.writer.SEGMENT_DOCS", 4)
+    counts = generate(tmp_path / "corpus", 3, 2, 7, 0.0)
+    ingest([tmp_path / "corpus" / "docs"], tmp_path, workers=1)
+    store = RawStore(tmp_path)
+    # batches of 4 documents: one segment each
+    assert len(store.segments()) == -(-counts["documents"] // 4)
+    before = raw_snapshot(tmp_path)
+    # a new parser version supersedes every evaluation; the segments left mostly superseded are
+    # rewritten with their current rows only
+    kind = pipeline.PROJECT_EVALUATION
+    name, version, fn = pipeline.PARSERS[kind]
+    monkeypatch.setitem(pipeline.PARSERS, kind, (name, version + ".next", fn))
+    monkeypatch.setattr("loaders.writer.SEGMENT_DOCS", 1000)
+    ingest([tmp_path / "corpus" / "docs"], tmp_path, workers=1)
+    store = RawStore(tmp_path)
+    after = raw_snapshot(tmp_path)
+    assert len(after["documents"]) == counts["documents"]
+    files = sorted(p.stem for p in (tmp_path / "raw" / "documents").glob("seg-*.parquet"))
+    assert set(files) == store.segments() and len(files) == 1  # the small new batch and the mostly-superseded rest, merged
+    for name in SCHEMAS:  # every row on disk is current: superseded rows were not copied
+        on_disk = duckdb.connect().execute(f"select count(*) from read_parquet('{tmp_path}/raw/{name}/*.parquet', "
+                                           "union_by_name = true)").fetchall()[0][0]
+        assert on_disk == len(after[name]), name
+    assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in before.items()}
+
+
+def test_a_home_of_per_document_files_is_migrated_in_place(tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("会议纪要\n今天讨论了食堂菜单。\n", encoding="utf-8")
+    new = tmp_path / "new"
+    ingest([SAMPLES, junk], new, workers=1)
+    # the layout before segments: raw/<table>/<doc_id>.parquet, one file per document and table
+    # (and per quarantined input), with each table's _empty.parquet; no manifest
+    old = tmp_path / "old"
+    store = RawStore(new)
+    for name, schema in SCHEMAS.items():
+        (old / "raw" / name).mkdir(parents=True)
+        pq.write_table(schema.empty_table(), old / "raw" / name / "_empty.parquet")
+        rows = duckdb.connect().sql(store.scan_sql(name)).fetch_arrow_table()
+        for key in set(rows.column(key_column(name)).to_pylist()):
+            pq.write_table(rows.filter(pc.equal(rows[key_column(name)], key)), old / "raw" / name / f"{key}.parquet")
+    n_files = len(list((old / "raw").rglob("*.parquet")))
+    assert n_files > 30
+
+    again = ingest([SAMPLES, junk], old, workers=1)
+    assert again.count("skipped") == 5 and again.count("quarantined") == 1  # known from the migrated manifest
+    assert raw_snapshot(old) == raw_snapshot(new)
+    left = sorted({p.name for p in (old / "raw").rglob("*.parquet")})
+    assert left == ["_empty.parquet", "manifest.parquet", "seg-000001.parquet"]
+
+
+def test_the_build_runs_under_fdw_memory_limit(tmp_path, monkeypatch):
+    """$FDW_MEMORY_LIMIT is DuckDB's memory limit for the build (dbt's connection through profiles.yml's
+    config_options, and fdw's own): with 2 MB the build fails with DuckDB's Out of Memory, the run
+    says so, nothing is published."""
+    profile = yaml.safe_load((ROOT / "profiles.yml").read_text())["fiscal_dw"]["outputs"]["local"]["config_options"]
+    assert "FDW_MEMORY_LIMIT" in profile["memory_limit"] and "FDW_DUCKDB_TEMP" in profile["temp_directory"]
+    fdw("ingest", "--home", str(tmp_path), "--workers", "1", str(S002))
+    monkeypatch.setenv("FDW_MEMORY_LIMIT", "2MB")
+    result = CliRunner().invoke(app, ["build", "--home", str(tmp_path)])
+    assert result.exit_code == 1 and "Out of Memory" in result.output, result.output
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert not list((tmp_path / ".build").glob("warehouse.*.duckdb"))
+
+
+def test_an_unchanged_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for p in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(p, docs / p.name)
+    ingest([docs], tmp_path / "home", workers=1)
+    touched = docs / S002.name
+    touched.write_bytes(touched.read_bytes())  # same bytes, new modification time: read, known by its hash
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    again = ingest([docs], tmp_path / "home", workers=1)
+    assert again.count("skipped") == 5 and read == [S002.name]
