@@ -339,6 +339,10 @@ def finding_figures(f: dict) -> set[Decimal]:
     return {n.normalize() if n == n.to_integral() else n for n in out} | out
 
 
+def overlap(f: dict, figs: set[Decimal]) -> int:
+    return len({x.normalize() for x in finding_figures(f)} & {x.normalize() for x in figs})
+
+
 def matches_identity(f: dict, figs: set[Decimal]) -> bool:
     ff = finding_figures(f)
     # compare at the printed precision: 68.30 and 68.3 are the same figure
@@ -397,17 +401,26 @@ def evaluate(home: Path, sets) -> dict:
                 if not ok:
                     report["misses"].append({"id": e["id"], "fact": {x: fact.get(x) for x in ("table", "block", "section", "row", "item", "col", "value")}, "why": why})
             doc_findings = by_doc.get(d["doc_id"], []) if d else []
-            used = set()
-            for ident in e.get("identities") or []:
-                figs = identity_figures(ident["check"])
-                hits = [i for i, f in enumerate(doc_findings) if matches_identity(f, figs)]
+            idents = e.get("identities") or []
+            figs = [identity_figures(ident["check"]) for ident in idents]
+            # each finding is about the one identity it shares most figures with (a finding about a
+            # wrong percentage also quotes the total a correct sum of the same table prints)
+            best: dict[int, int] = {}
+            for i, f in enumerate(doc_findings):
+                pct = "%" in str(f.get("message"))
+                scored = [(overlap(f, fg) + (pct and "%" in idents[n]["check"]), -len(fg), n)
+                          for n, fg in enumerate(figs) if matches_identity(f, fg)]
+                if scored:
+                    best[i] = max(scored)[2]
+            used = set(best)
+            for n, ident in enumerate(idents):
+                hits = [i for i, m in best.items() if m == n]
                 if ident.get("holds") is False:
                     k["identities_false"] += 1
                     k["false_found"] += bool(hits)
                 else:
                     k["identities_true"] += 1
                     k["true_flagged"] += bool(hits)
-                used.update(hits)
                 report["identities"].append({"id": e["id"], "check": ident["check"], "holds": ident.get("holds"),
                                              "reported_by": sorted({doc_findings[i]["rule_id"] for i in hits})})
             for i, f in enumerate(doc_findings):

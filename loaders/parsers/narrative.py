@@ -29,7 +29,7 @@ from loaders.numbers import half_unit_wan, parse_amount, to_wan
 from loaders.reference import _rows
 
 PARSER_NAME = "narrative"
-PARSER_VERSION = "2"  # 2: a run of table cells joined into one token is no figure
+PARSER_VERSION = "3"  # 2: a run of table cells joined into one token is no figure; 3: totals scoped by their chapter
 
 MONEY = {"万元", "元", "千元", "亿元"}
 _FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元/人|元/人|万元|亿元|千元|元|%|辆|个|批次|人次|人(?!员|民)|万$)")
@@ -281,7 +281,7 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             if unit == "万":  # a text cut right after 万 (excerpts end mid-word)
                 unit = "万元"
             a = parse_amount(number)
-            if not a.is_value or a.decimals > 4:
+            if not a.is_value or a.decimals > 6:
                 # more decimals than any stated figure carries: table cells run together into one
                 # token when a table's text was joined into the paragraph (`3681.5 423 423 1000%`)
                 continue
@@ -309,8 +309,11 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                 if not labelled and (last is None or last.item != item):
                     item, phrase = None, None
             for word, generic, scoped in scopes():  # 收支总计 under 四、财政拨款收入支出决算总体情况说明
-                if item == generic and word in (p.section or ""):
+                # the heading over the figure, or the chapter it belongs to (七、政府性基金…情况说明 /
+                # 1.其他支出（类）…: 本年支出决算 is the fund's, not the unit's)
+                if item == generic and (word in (p.section or "") or word in (p.chapter or "")):
                     item = scoped
+                    break
             if unit == "个":  # 6个事业单位: a count names its item after the number
                 after = _item_at(p.text[m.end():m.end() + 12], 12)
                 if after:
