@@ -293,6 +293,7 @@ def score_pe(con, doc_id: str, fact: dict) -> tuple[bool, str]:
 _NAR_MEASURE = [("增减率", {"change_pct"}), ("增长率", {"change_pct"}), ("下降率", {"change_pct"}), ("减少率", {"change_pct"}),
                 ("增减额", {"change"}), ("增加额", {"change"}), ("减少额", {"change"}), ("变动", {"change", "change_pct"}),
                 ("占比", {"share_pct"}), ("比重", {"share_pct"}), ("完成", {"completion_pct"}), ("比例", {"completion_pct", "share_pct"}),
+                ("增加", {"change"}), ("减少", {"change"}), ("增长", {"change"}), ("下降", {"change"}),
                 ("上年", {"prior_year"}), ("预算", {"budget", "current"}), ("决算", {"current"}),
                 ("数", {"count", "current"}), ("批次", {"count"}), ("人次", {"count"}), ("辆", {"count"})]
 _NAR_ITEM = [("因公出国", {"outbound_travel"}), ("购置及运行", {"vehicle_subtotal"}), ("购置费", {"vehicle_purchase"}),
@@ -304,6 +305,20 @@ _NAR_ITEM = [("因公出国", {"outbound_travel"}), ("购置及运行", {"vehicl
 
 
 def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:
+    codes = table_codes_for(fact.get("section") or "") if "表" in key(fact.get("section")) else None
+    if codes:  # a figure labelled in a table printed inside the 说明: a table cell of that table
+        k = key(fact.get("item"))
+        items = next((i for w, i in _NAR_ITEM if w in k), None)
+        col = "预算数" if "预算" in k else "决算数"
+        cells = rows_of(con, "select * from fct_final_account_lines where doc_id = ? and table_code in (select unnest(?))",
+                        [doc_id, sorted(codes)])
+        if items and "three_public_total" in items:
+            items = items | {"total"}  # the 三公 table's 合计 row
+        ok = [c for c in cells if same(num(fact.get("value")), num(c.get("printed_text"))) and column_ok(col, c)
+              and (items is None or c.get("item") in items)]
+        if ok:
+            return True, ""
+        # else the table was not landed as a table (a budget table in a 说明): its figures as read from the text
     if not has_table(con, "fct_narrative_figures"):
         return False, "no fct_narrative_figures"
     rows = rows_of(con, "select * from fct_narrative_figures where doc_id = ?", [doc_id])
@@ -384,6 +399,9 @@ def evaluate(home: Path, sets) -> dict:
     by_doc = defaultdict(list)
     for f in findings:
         by_doc[f["doc_id"]].append(f)
+    hints_by_doc = defaultdict(list)  # a difference inside the rounding envelope (DOMAIN: a hint, not an error)
+    for f in rows_of(con, "select * from dq_findings where severity = 'hint'", []):
+        hints_by_doc[f["doc_id"]].append(f)
 
     report = {"kinds": {}, "files": {}, "misses": [], "identities": [], "unlabelled_errors": []}
     for kind, folder, entries in sets:
@@ -418,6 +436,8 @@ def evaluate(home: Path, sets) -> dict:
                 if ident.get("holds") is False:
                     k["identities_false"] += 1
                     k["false_found"] += bool(hits)
+                    if not hits and any(matches_identity(h, figs[n]) for h in hints_by_doc.get(d["doc_id"], []) if d):
+                        k["false_as_hint"] += 1
                 else:
                     k["identities_true"] += 1
                     k["true_flagged"] += bool(hits)
@@ -451,17 +471,17 @@ def evaluate(home: Path, sets) -> dict:
 
 def print_report(rep: dict, seconds: float) -> None:
     print(f"\nfdw run on the real corpus: {seconds:.1f} s\n")
-    print("| kind | documents | parsed | facts | found | found % | false identities reported | true identities flagged | unlabelled findings |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| kind | documents | parsed | facts | found | found % | false identities reported | of the rest, as rounding hints | true identities flagged | unlabelled findings |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     tot = Counter()
     for kind, k in rep["kinds"].items():
         tot.update(k)
         pct = 100 * k["found"] / k["facts"] if k["facts"] else 0
         print(f"| {kind} | {k['documents']} | {k['parsed']} | {k['facts']} | {k['found']} | {pct:.1f} | "
-              f"{k['false_found']} of {k['identities_false']} | {k['true_flagged']} of {k['identities_true']} | {k['unlabelled_findings']} |")
+              f"{k['false_found']} of {k['identities_false']} | {k['false_as_hint']} | {k['true_flagged']} of {k['identities_true']} | {k['unlabelled_findings']} |")
     pct = 100 * tot["found"] / tot["facts"] if tot["facts"] else 0
     print(f"| all | {tot['documents']} | {tot['parsed']} | {tot['facts']} | {tot['found']} | {pct:.1f} | "
-          f"{tot['false_found']} of {tot['identities_false']} | {tot['true_flagged']} of {tot['identities_true']} | {tot['unlabelled_findings']} |")
+          f"{tot['false_found']} of {tot['identities_false']} | {tot['false_as_hint']} | {tot['true_flagged']} of {tot['identities_true']} | {tot['unlabelled_findings']} |")
     print("\n| real files | files | parsed | errors | warnings |\n|---|---|---|---|---|")
     for fk, v in rep["files"].items():
         print(f"| {fk} | {v['files']} | {v['parsed']} | {v['errors']} | {v['warnings']} |")
