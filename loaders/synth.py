@@ -386,9 +386,14 @@ def final_accounts(rng: random.Random, unit: str, code: str, year: int, n_forms:
             "合计", "因公出国（境） 费", "公务用车购置及运行维护费", "", "", "公务接待费")
     doc.add("", "", "小计", "公务用车购 置费", "公务用车 运行维护费", "", "", "", "小计", "公务用车购 置费", "公务用车 运行维护费", "")
     doc.add(*[str(i) for i in range(1, 13)])
-    tp = doc.add(*[fmt(v or None) for v in three(budget) + three(actual)])
-    doc.site("unit_slip", "FA-050", tp, _set(11, fmt(actual["reception"] * 10000 + rng.randint(1_00, 9_00))))
+    values = three(budget) + three(actual)
+    slip = _set(11, fmt(actual["reception"] * 10000 + rng.randint(1_00, 9_00)))  # drawn either way: same stream
+    if any(values):
+        tp = doc.add(*[fmt(v or None) for v in values])
+        doc.site("unit_slip", "FA-050", tp, slip)
     doc.add("注：本表反映部门本年度“三公”经费支出预决算情况。")
+    if not any(values):  # a unit with no 三公 spending prints the table empty and says why (FA-090)
+        doc.add("说明：本表无数据")
 
     # 公开10 统计表
     _title(doc, "部门决算公开相关信息统计表", "10", unit_label="单位名称")
