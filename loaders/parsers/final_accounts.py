@@ -710,7 +710,7 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
     return None
 
 
-# a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年西宁市东方小学部门决算`,
+# a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年<单位名称>部门决算` (year before the name),
 # `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
 _COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
 
