@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 

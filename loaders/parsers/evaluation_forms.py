@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from loaders.model import Line, SourceDoc, squash
