@@ -253,7 +253,13 @@ class RawStore:
     def manifest(self) -> dict[str, dict]:
         if self._manifest is None:
             path = self.manifest_path
-            rows = pq.read_table(path).to_pylist() if path.exists() else []
+            # read in one go: pyarrow may open a path twice (footer, then pages), and a writer's
+            # rename between the two gave "Page was smaller than expected" to a reader polling it
+            if path.exists():
+                with open(path, "rb") as fh:
+                    rows = pq.read_table(pa.BufferReader(fh.read())).to_pylist()
+            else:
+                rows = []
             self._manifest = {r["key"]: r for r in rows}
         return self._manifest
 
