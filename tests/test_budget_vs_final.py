@@ -140,3 +140,26 @@ def test_analysis_lists_lowest_execution_first_with_the_xd001_verdict(altered):
     assert (first["scope_name"], first["execution_rate_pct"]) == ("公务接待费", "0.0")  # spent 0.00 of 0.95
     gpb = next(dict(zip(header, ln.split(","))) for ln in lines[1:] if ",一般公共预算财政拨款支出," in ln)
     assert (gpb["xd001"], gpb["budget_published_wan"], gpb["budget_restated_wan"]) == ("error", "2999.92", "2993.92")
+
+
+# the first lines of real budgets in ../shared/fixtures/real/files (as loaders/readers reads them)
+COVERS = {
+    "shanghai_audit_bureau_2026_unit_budget.pdf": (["上海市2026年市级单位预算", "预算单位：上海市审计局"], "上海市审计局"),
+    "fujian_fuzhou_commerce_bureau_2026_dept_budget.pdf": (["2026年度", "福州市商务局", "部门预算", "目录"], "福州市商务局"),
+    "guangdong_guangzhou_petition_bureau_2026_dept_budget.pdf": (["2026年", "广州市信访局部门预算", "目录"], "广州市信访局"),
+    "chongqing_publicity_dept_2026_dept_budget.pdf": (["中共重庆市委宣传部", "2026年部门预算情况说明"], "中共重庆市委宣传部"),
+    "yunnan_kunming_govt_office_2026_dept_budget.html": (["部门预决算及“三公”经费", "昆明市人民政府办公室机关2026年预算公开"],
+                                                         "昆明市人民政府办公室机关"),
+    "beijing_finance_bureau_2026_dept_budget_explanation.pdf": (["北京市财政局2026年度部门预算信息公开", "目录"], "北京市财政局"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(COVERS))
+def test_budget_unit_from_its_label_or_cover(tmp_path, source):
+    from loaders.pipeline import _budget_unit_name
+    from loaders.readers import read_document
+
+    lines, unit = COVERS[source]
+    path = tmp_path / "cover.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _budget_unit_name(read_document(path).nonblank()) == unit
