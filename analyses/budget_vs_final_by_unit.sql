@@ -1,26 +1,25 @@
--- Budget execution across documents, lowest first: for each unit-year whose budget disclosure
--- (预算公开) and final accounts (决算) are both in the warehouse, scope by scope (支出合计, 基本/项目,
--- 财政拨款, 一般公共预算, 三公 and its items, 一般公共预算 by function class): the budget the 预算公开
--- published, what the 决算 spent, the execution rate (决算 ÷ 预算), the 年初预算 the 决算 itself
--- restates and whether XD-001 found it to disagree with the published budget. match_quality says how
--- the two documents were matched to one unit (name_weak: only after dropping 机关/本部/汇总).
-select u.unit_name, b.fiscal_year,
-       s.scope_zh || coalesce('（' || b.subject_code || '）', '') as scope_name,
-       b.budget_initial_wan as budget_published_wan,
-       b.executed_wan as final_actual_wan,
-       b.execution_rate_pct,
-       b.budget_restated_wan,
-       b.budget_restated_wan - b.budget_initial_wan as restated_minus_published_wan,
-       coalesce(f.severity, case when b.budget_restated_wan is not null then 'holds' end) as xd001,
-       b.match_quality,
-       bd.source_name as budget_document, fd.source_name as final_document,
-       b.amounts_from as budget_from, b.source_ref
-from fct_budget_execution b
-join budget_vs_final_scopes s using (scope)
-left join dim_unit u on u.unit_id = b.unit_id
-left join dim_document bd on bd.doc_id = b.budget_doc_id
-left join dim_document fd on fd.doc_id = b.final_doc_id
+-- Budget execution across documents, lowest first: for each 决算 unit-year, scope by scope (支出合计,
+-- 基本/项目, 财政拨款, 一般公共预算, 三公 and its items, 一般公共预算 by function class), the budget
+-- the unit's budget disclosure (预算公开) of that year published, what the 决算 spent, the execution rate
+-- (决算 ÷ 预算), the 年初预算 the 决算 itself restates and XD-001's verdict on the two budgets.
+-- budget_document is empty when the warehouse holds no 预算公开 of the unit-year (the row then shows
+-- what the 决算 alone says); match_quality says how the two documents were matched to one unit
+-- (name_weak: only after dropping 机关/本部/汇总).
+select coalesce(u.unit_name, x.unit_name) as unit_name, x.fiscal_year,
+       x.scope_zh || coalesce('（' || x.subject_code || coalesce(' ' || x.subject_name, '') || '）', '') as scope_name,
+       x.budget_published_wan,
+       x.actual_wan as final_actual_wan,
+       cast(round(100 * x.actual_wan / nullif(x.budget_published_wan, 0), 2) as decimal(20, 2)) as execution_rate_pct,
+       x.budget_restated_wan,
+       x.budget_restated_wan - x.budget_published_wan as restated_minus_published_wan,
+       case when f.severity is not null then f.severity
+            when x.budget_restated_wan is not null and x.budget_published_wan is not null then 'holds'
+            else 'not checkable' end as xd001,
+       x.match_quality,
+       x.budget_source_name as budget_document, x.final_source_name as final_document,
+       x.budget_published_from, x.budget_published_ref, x.budget_restated_ref, x.actual_ref
+from int_budget_vs_final x
+left join dim_unit u on u.unit_id = x.unit_id
 left join (select doc_id, check_key, min(severity) as severity from dq_findings where rule_id = 'XD-001' group by all) f
-  on f.doc_id = b.doc_id and f.check_key = 'xd:' || b.scope || coalesce(':' || b.subject_code, '')
-where b.source = 'budget_vs_final'
-order by b.execution_rate_pct nulls last, u.unit_name, b.fiscal_year, s.ord, b.subject_code;
+  on f.doc_id = x.doc_id and f.check_key = 'xd:' || x.scope || coalesce(':' || x.subject_code, '')
+order by execution_rate_pct nulls last, unit_name, x.fiscal_year, x.scope_ord, x.subject_code;
