@@ -29,7 +29,8 @@ from loaders.numbers import half_unit_wan, parse_amount, to_wan
 from loaders.reference import _rows
 
 PARSER_NAME = "narrative"
-PARSER_VERSION = "3"  # 2: a run of table cells joined into one token is no figure; 3: totals scoped by their chapter
+PARSER_VERSION = "4"  # 2: a run of table cells joined into one token is no figure; 3: totals scoped by their chapter;
+# 4: a change percentage keeps its change's base
 
 MONEY = {"万元", "元", "千元", "亿元"}
 _FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元/人|元/人|万元|亿元|千元|元|%|辆|个|批次|人次|人(?!员|民)|万$)")
@@ -345,6 +346,9 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             if measure in ("budget", "current") and doc_year and \
                     any(int(y) < doc_year for y in _YEAR.findall(p.text[clause_start:m.start()])):
                 measure = "prior_year"  # 比2025年年初预算数44021.20万元: last year's budget
+            if measure == "change_pct" and base is None and figures and figures[-1].para == pn \
+                    and figures[-1].measure == "change" and not _YEAR.search(segment):
+                base = figures[-1].base  # 比预算数减少1188万元,下降23.70%: the change's base
             if measure in ("change", "change_pct") and base is None:
                 base = _base_of_change(segment, doc_year)
             if measure == "change_pct" and direction is None:
