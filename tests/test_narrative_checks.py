@@ -2,8 +2,9 @@
 the table prints (FA-073 / FA-070), and a total whose parts are stated one by one without a 其中 list
 (FA-072 set / set_change, seed narrative_complete_sets).
 
-Every text is a real excerpt (`../shared/fixtures/real/excerpts/`, line numbers as in those files) or a
-copy of one with the lines named below altered."""
+Every text is a real excerpt (`../shared/fixtures/real/excerpts/`, line numbers as in those files), the
+sample `samples/002_e8cf1b33a1664aff.txt` (山西省小企业发展促进局 2023年度决算), or a copy of one with the lines
+named below altered."""
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -16,8 +17,12 @@ EXCERPTS = ROOT.parent / "shared" / "fixtures" / "real" / "excerpts"
 needs_real = pytest.mark.skipif(not EXCERPTS.exists(), reason="../shared real corpus absent")
 
 
+SAMPLE = ROOT / "samples" / "002_e8cf1b33a1664aff.txt"
+
+
 def _lines(name: str) -> list[str]:
-    return (EXCERPTS / name).read_text(encoding="utf-8").split("\n")
+    path = SAMPLE if name == SAMPLE.name else EXCERPTS / name
+    return path.read_text(encoding="utf-8").split("\n")
 
 
 def _altered(name: str, changes: dict[int, tuple[str, str]]) -> str:
@@ -46,6 +51,13 @@ def built(tmp_path_factory):
     # fa_11 l5 公务接待费1014万元 -> 1114万元: 99 + 1114 + 2712 = 3925 is not the total 3825 (l1)
     (corpus / "fa_11_parts.txt").write_text(
         _altered("fa_11.txt", {5: ("公务接待费1014万元", "公务接待费1114万元")}), encoding="utf-8")
+    # FA-080 on the sample: l75 第二部分 2023年部门决算表 -> 2022年 (a heading of last year); l215 the
+    # 财政拨款收入支出决算总表's 2023年度 -> 2022年度; l213 its 部门名称：山西省小企业发展促进局 -> XX局
+    (corpus / "sample_heading_year.txt").write_text(_altered(SAMPLE.name, {75: ("2023年", "2022年")}), encoding="utf-8")
+    (corpus / "sample_table_year.txt").write_text(_altered(SAMPLE.name, {215: ("2023年度", "2022年度")}), encoding="utf-8")
+    (corpus / "sample_table_unit.txt").write_text(_altered(SAMPLE.name, {213: ("山西省小企业发展促进局", "XX局")}),
+                                                  encoding="utf-8")
+    (corpus / SAMPLE.name).write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     con = fdw_run(tmp_path_factory.mktemp("narrative_checks_home"), corpus)
     yield con
     con.close()
@@ -105,3 +117,32 @@ def test_a_change_percentage_keeps_its_changes_base():
     # l1 比预算数减少1188万元,下降23.70%: the percentage's base is the budget, as its change's
     pct = next(f for f in figs if f["measure"] == "change_pct")
     assert (pct["value"], pct["base"], figs[pct["num_no"] - 1]["base"]) == (D("23.70"), "budget", "budget")
+
+
+@needs_real
+def test_nar05_a_quota_rise_and_a_none_stated_in_words():
+    from loaders.parsers.narrative import narrative_year, parse_narrative
+    from loaders.readers import read_document
+
+    doc = read_document(EXCERPTS / "nar_05.txt")
+    figs = parse_narrative(doc, doc.nonblank(), narrative_year(doc.nonblank()), "final_accounts")
+    # l1 (3)2015年人员经费定额较2014年上涨2000元/人: a rise of the personnel quota, a rate per head that is
+    # compared with nothing
+    rise = next(f for f in figs if f["printed_text"] == "2000元/人")
+    assert (rise["item"], rise["measure"], rise["direction"], rise["amount_wan"], rise["num_no"]) == \
+        ("personnel", "change", "up", None, None)
+    # l2 2、关于政府采购支出情况。无。: no procurement, stated as the word 无
+    none = next(f for f in figs if f["line"] == 2)
+    assert (none["item"], none["measure"], none["value"], none["printed_text"]) == ("procurement_total", "current", D(0), "无")
+    # l4 …故无绩效评价情况公开。: 无 inside a sentence states no amount
+    assert [f for f in figs if f["line"] == 4] == []
+
+
+@needs_real
+@pytest.mark.parametrize("name, ref, printed", [("sample_heading_year.txt", "l75", "2022年"),
+                                                 ("sample_table_year.txt", "l209", "2022年"),
+                                                 ("sample_table_unit.txt", "l209", "XX局")])
+def test_another_year_or_unit_in_a_heading_or_table_header_is_fa080(built, name, ref, printed):
+    got = _findings(built, name, "FA-080")
+    assert [r for r, _ in got] == [ref] and f"“{printed}”" in got[0][1], got
+    assert _findings(built, SAMPLE.name, "FA-080") == []
