@@ -301,7 +301,7 @@ _NAR_ITEM = [("因公出国", {"outbound_travel"}), ("购置及运行", {"vehicl
              ("公务接待", {"reception"}), ("三公", {"three_public_total"}), ("机关运行", {"running_cost"}),
              ("政府采购", {"procurement_total", "procurement_goods", "procurement_works", "procurement_services"}),
              ("中小企业", {"awarded_to_sme", "awarded_to_small_micro"}), ("基本支出", {"basic"}), ("项目支出", {"project"}),
-             ("人员经费", {"personnel"}), ("公用经费", {"public"}), ("车辆", {"vehicles"})]
+             ("人员经费", {"personnel"}), ("公用经费", {"public"}), ("购置车辆", {"vehicles_purchased"}), ("车辆", {"vehicles"})]
 
 
 def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:

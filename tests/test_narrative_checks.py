@@ -146,3 +146,16 @@ def test_another_year_or_unit_in_a_heading_or_table_header_is_fa080(built, name,
     got = _findings(built, name, "FA-080")
     assert [r for r, _ in got] == [ref] and f"“{printed}”" in got[0][1], got
     assert _findings(built, SAMPLE.name, "FA-080") == []
+
+
+@needs_real
+def test_nar06_vehicles_to_buy_are_a_count_of_their_own():
+    from loaders.parsers.narrative import narrative_year, parse_narrative
+    from loaders.readers import read_document
+
+    doc = read_document(EXCERPTS / "nar_06.txt")
+    figs = parse_narrative(doc, doc.nonblank(), narrative_year(doc.nonblank()), "budget")
+    # l6 公务车保有量25辆,计划购置0辆公务接待费4.5万元: the fleet, then the vehicles to be bought
+    got = [(f["item"], f["measure"], f["value"]) for f in figs if f["unit"] == "辆"]
+    assert got == [("vehicles", "count", D(25)), ("vehicles_purchased", "count", D(0))]
+    assert [f["item"] for f in figs if f["printed_text"] == "4.5万元"] == ["reception"]

@@ -50,7 +50,8 @@ _FILLER = re.compile(r"20\d{2}年度?|全年|本年度?|上年度?|去年|同比
 _SHARE_OF = re.compile(r"占[^,;。%]*?\d[\d.]*%")  # 占政府采购预算的52.55%: names the whole, not the next subject
 _SUBJECT_START = {"支出": "expenditure_total", "收入": "income_total"}
 _NONE_STATED = re.compile(r"(?<=[。:])无(?=[。;]?$)")  # 2、关于政府采购支出情况。无。
-NOT_AMOUNTS = {"vehicles", "vehicle_category", "subordinate_units", "evaluated_projects"}
+NOT_AMOUNTS = {"vehicles", "vehicle_category", "vehicles_purchased", "subordinate_units", "evaluated_projects"}
+COUNT_ONLY = {"vehicles_purchased"}  # items that are only ever a count (计划购置0辆)
 
 
 @dataclass
@@ -321,6 +322,8 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                 after = _item_at(p.text[m.end():m.end() + 12], 12)
                 if after:
                     item, phrase = after[1], after[2]
+            if item in COUNT_ONLY and unit not in COUNTS:
+                item, phrase = None, None  # 计划购置设备…万元: vehicles bought are counted, an amount is something else
             # cue words count after the item phrase when it lies in this segment
             cue_from = max(0, hit[0] + len(hit[2]) - seg_offset) if hit and hit[0] >= seg_offset else 0
             measure, direction, _ = _cue(segment[cue_from:], doc_year, pct=unit == "%")
