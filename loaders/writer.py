@@ -84,6 +84,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("source_ref", S),
         # the line this one adds up into, when the parser read it from the form (NULL: by the layout)
         ("parent_source", S),
+        # 预算到位 / 到位率 as printed (0-100), when the form prints it
+        ("funds_received_rate_pct", DEC),
     ]),
     "eval_indicators": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("level1", S), ("level2", S), ("indicator_name", S),

@@ -221,18 +221,22 @@ def _pct(text: str) -> bool:
 _AMOUNT_FIELDS = ("budget_initial_wan", "budget_full_year_wan", "funds_received_wan", "executed_wan", "adjustment_wan",
                   "balance_wan")
 _POINT_FIELDS = ("execution_weight", "execution_score")
+_RATE_FIELDS = ("execution_rate_pct", "funds_received_rate_pct")
 SKIP = "-"  # a column the warehouse does not hold (资金结余率): it keeps its place, its value is not landed
+ROW_NO = "row_no"  # the 行次 column: a row's number, never an amount
 
 
 def _type_ok(fld: str, text: str) -> bool:
     if is_dash(text) or fld == SKIP:
         return True
+    if fld == ROW_NO:
+        return normalize(text).strip().isdigit()
     if fld in _AMOUNT_FIELDS:
         return not _pct(text) and amount_of(text) is not None
     v = num(text)
     if v is None:
         return False
-    if fld == "execution_rate_pct":
+    if fld in _RATE_FIELDS:
         return 0 <= v <= 1000
     return not _pct(text) and 0 <= v <= 100 and amount_of(text) == v  # weight / score: plain points
 
@@ -247,6 +251,13 @@ def _identities(m: dict[str, str], weight: Decimal | None) -> int | None:
     s = num(m.get("execution_score")) if m.get("execution_score") and not is_dash(m["execution_score"]) else None
     if full and exe is not None and rate is not None:
         if abs(exe / full * 100 - rate) > Decimal("0.6"):
+            return None
+        held += 1
+    got = amount_of(m.get("funds_received_wan", "") or "")
+    got_rate = num(m.get("funds_received_rate_pct")) if m.get("funds_received_rate_pct") and \
+        not is_dash(m["funds_received_rate_pct"]) else None
+    if full and got is not None and got_rate is not None:  # 预算到位 = 到位资金 / 预算
+        if abs(got / full * 100 - got_rate) > Decimal("0.6"):
             return None
         held += 1
     if w is not None and rate is not None and s is not None:
@@ -392,6 +403,11 @@ def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[st
     source = _fund_source(label)
     while values and not values[-1]:
         values.pop()
+    if cols and cols[0] == ROW_NO:  # the row's 行次 printed before its values: never an amount
+        cols = cols[1:]
+        values = [t for t in values if t]
+        if values and _type_ok(ROW_NO, values[0]):
+            values = values[1:]
     if not fused and len(values) == len(cols) and all(_type_ok(f, t) for f, t in zip(cols, values) if t):
         m = {f: t for f, t in zip(cols, values) if t and not is_dash(t)}  # one value per column: in order
         values = [t for t in values if t]
@@ -420,9 +436,53 @@ def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[st
     return fund_record(seq=seq, line=line, fund_source=source, fund_label=label, printed=printed, **amounts)
 
 
+NOTE = "\x00"  # marks text printed after a row's values in the same cell (a 佐证材料 column's note)
+
+
+def _split_cell(cell: str) -> list[str]:
+    """A cell holding several space-separated cells of a funds block (a text layer that joined them
+    with single spaces): `行次 全年预算数` (header words) -> two cells; `年度资金总额(万元): 1 52.800000`
+    -> the label, then one cell per value; text after the values (a 佐证材料 note) is a cell of its
+    own. A cell that reads as one value (`9746. 50`) or one word is kept whole."""
+    toks = cell.split()
+    if len(toks) < 2 or is_valueish(cell):
+        return [cell]
+    v = vocab()
+    if all(key(t) in v.funds_cols for t in toks):
+        return toks
+    if not any(is_valueish(t) for t in toks):
+        return [cell]
+    out: list[str] = []
+    words: list[str] = []
+    for t in toks:
+        if is_valueish(t):
+            if words:
+                out.append(" ".join(words))
+                words = []
+            out.append(t)
+        else:
+            words.append(t)
+    if words:
+        out.append(NOTE + " ".join(words) if out and is_valueish(out[-1]) else " ".join(words))
+    return out
+
+
+def _split_row(row: Row) -> Row:
+    raw = [p for c in row.raw for p in (_split_cell(c) if c else [c])]
+    return row if raw == row.raw else Row(raw, row.line, row.last)
+
+
+def _one_column_per_field(cols: list[str]) -> list[str]:
+    """Two columns mapped to one field (全年预算数(A) and 扣除统筹整合资金后预算金额(C)): the later one
+    holds it — the figure the form's rates are computed on (预算执行 = E/C) — the earlier keeps its
+    place unlanded."""
+    return [SKIP if f != SKIP and f in cols[i + 1:] else f for i, f in enumerate(cols)]
+
+
 def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
     """Funds rows after the first funds header; returns (rows, index of the row after the block)."""
     v = vocab()
+    rows = [_split_row(r) for r in rows]
     for hi, row in enumerate(rows):
         hits = _funds_header(row, rows[hi + 1] if hi + 1 < len(rows) else None)
         if hits is not None:
@@ -439,6 +499,7 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
         hi += 1
         row = rows[hi]
         first_i, last_i = sub_hits[0][0], sub_hits[-1][0]
+    cols = _one_column_per_field(cols)
     before = " ".join(row.cells[:first_i])
     ctx = " ".join(r.text for r in rows[max(0, hi - 2):hi + 1])
     weight = None
@@ -468,7 +529,14 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
         if label is not None:
             out.append(_fund_row(len(out) + 1, label, line, values, cols, weight, scale, warnings))
 
+    # a text column after the amount columns (佐证材料): text printed after a row's values is its note
+    notes = any(key(c) and not is_valueish(c) and key(c) not in v.funds_cols and _fund_source(c) != "total"
+                for c in tail[:next((i for i, c in enumerate(tail) if _fund_source(c) == "total"), 0)])
     for text, ln in tokens:
+        if text.startswith(NOTE):
+            if notes:
+                continue
+            text = text[len(NOTE):]
         if not text or (is_valueish(text) and not re.match(r"^[①-⑳]", text.strip())):
             if label is not None:
                 values.append(text)

@@ -232,7 +232,7 @@ def fund_record(*, seq: int, line: Line, fund_source: str, fund_label: str | Non
     rec = {"seq": seq, "fund_source": fund_source, "fund_label": fund_label,
            "budget_initial_declared_wan": None, "budget_initial_wan": None, "budget_full_year_wan": None,
            "funds_received_wan": None, "executed_wan": None, "balance_wan": None, "carryover_prior_wan": None,
-           "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None,
+           "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None, "funds_received_rate_pct": None,
            "execution_weight": None, "execution_score": None, "printed": printed_json(printed), "parent_source": None,
            "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
     rec.update(amounts)
