@@ -129,6 +129,27 @@ def test_prose_report_total_score_from_sentence():
     assert rec.evaluation["total_score"] == 97
 
 
+@needs_corpus
+def test_lettered_header_row_numbers_and_received_rate_yaan():
+    # pe_07.txt: 绩效评价表 whose header words sit one a line with (A)…(E) under them (lines 14-27),
+    # each row's 行次 printed before its values, 统筹整合资金数(B) blank, a 佐证材料 note after the values
+    [rec] = _forms("pe_07.txt")
+    total, central, local, other = rec.funds
+    # line 30-31: 年度资金总额(万元): 1 52.800000 / 52.800000 52.800000 100.00% 30.800000 58.33%
+    assert total["fund_source"] == "total"
+    assert (total["budget_full_year_wan"], total["funds_received_wan"], total["funds_received_rate_pct"],
+            total["executed_wan"], total["execution_rate_pct"]) == (Decimal("52.800000"), Decimal("52.800000"),
+                                                                   Decimal("100.00"), Decimal("30.800000"), Decimal("58.33"))
+    # line 32-33: 其中:中央财政资金(万元) 2 52.800000 … 58.33% 预算下达文件、资金到位及支出凭证 (the note is not a row)
+    assert central["fund_label"] == "其中:中央财政资金(万元)"
+    assert (central["executed_wan"], central["execution_rate_pct"]) == (Decimal("30.800000"), Decimal("58.33"))
+    # lines 34 and 42: only the 行次 (3, 4) printed: blank, never an amount
+    assert local["fund_label"] == "地方财政资金(万元)" and other["fund_label"].startswith("其他资金")
+    for f in (local, other):
+        assert all(f[c] is None for c in ("budget_full_year_wan", "funds_received_wan", "executed_wan",
+                                          "execution_rate_pct")), f
+
+
 def test_placement_unique_or_none():
     # three amounts, two dashes under six columns: the amounts land in the same place whatever the dashes
     m = place(["150万", "150万", "125.25万", "—", "—"], FUNDS_COLS)
