@@ -101,6 +101,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         # added with the parsers: False when the row was rebuilt from column runs whose counts disagree
         ("aligned", B),
     ]),
+    # counts of a department's basic facts printed in an evaluation (内设机构 N个, 编制人员 N人)
+    "eval_counts": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("label", S), ("count_value", DEC),
+        ("count_unit", S), ("printed_text", S), ("page", I), ("line", I), ("source_ref", S),
+    ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),
         ("stage", S), ("reason", S), ("detail", S), ("size_bytes", I64),

@@ -150,6 +150,30 @@ def test_lettered_header_row_numbers_and_received_rate_yaan():
                                           "execution_rate_pct")), f
 
 
+@needs_corpus
+def test_basic_fact_counts_of_a_department_report_nanxian():
+    # pe_14.txt: 机关整体支出绩效评价报告, counts in the prose under 二、单位基本概况
+    [rec] = _forms("pe_14.txt")
+    got = {(c["label"], c["count_value"], c["count_unit"], c["line"]) for c in rec.counts}
+    # line 6: 内设副科级事业单位2个 … 乡镇财政等16个股室;直属事业单位10个
+    assert {("内设副科级事业单位", 2, "个", 6), ("股室", 16, "个", 6), ("直属事业单位", 10, "个", 6)} <= got
+    # line 8: 现有编制人员205人。其中,局机关在职113人、离休2人、退休75人、财政事务中心10人,国库集中支付中心5人
+    assert {("编制人员", 205, "人", 8), ("局机关在职", 113, "人", 8), ("离休", 2, "人", 8), ("退休", 75, "人", 8),
+            ("财政事务中心", 10, "人", 8), ("国库集中支付中心", 5, "人", 8)} <= got
+    # line 10 under (三)部门预算单位构成: …的单位有3个
+    assert any(c["count_value"] == 3 and c["section"] == "部门预算单位构成" for c in rec.counts)
+    # line 3 (自评得分情况: 中发〔2018〕34号, 97分) and lines 12-13 (单位职责) are outside the section
+    assert all(c["line"] in (6, 8, 10) for c in rec.counts)
+
+
+@needs_corpus
+def test_funds_block_points_land_as_a_score_item_changning():
+    # pe_10.txt line 71-73: 预算执行情况(万元) (20分) over the funds header; line 139 产出指标(40分)
+    [rec] = _forms("pe_10.txt")
+    items = {(i["section"], i["weight"]) for i in rec.score_items}
+    assert {("预算执行情况", 20), ("产出指标", 40)} <= items
+
+
 def test_placement_unique_or_none():
     # three amounts, two dashes under six columns: the amounts land in the same place whatever the dashes
     m = place(["150万", "150万", "125.25万", "—", "—"], FUNDS_COLS)

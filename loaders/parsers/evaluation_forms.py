@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, fund_record, grade_of,
-                                        indicator_record, num, parse_value, score_item_record)
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
+                                        grade_of, indicator_record, num, parse_value, score_item_record)
 from loaders.reference import _rows
 
 FORM = "general"
@@ -47,6 +47,8 @@ class Vocab:
     summary: dict[str, str]
     targets_cols: dict[str, str]
     targets_items: dict[str, str]
+    count_sections: tuple[str, ...]
+    count_units: tuple[str, ...]
 
 
 _BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
@@ -75,7 +77,9 @@ def vocab() -> Vocab:
                  funds_stop=tuple(w for w, _ in pick("funds_stop")), ind_cols=dict(pick("ind_col")),
                  levels=dict(pick("level")), ind_stop=tuple(w for w, _ in pick("ind_stop")),
                  summary=dict(pick("summary")), targets_cols=dict(pick("targets_col")),
-                 targets_items=dict(pick("targets_item")))
+                 targets_items=dict(pick("targets_item")),
+                 count_sections=tuple(w for w, _ in pick("count_section")),
+                 count_units=tuple(sorted((w for w, _ in pick("count_unit")), key=len, reverse=True)))
 
 
 # ---------------------------------------------------------------------------------------- rows
@@ -479,8 +483,9 @@ def _one_column_per_field(cols: list[str]) -> list[str]:
     return [SKIP if f != SKIP and f in cols[i + 1:] else f for i, f in enumerate(cols)]
 
 
-def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
-    """Funds rows after the first funds header; returns (rows, index of the row after the block)."""
+def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None = None) -> tuple[list[dict], int]:
+    """Funds rows after the first funds header; returns (rows, index of the row after the block).
+    `items`: where the block's printed points (预算执行情况(20分)) land as a score item."""
     v = vocab()
     rows = [_split_row(r) for r in rows]
     for hi, row in enumerate(rows):
@@ -505,6 +510,10 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
     weight = None
     if m := _POINTS.search(normalize(before)):
         weight = Decimal(m.group(1))
+        if items is not None:  # the block's printed points (预算执行情况(万元)(20分)), as the indicator groups' are
+            label = squash(_BRACKET.sub("", _POINTS.sub("", normalize(before)).replace("（", "(").replace("）", ")")))
+            items.append(score_item_record(seq=len(items) + 1, line=row.line, section=label or None,
+                                           criterion=label or None, sub_criterion=None, weight=m.group(1), score=None))
     scale = Decimal(1)
     if m := _UNIT_NOTE.search(normalize(ctx)):
         scale = UNIT_TO_WAN[m.group(1)]
@@ -853,6 +862,54 @@ def _grade(rows: list[Row]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------- counts
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])\s*")
+_CLAUSE_END = re.compile(r"[,，。;；:：、()（）\s]")
+_LABEL_HEAD = re.compile(r"^(?:其中|现有|共有|另有|共|有|即)+")
+_LABEL_TAIL = re.compile(r"(?:共有|共计|合计|总计|有|共|计|为|约)+$")
+_BEFORE_WORD = re.compile(r"(?:等|共|有|计|设)$")
+
+
+def parse_counts(rows: list[Row]) -> list[dict]:
+    """The counts of a department's basic facts (机构设置: 内设副科级事业单位2个, …等16个股室; 人员编制:
+    现有编制人员205人, 其中…离休2人) printed under a heading the vocabulary names (count_section):
+    each number followed by a measure word (count_unit) with what it counts — the words after it
+    (16个股室) when the words before end in 等/有/共, else the words before it (编制人员205人). The
+    section ends at the next heading the vocabulary does not name."""
+    v = vocab()
+    if not v.count_sections or not v.count_units:
+        return []
+    units = "|".join(map(re.escape, v.count_units))
+    number = re.compile(rf"(?<![\d.．])(\d{{1,6}})\s*({units})(?!次|民币|均|以上|以下|左右)")
+    out: list[dict] = []
+    section: str | None = None
+    inside = False
+    for r in rows:
+        text = normalize(" ".join(r.cells)).strip()
+        if m := _HEADING.match(text):
+            head = text[m.end():]
+            if len(head) <= 30:  # a heading: inside a section the vocabulary names, or out of one
+                inside = any(w in key(head) for w in v.count_sections)
+                section = squash(head) if inside else None
+                continue
+        if not inside:
+            continue
+        for m in number.finditer(text):
+            before = _CLAUSE_END.split(text[:m.start()])[-1]
+            after = _CLAUSE_END.split(text[m.end():])[0]
+            if after and (not before or _BEFORE_WORD.search(before)) and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", after):
+                label = after
+            else:
+                label = _LABEL_TAIL.sub("", _LABEL_HEAD.sub("", before))
+                label = label.rsplit("的", 1)[-1]
+            if not re.fullmatch(r"[\u4e00-\u9fff]{2,20}", label or "") or label.endswith(("年", "月", "日")):
+                continue
+            out.append(count_record(seq=len(out) + 1, line=r.line, section=section, label=label, value=m.group(1),
+                                    unit=m.group(2), printed=m.group(0)))
+    return out
+
+
 # ---------------------------------------------------------------------------------------- fields
 
 def parse_fields(rows: list[Row]) -> dict[str, str]:
@@ -1019,8 +1076,10 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     """One form; `cover`: the fields printed on the document's cover (a report's 评价项目名称/单位),
     used where the form prints none."""
     warnings: list[str] = []
-    funds, _ = parse_funds(rows, warnings)
+    fund_items: list[dict] = []
+    funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
+    items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
@@ -1049,7 +1108,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
-    return EvaluationRecords(ev, funds, inds, items, warnings)
+    counts = parse_counts(rows) if ev["scope"] == "department" else []
+    return EvaluationRecords(ev, funds, inds, items, warnings, counts)
 
 
 def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[int, int]] = ()) -> list[EvaluationRecords]:
