@@ -174,6 +174,29 @@ def test_funds_block_points_land_as_a_score_item_changning():
     assert {("预算执行情况", 20), ("产出指标", 40)} <= items
 
 
+@needs_corpus
+def test_indicator_table_run_together_without_separators_zhongjiang():
+    # pe_02.txt line 1: the whole form flattened with no separators; header 分值 年度指标值 全年实际值 得分
+    [rec] = _forms("pe_02.txt")
+    got = {i["indicator_name"]: (i["level1"], i["level2"], i["weight_text"], i["target_text"], i["actual_text"],
+                                 i["score_text"]) for i in rec.indicators}
+    # …产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…
+    assert got["安装坡面水标尺"] == ("产出指标", "数量指标", "10", "≥266米", "≥266米", "10")
+    # …质量指标项目(工程)验收合格率20100%100%20…
+    assert got["项目(工程)验收合格率"] == ("产出指标", "质量指标", "20", "100%", "100%", "20")
+    # …成本指标项目计划总投资1020万元20万元10…
+    assert got["项目计划总投资"][2:] == ("10", "20万元", "20万元", "10")
+    # …群众生产生活条件改善状况10显著提升显著提升10…: qualitative, printed alike
+    assert got["群众生产生活条件改善状况"][2:] == ("10", "显著提升", "显著提升", "10")
+    assert got["受益脱贫(含监测对象)户满意度"][1:] == ("服务对象满意度指标", "10", "≥95%", "≥95%", "10")
+    # the groups' printed points: 产出指标(70分) 效益指标(20分) 满意度指标(10分)
+    assert [(i["section"], i["weight"]) for i in rec.score_items] == [("产出指标", 70), ("效益指标", 20), ("满意度指标", 10)]
+    # ………总分100100注: 分值 100, 得分 100
+    assert (rec.evaluation["total_weight"], rec.evaluation["total_score"]) == (100, 100)
+    # the table is not read down to a 总分 row of its own: its sums stay not checkable
+    assert rec.evaluation["complete"] is False
+
+
 def test_placement_unique_or_none():
     # three amounts, two dashes under six columns: the amounts land in the same place whatever the dashes
     m = place(["150万", "150万", "125.25万", "—", "—"], FUNDS_COLS)

@@ -694,7 +694,11 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     v = vocab()
     hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
     if hi is None:
-        return _flattened_indicators(rows, warnings), [], None
+        flat = _flattened_indicators(rows, warnings)
+        if flat:
+            return flat, [], None
+        fused, items = _fused_indicators(rows, warnings)
+        return fused, items, None
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
     raw = rows[hi].raw
@@ -814,6 +818,153 @@ def _flattened_indicators(rows: list[Row], warnings: list[str]) -> list[dict]:
     return out
 
 
+# the value kinds of a fused indicator row: points, and a target/actual printed with its comparator
+# and unit (≥266米, 100%, 20万元) — or qualitative text, which splits only into two equal halves
+_F_POINTS = r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?"
+_F_VALUE = r"[≥≤<>=]?(?:0|[1-9]\d*)(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?"
+_F_KIND = {"weight": _F_POINTS, "score": _F_POINTS, "target": _F_VALUE, "actual": _F_VALUE,
+           "target_initial": _F_VALUE}
+
+
+def _fused_values(run: str, cols: list[str]) -> list[dict[str, str]]:
+    """Every split of a run of values printed without separators into `cols` (in order), each value
+    of its column's kind, 得分 <= 分值, a target and an actual with a unit printing the same unit."""
+    sols: list[dict[str, str]] = []
+
+    def rec(pos: int, ci: int, acc: dict[str, str]):
+        if len(sols) > 3:
+            return
+        if ci == len(cols):
+            if pos == len(run):
+                sols.append(dict(acc))
+            return
+        pat = re.compile(_F_KIND[cols[ci]])
+        for end in range(len(run), pos, -1):
+            tok = run[pos:end]
+            if not pat.fullmatch(tok):
+                continue
+            acc[cols[ci]] = tok
+            if _fused_row_ok(acc):
+                rec(end, ci + 1, acc)
+            del acc[cols[ci]]
+
+    rec(0, 0, {})
+    return sols
+
+
+# a name (no digit or comparator; a group's points "(70分)" are taken out first), then its run of
+# values: numbers, comparators, % and units of up to 3 characters followed by the next value
+_FUSED_ROW = re.compile(r"([^\d≥≤<>=%.]+?)((?:[≥≤<>=]?\d+(?:\.\d+)?%?(?:[\u4e00-\u9fff]{1,3}(?=[≥≤<>=\d]))?)+)")
+
+
+def _qualitative_pair(run: str, nxt: tuple[str, str], cols: list[str]) -> dict[str, str] | None:
+    """A row whose target and actual are text printed alike (10显著提升显著提升10): the values before
+    them, the text split into two equal halves, the values after them, each split unique."""
+    if "target" not in cols or "actual" not in cols or cols.index("actual") != cols.index("target") + 1:
+        return None
+    text, after = nxt
+    half = len(text) // 2
+    if len(text) % 2 or text[:half] != text[half:] or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", text[:half]):
+        return None
+    i = cols.index("target")
+    pre, post = _fused_values(run, cols[:i]), _fused_values(after, cols[i + 2:])
+    if len(pre) != 1 or len(post) != 1:
+        return None
+    m = {**pre[0], "target": text[:half], "actual": text[half:], **post[0]}
+    return m if _fused_row_ok(m) else None
+
+
+def _fused_row_ok(m: dict[str, str]) -> bool:
+    w, s = m.get("weight"), m.get("score")
+    if w is not None and Decimal(w) > 100 or w is not None and s is not None and Decimal(s) > Decimal(w):
+        return False
+    t, a = m.get("target"), m.get("actual")
+    if t is not None and a is not None:
+        tu, au = parse_value(t).unit or "", parse_value(a).unit or ""
+        if tu and au and tu != au:
+            return False
+    return True
+
+
+_POINT_MARK = "\ue000"
+
+
+def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict]]:
+    """Indicator rows of a table whose cells were run together with no separator (一级指标二级指标三级指标
+    分值年度指标值全年实际值得分…产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…): the value
+    columns' order from the header words, then each row a name (after the group words) and its run of
+    values, landed only when exactly one split of the run fits the columns (a qualitative target and
+    actual printed alike, 显著提升显著提升, split into their two equal halves)."""
+    v = vocab()
+    words = sorted((w for w in v.ind_cols if len(w) >= 2), key=len, reverse=True)
+    word_re = re.compile("|".join(map(re.escape, words)))
+    levels = sorted((w for w in v.levels if len(w) >= 4), key=len, reverse=True)
+    level_re = re.compile(rf"({'|'.join(map(re.escape, levels))})(?:{_POINT_MARK}(.))?")
+    stops = [w for w, f in v.summary.items() if f == "total"] + list(v.ind_stop)
+    for r in rows:
+        text = squash(normalize(r.text)).replace("（", "(").replace("）", ")")
+        start = text.find("一级指标")
+        if start < 0:
+            continue
+        pos, cols = start, []
+        while m := word_re.match(text, pos):
+            f = v.ind_cols[m.group(0)] if m.group(0) in v.ind_cols else None
+            if f in _F_KIND and f not in cols:
+                cols.append(f)
+            pos = m.end()
+            if f == "deviation":
+                break
+        if not {"weight", "score"} <= set(cols) or not {"target", "actual"} & set(cols):
+            continue
+        body = text[pos:]
+        end = min([i for w in stops if (i := body.find(w)) >= 0] or [len(body)])
+        body = body[:end]
+        points: list[str] = []  # 产出指标(70分): the points replaced by a mark that holds no digit
+
+        def mark(m: re.Match) -> str:
+            points.append(m.group(1))
+            return _POINT_MARK + chr(0xE100 + len(points) - 1)
+
+        body = re.sub(r"\((\d+(?:\.\d+)?)分\)", mark, body)
+        out: list[dict] = []
+        items: list[dict] = []
+        l1 = l2 = None
+        # a row: a name (no digit, no comparator) then its run of values up to the next name
+        pairs = [(m.group(1), m.group(2)) for m in _FUSED_ROW.finditer(body)]
+        n = 0
+        while n < len(pairs):
+            name, run = pairs[n]
+            n += 1
+            while lm := level_re.match(name):
+                lv = v.levels[key(lm.group(1))]
+                if lv == "level1":
+                    l1, l2 = lm.group(1), None
+                elif lv == "level2":
+                    l2 = lm.group(1)
+                if lm.group(2):
+                    items.append(score_item_record(seq=len(items) + 1, line=r.line, section=lm.group(1),
+                                                   criterion=lm.group(1), sub_criterion=None,
+                                                   weight=points[ord(lm.group(2)) - 0xE100],
+                                                   score=None))
+                name = name[lm.end():]
+            if not run or len(name) < 2:
+                continue
+            sols = _fused_values(run, cols)
+            if not sols and n < len(pairs) and (q := _qualitative_pair(run, pairs[n], cols)):
+                sols, n = [q], n + 1  # 10显著提升显著提升10: the text between two runs is the target and actual
+            if len(sols) != 1:
+                continue
+            f = sols[0]
+            out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=name,
+                                        target_initial=f.get("target_initial"), target=f.get("target"),
+                                        actual=f.get("actual"), weight=f.get("weight"), score=f.get("score")))
+        if out or items:
+            warnings.append(f"line {r.line.lineno}: indicator table run together without separators; {len(out)} rows "
+                            "read where exactly one split of the values fits the columns")
+            return out, items
+    return [], []
+
+
 # ---------------------------------------------------------------------------------------- summary
 
 _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得分|自评得分|总分)[(（]?分?[)）]?\s*(?:[:：]|为|是)?\s*"
@@ -821,6 +972,19 @@ _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得
 
 
 _GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
+
+
+_DIGIT_RUN = re.compile(r"[\d.]+")
+_POINTS_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+
+
+def _weight_score(run: str) -> tuple[str, str] | None:
+    """A 总分 row run together (总分100100): its 分值 and 得分, when exactly one split of the digits gives
+    two numbers with 0 < 得分 <= 分值 <= 100."""
+    pairs = [(run[:i], run[i:]) for i in range(1, len(run))
+             if _POINTS_NUMBER.fullmatch(run[:i]) and _POINTS_NUMBER.fullmatch(run[i:])
+             and 0 < Decimal(run[i:]) <= Decimal(run[:i]) <= 100]
+    return pairs[0] if len(pairs) == 1 else None
 
 
 def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None, str | None]:
@@ -849,6 +1013,9 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None,
     for r in rows:
         if m := _TOTAL_SENTENCE.search(normalize(r.text)):
             g = _GRADE_SENTENCE.search(normalize(r.text)[m.end():])
+            run = _DIGIT_RUN.match(normalize(r.text), m.start(2)).group(0)
+            if run != m.group(2) and (pair := _weight_score(run)):
+                return pair[1], g.group(1) if g else None, r.line, pair[0]  # 总分100100: 分值 100, 得分 100
             return m.group(2), g.group(1) if g else None, r.line, None
     return None, None, None, None
 
