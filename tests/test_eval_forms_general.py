@@ -13,6 +13,7 @@ from loaders.readers import read_document
 EXCERPTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "excerpts"
 needs_corpus = pytest.mark.skipif(not EXCERPTS.is_dir(), reason="../shared real corpus not present")
 
+_AMOUNT_COLS = ["budget_initial_wan", "budget_full_year_wan", "executed_wan", "funds_received_wan"]
 FUNDS_COLS = ["budget_initial_wan", "budget_full_year_wan", "executed_wan", "execution_weight",
               "execution_rate_pct", "execution_score"]
 
@@ -116,9 +117,10 @@ def test_fused_funds_runs_segmented_only_when_unique():
     t = _total(rec)
     assert (t["budget_initial_wan"], t["budget_full_year_wan"], t["execution_rate_pct"]) == \
         (Decimal("2456.18"), Decimal("2456.18"), 100)
-    # pe_08.txt: ".32.06.5" lost its digits: nothing placed, nothing guessed
+    # pe_08.txt: ".32.06.5" lost its digits: no amount placed, nothing guessed (the source row's
+    # rate, weight and score at the end of its run are read: test_fused_source_row_reads_only_…)
     [rec] = _forms("pe_08.txt")
-    assert all(f[c] is None for f in rec.funds for c in FUNDS_COLS)
+    assert all(f[c] is None for f in rec.funds for c in _AMOUNT_COLS)
     assert rec.evaluation["total_score"] == Decimal("97.93")  # 自评总分(分)97.93
 
 
@@ -133,6 +135,8 @@ def test_prose_report_total_score_from_sentence():
 def test_lettered_header_row_numbers_and_received_rate_yaan():
     # pe_07.txt: 绩效评价表 whose header words sit one a line with (A)…(E) under them (lines 14-27),
     # each row's 行次 printed before its values, 统筹整合资金数(B) blank, a 佐证材料 note after the values
+    from loaders.classify import PROJECT_EVALUATION, classify
+    assert classify(read_document(EXCERPTS / "pe_07.txt")) == PROJECT_EVALUATION  # line 1: …资金绩效评价表
     [rec] = _forms("pe_07.txt")
     total, central, local, other = rec.funds
     # line 30-31: 年度资金总额(万元): 1 52.800000 / 52.800000 52.800000 100.00% 30.800000 58.33%
@@ -195,6 +199,20 @@ def test_indicator_table_run_together_without_separators_zhongjiang():
     assert (rec.evaluation["total_weight"], rec.evaluation["total_score"]) == (100, 100)
     # the table is not read down to a 总分 row of its own: its sums stay not checkable
     assert rec.evaluation["complete"] is False
+
+
+@needs_corpus
+def test_fused_source_row_reads_only_its_rate_weight_and_score_liangping():
+    # pe_08.txt line 2: 年初预算数全年(调整)预算数全年执行数执行率执行率权重执行率得分年度总金额.32.06.5
+    # 其中财政拨款.32.06.579.27107.93 — the amounts lost digits in the OCR; the end splits only as
+    # 79.27 | 10 | 7.93 (10 × 79.27% = 7.93)
+    [rec] = _forms("pe_08.txt")
+    total = _total(rec)
+    assert total["budget_full_year_wan"] is None and "unaligned" in total["printed"]
+    src = next(f for f in rec.funds if f["fund_label"] == "其中财政拨款")
+    assert (src["execution_rate_pct"], src["execution_weight"], src["execution_score"]) == \
+        (Decimal("79.27"), Decimal("10"), Decimal("7.93"))
+    assert src["budget_full_year_wan"] is None and src["executed_wan"] is None
 
 
 def test_placement_unique_or_none():

@@ -576,13 +576,49 @@ def _parents(lines: list[dict]) -> None:
             f["parent_source"], sub = "total", None
 
 
+def _fused_tail(run: str, cols: list[str]) -> tuple[dict[str, str], str] | None:
+    """(rate/weight/score -> printed, the unread start of the run) when the header ends in an 执行率,
+    分值 and 得分 column and exactly one split of the run's end into them satisfies the identity."""
+    tail_cols = list(itertools.takewhile(lambda f: f in _POINT_FIELDS + _RATE_FIELDS, reversed(cols)))[::-1]
+    if not {"execution_rate_pct", "execution_weight", "execution_score"} <= set(tail_cols):
+        return None
+    run = normalize(run).replace(" ", "")
+    sols: list[tuple[dict[str, str], str]] = []
+
+    def rec(end: int, ci: int, acc: dict[str, str]):
+        if len(sols) > 1:
+            return
+        if ci < 0:
+            if end > 0 and _identities(acc, None) == 1 and all(num(t) for t in acc.values()):  # no 0: 0 × x = 0
+                sols.append((dict(acc), run[:end]))
+            return
+        for start in range(end - 1, 0, -1):
+            tok = run[start:end]
+            if not _FUSED_TOKEN.fullmatch(tok) or run[start - 1] == "." or (end < len(run) and run[end] == "%"):
+                continue
+            m = {**acc, tail_cols[ci]: tok}
+            if _type_ok(tail_cols[ci], tok) and _identities(m, None) is not None:
+                rec(start, ci - 1, m)
+
+    rec(len(run), len(tail_cols) - 1, {})
+    return sols[0] if len(sols) == 1 else None
+
+
+def _tail_row(seq: int, label: str, line: Line, run: str, tail: tuple[dict[str, str], str]) -> dict:
+    m, rest = tail
+    printed = {**m, "unaligned": rest, "alignment": "fused"}
+    return fund_record(seq=seq, line=line, fund_source=_fund_source(label), fund_label=label, printed=printed,
+                       **{f: num(t) for f, t in m.items()})
+
+
 def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
     """Funds rows of a table flattened without separators: the header words in order, then each
     row label followed by its values run together."""
     v = vocab()
     words = sorted(v.funds_cols, key=len, reverse=True)
     for r in rows:
-        text = normalize(r.text).replace("（", "(").replace("）", ")")
+        # bracketed notes dropped as the vocabulary drops them: 全年(调整)预算数 is 全年预算数
+        text = _BRACKET.sub("", normalize(r.text).replace("（", "(").replace("）", ")"))
         pos, cols, last = 0, [], None
         for m in re.finditer("|".join(map(re.escape, words)), text):
             if last is not None and not _BRACKET.fullmatch(text[last:m.start()]) and m.start() > last:
@@ -591,15 +627,22 @@ def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
                 cols = []
             cols.append(v.funds_cols[m.group(0)])
             last = pos = m.end()
+        # a column word printed again right before another one qualifies it (执行率 | 执行率权重 | 执行率得分:
+        # the weight and the score of the rate): the repeat is not a column of its own
+        cols = [f for i, f in enumerate(cols) if f not in cols[:i] or i + 1 == len(cols)]
         if len(cols) < 3 or "executed_wan" not in cols:
             continue
         rest = text[pos:]
         out = []
         labels = sorted(v.funds_rows, key=len, reverse=True)
-        for m in re.finditer(rf"({'|'.join(map(re.escape, labels))}|其中[:：]?[^\d:：]{{2,12}})[:：]?([\d.%]+)", rest):
+        for m in re.finditer(rf"({'|'.join(map(re.escape, labels))}|其中[:：]?[^\d:：.]{{2,12}})[:：]?([\d.%]+)", rest):
             label, run = m.group(1), m.group(2)
             if _fund_source(label) != "total":
-                continue  # a source row with fewer fused values cannot be segmented
+                # a source row may print fewer values: only its trailing rate, weight and score are
+                # read, when one split of the run's end satisfies 得分 = 分值 × 执行率
+                if (tail := _fused_tail(run, cols)) is not None:
+                    out.append(_tail_row(len(out) + 1, label, r.line, run, tail))
+                continue
             out.append(_fund_row(len(out) + 1, label, r.line, [run], cols, None, Decimal(1), warnings, fused=True))
         if out:
             return out
