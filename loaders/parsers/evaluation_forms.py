@@ -583,6 +583,7 @@ def _fused_tail(run: str, cols: list[str]) -> tuple[dict[str, str], str] | None:
     if not {"execution_rate_pct", "execution_weight", "execution_score"} <= set(tail_cols):
         return None
     run = normalize(run).replace(" ", "")
+    floor = max(1, len(run) - 24)  # a rate, a weight and a score take at most 24 characters
     sols: list[tuple[dict[str, str], str]] = []
 
     def rec(end: int, ci: int, acc: dict[str, str]):
@@ -592,7 +593,7 @@ def _fused_tail(run: str, cols: list[str]) -> tuple[dict[str, str], str] | None:
             if end > 0 and _identities(acc, None) == 1 and all(num(t) for t in acc.values()):  # no 0: 0 × x = 0
                 sols.append((dict(acc), run[:end]))
             return
-        for start in range(end - 1, 0, -1):
+        for start in range(end - 1, floor - 1, -1):
             tok = run[start:end]
             if not _FUSED_TOKEN.fullmatch(tok) or run[start - 1] == "." or (end < len(run) and run[end] == "%"):
                 continue
@@ -873,6 +874,8 @@ def _fused_values(run: str, cols: list[str]) -> list[dict[str, str]]:
     """Every split of a run of values printed without separators into `cols` (in order), each value
     of its column's kind, 得分 <= 分值, a target and an actual with a unit printing the same unit."""
     sols: list[dict[str, str]] = []
+    if len(run) > 60:
+        return sols  # not one row of values
 
     def rec(pos: int, ci: int, acc: dict[str, str]):
         if len(sols) > 3:
