@@ -245,10 +245,13 @@ _PE_COLUMNS = [
     ("实际完成情况", ["actual_text", "completion_text"]),
     ("等级", ["grade", "grade_printed"]),
     ("评价结果", ["grade", "grade_printed"]),
+    ("数量", ["count_value"]),
+    ("人数", ["count_value"]),
 ]
 
 _PE_MARTS = {"funds": ["fct_eval_fund_lines"], "indicator": ["fct_indicator_achievement"],
-             "summary": ["fct_performance_evaluation", "fct_indicator_achievement", "fct_evaluation_score_items"],
+             "summary": ["fct_performance_evaluation", "fct_indicator_achievement", "fct_evaluation_score_items",
+                         "fct_eval_counts"],
              "score": ["fct_evaluation_score_items", "fct_performance_evaluation"]}
 
 
