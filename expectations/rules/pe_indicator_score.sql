@@ -1,0 +1,77 @@
+{#- PE-012 (a judgement, warning): an indicator's score against its own target and actual, for
+    quantitative indicators only: target and actual both numeric, the same unit (or one printed without
+    a unit), a single target (no range), a weight above 0 and a score printed.
+    - target met (≥/＞/≤/＜/= as printed, the direction is clear) -> the score should be the full weight;
+    - target missed upward (actual below a ≥/＞/= target, or below a target printed without a comparator
+      when the form itself scored the shortfall: score below the weight) -> the proportional score
+      weight × actual / target. A shortfall against a ≤/＜ target has no proportional reading: left out.
+    Tolerance: half a printed digit of the score at the precision the form scores at (score_half_unit)
+    plus the effect of rounding the printed actual and target (a percentage printed as a whole number
+    is ±0.5; counts printed as whole numbers are exact). Flag 1 beyond it. -#}
+{% from '_pe.sql' import evaluations, head, score_decimals, score_half_unit, decimals_of %}
+with ev as ({{ evaluations() }}),
+sd as ({{ score_decimals() }}),
+ind as (
+    select i.*, sd.decimals as form_decimals,
+           -- the unit printed after the number (万元, 人, %), '' when none
+           trim(regexp_extract(i.target_text, '[0-9][0-9.,]*\s*([^0-9]*)$', 1)) as target_unit,
+           trim(regexp_extract(i.actual_text, '[0-9][0-9.,]*\s*([^0-9]*)$', 1)) as actual_unit,
+           case i.comparator when '>=' then 'up' when '>' then 'up' when '<=' then 'down' when '<' then 'down'
+                             when '=' then 'exact' end as direction
+    from fct_indicator_achievement i
+    left join sd using (eval_id)
+    where i.aligned and i.weight > 0 and i.score is not null
+      and i.target_value is not null and i.actual_value is not null and i.target_value_high is null
+),
+judged as (
+    select *,
+        case
+            when comparator = '>=' and actual_value >= target_value then 'met'
+            when comparator = '>' and actual_value > target_value then 'met'
+            when comparator = '<=' and actual_value <= target_value then 'met'
+            when comparator = '<' and actual_value < target_value then 'met'
+            when comparator = '=' and actual_value = target_value then 'met'
+            when direction in ('up', 'exact') and actual_value < target_value and target_value > 0 then 'short'
+            when direction is null and actual_value < target_value and target_value > 0 and score < weight then 'short'
+        end as outcome,
+        -- half a printed digit of the actual and of the target (rounded figures); whole counts are exact
+        case when {{ decimals_of('actual_text') }} > 0 then 0.5 / power(10, {{ decimals_of('actual_text') }})
+             when actual_unit like '%\%%' escape '\' then 0.5 else 0 end as h_actual,
+        case when {{ decimals_of('target_text') }} > 0 then 0.5 / power(10, {{ decimals_of('target_text') }})
+             else 0 end as h_target
+    from ind
+    where target_unit = actual_unit or target_unit = '' or actual_unit = ''
+),
+scored as (
+    select *,
+        cast(case outcome when 'met' then weight else weight * actual_value / target_value end as decimal(20, 6)) as expected,
+        cast({{ score_half_unit('score_text', 'form_decimals') }}
+             + case outcome when 'met' then 0
+                    else weight * (h_actual / target_value + actual_value * h_target / (target_value * target_value)) end
+             as decimal(20, 6)) as tolerance
+    from judged
+    where outcome = 'met' or (outcome = 'short' and score < weight)  -- full marks on a shortfall: PE-008
+)
+select
+    {{ head() }},
+    coalesce(s.indicator_name, s.level2, s.level1) as row_label,
+    '得分 score' as column_label,
+    'indicator_score:' || s.seq as check_key,
+    s.score as actual,
+    s.score_text as actual_printed,
+    s.expected,
+    case s.outcome
+        when 'met' then '满分 ' || s.weight_text || '（已达到目标 target met）'
+        else cast(round(s.expected, 3) as varchar) || '（分值 ' || s.weight_text || ' × 实际 ' || s.actual_text
+             || ' ÷ 目标 ' || s.target_text || '，按完成比例 proportional）'
+    end as expected_printed,
+    s.tolerance,
+    '目标值 target ' || s.target_text || '，实际完成值 actual ' || s.actual_text || '，分值 weight ' || s.weight_text
+        || '，得分 score ' || s.score_text || '，四舍五入容差 ±' || cast(cast(s.tolerance as double) as varchar)
+        || ' (' || s.source_ref || ')' as operands,
+    -- met: only a score below full marks (above is PE-003's); short: either way
+    case when s.outcome = 'met' and s.expected - s.score > s.tolerance then 1
+         when s.outcome = 'short' and abs(s.score - s.expected) > s.tolerance then 1 else 0 end as flag,
+    s.source_ref, s.page, s.line
+from scored s
+join ev using (eval_id)
