@@ -1,10 +1,16 @@
 {#- PE-012 (a judgement, warning): an indicator's score against its own target and actual, for
-    quantitative indicators only: target and actual both numeric, the same unit (or one printed without
-    a unit), a single target (no range), a weight above 0 and a score printed.
-    - target met (≥/＞/≤/＜/= as printed, the direction is clear) -> the score should be the full weight;
-    - target missed upward (actual below a ≥/＞/= target, or below a target printed without a comparator
-      when the form itself scored the shortfall: score below the weight) -> the proportional score
-      weight × actual / target. A shortfall against a ≤/＜ target has no proportional reading: left out.
+    quantitative indicators only: target and actual both numeric with the same printed unit, a single
+    target (no range), the actual a plain figure (not a bound such as ≥95% or 90%以上), a weight above 0,
+    a score printed.
+    - target met (≥/＞/≤/＜/= as printed, the direction is clear) -> the score should be the full weight,
+      unless the form prints a deviation reason (偏差原因) for it: a deduction the evaluator explains is
+      their judgement, not an inconsistency;
+    - target missed upward (actual below a ≥/＞/= target) -> the proportional score weight × actual /
+      target; below a target printed without a comparator only in a form that shows it scores
+      proportionally (another indicator of it scored short of its target at weight × actual / target),
+      and not for the 二级指标 of seed eval_unsigned_levels (a cost printed without ≥/≤ may be a cap).
+      A shortfall against a ≤/＜ target has no proportional reading: left out; a full score on a
+      shortfall is PE-008's.
     Tolerance: half a printed digit of the score at the precision the form scores at (score_half_unit)
     plus the effect of rounding the printed actual and target (a percentage printed as a whole number
     is ±0.5; counts printed as whole numbers are exact). Flag 1 beyond it. -#}
@@ -22,6 +28,7 @@ ind as (
     left join sd using (eval_id)
     where i.aligned and i.weight > 0 and i.score is not null
       and i.target_value is not null and i.actual_value is not null and i.target_value_high is null
+      and regexp_matches(trim(i.actual_text), '^[0-9]') and not regexp_matches(i.actual_text, '以上|以下|以内|左右|不[少低高超]')
 ),
 judged as (
     select *,
@@ -32,17 +39,21 @@ judged as (
             when comparator = '<' and actual_value < target_value then 'met'
             when comparator = '=' and actual_value = target_value then 'met'
             when direction in ('up', 'exact') and actual_value < target_value and target_value > 0 then 'short'
-            when direction is null and actual_value < target_value and target_value > 0 and score < weight then 'short'
+            when direction is null and actual_value < target_value and target_value > 0 and score < weight
+                 and not exists (select 1 from eval_unsigned_levels u where contains(coalesce(level2, ''), u.level2_word))
+                 then 'short_unsigned'
         end as outcome,
+        -- a deviation reason printed (无 / - are none)
+        coalesce(not regexp_matches(trim(deviation_reason), '^(无|无偏差|/|-|—+)?$'), false) as explained,
         -- half a printed digit of the actual and of the target (rounded figures); whole counts are exact
         case when {{ decimals_of('actual_text') }} > 0 then 0.5 / power(10, {{ decimals_of('actual_text') }})
              when actual_unit like '%\%%' escape '\' then 0.5 else 0 end as h_actual,
         case when {{ decimals_of('target_text') }} > 0 then 0.5 / power(10, {{ decimals_of('target_text') }})
              else 0 end as h_target
     from ind
-    where target_unit = actual_unit or target_unit = '' or actual_unit = ''
+    where target_unit = actual_unit or (target_unit = '' and actual_unit = coalesce(value_unit, ''))
 ),
-scored as (
+computed as (
     select *,
         cast(case outcome when 'met' then weight else weight * actual_value / target_value end as decimal(20, 6)) as expected,
         cast({{ score_half_unit('score_text', 'form_decimals') }}
@@ -50,7 +61,16 @@ scored as (
                     else weight * (h_actual / target_value + actual_value * h_target / (target_value * target_value)) end
              as decimal(20, 6)) as tolerance
     from judged
-    where outcome = 'met' or (outcome = 'short' and score < weight)  -- full marks on a shortfall: PE-008
+    where (outcome = 'met' and not explained) or (outcome like 'short%' and score < weight)  -- full marks on a shortfall: PE-008
+),
+-- forms whose own figures show proportional scoring: a shortfall scored at weight × actual / target
+proportional_forms as (
+    select distinct eval_id from computed
+    where outcome like 'short%' and score > 0 and abs(score - expected) <= tolerance
+),
+scored as (
+    select * from computed
+    where outcome <> 'short_unsigned' or eval_id in (select eval_id from proportional_forms)
 )
 select
     {{ head() }},
@@ -71,7 +91,7 @@ select
         || ' (' || s.source_ref || ')' as operands,
     -- met: only a score below full marks (above is PE-003's); short: either way
     case when s.outcome = 'met' and s.expected - s.score > s.tolerance then 1
-         when s.outcome = 'short' and abs(s.score - s.expected) > s.tolerance then 1 else 0 end as flag,
+         when s.outcome like 'short%' and abs(s.score - s.expected) > s.tolerance then 1 else 0 end as flag,
     s.source_ref, s.page, s.line
 from scored s
 join ev using (eval_id)
