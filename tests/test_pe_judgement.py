@@ -1,6 +1,6 @@
 """PE-005's rounding envelope at the printed precision, and the judgement rules PE-011 (execution above
-budget), PE-012 (an indicator's score against its own target and actual) and PE-013 (budget-execution
-score left blank): each catches an altered copy of real text and stays quiet on the unaltered text.
+budget), PE-012 (an indicator's score against its own target and actual), PE-013 (budget-execution
+score left blank) and PE-014 (a cost indicator's amount above the amount executed): each catches an altered copy of real text and stays quiet on the unaltered text.
 
 The real excerpts live in ../shared/fixtures/real/excerpts (skipped when absent); the line numbers and
 figures below are those files' (and samples/002's)."""
@@ -27,6 +27,8 @@ COPIES = {
     "pe09_over_budget.txt": ("pe_09.txt", 28, "125.25万", "165.25万", 1),
     # pe_06 line 8: 年度资金总额 … 分值 10 | 执行率 100% | 得分 10
     "pe06_score_blank.txt": ("pe_06.txt", 8, "| 10 | 100% | 10 |", "| 10 | 100% | |", 1),
+    # pe_09 line 144: 成本指标 市民中心运行维护费 实际完成值 150万 (全年执行数 125.25万, line 28)
+    "pe09_cost_120.txt": ("pe_09.txt", 144, "150万", "120万", 1),
     "pe_04.txt": None, "pe_05.txt": None, "pe_06.txt": None, "pe_09.txt": None,
     # samples/002 line 622: 资金总额 … 执行率 87.53 得分 8.75 (10 × 87.53% = 8.753): printed with one
     # decimal, 8.8 is the rounding of 8.753 (±0.05), 8.7 is not
@@ -98,3 +100,10 @@ def test_pe005_envelope_follows_printed_decimals(con):
     assert not findings(con, "s002_score_8.8.txt", "PE-005", "error")
     err = findings(con, "s002_score_8.7.txt", "PE-005", "error")
     assert err and err[0][2] == D("8.7")
+
+
+def test_pe014_cost_above_amount_executed(con):
+    # pe_09: 成本指标 实际完成值 150万 (line 144) > 全年执行数 125.25万 (line 28)
+    rows = findings(con, "pe_09.txt", "PE-014", "warning")
+    assert len(rows) == 1 and rows[0][2] == D("125.25") and rows[0][3] == D("150")
+    assert not [r for r in findings(con, "pe09_cost_120.txt", "PE-014") if r[0] != "hint"]

@@ -8,7 +8,7 @@
     - target missed upward (actual below a ≥/＞/= target) -> the proportional score weight × actual /
       target; below a target printed without a comparator only in a form that shows it scores
       proportionally (another indicator of it scored short of its target at weight × actual / target),
-      and not for the 二级指标 of seed eval_unsigned_levels (a cost printed without ≥/≤ may be a cap).
+      and not for the 二级指标 of seed eval_cost_levels (a cost printed without ≥/≤ may be a cap).
       A shortfall against a ≤/＜ target has no proportional reading: left out; a full score on a
       shortfall is PE-008's.
     Tolerance: half a printed digit of the score at the precision the form scores at (score_half_unit)
@@ -40,7 +40,7 @@ judged as (
             when comparator = '=' and actual_value = target_value then 'met'
             when direction in ('up', 'exact') and actual_value < target_value and target_value > 0 then 'short'
             when direction is null and actual_value < target_value and target_value > 0 and score < weight
-                 and not exists (select 1 from eval_unsigned_levels u where contains(coalesce(level2, ''), u.level2_word))
+                 and not exists (select 1 from eval_cost_levels u where contains(coalesce(level2, ''), u.level2_word))
                  then 'short_unsigned'
         end as outcome,
         -- a deviation reason printed (无 / - are none)
