@@ -29,6 +29,8 @@ COPIES = {
     "pe06_score_blank.txt": ("pe_06.txt", 8, "| 10 | 100% | 10 |", "| 10 | 100% | |", 1),
     # pe_09 line 144: 成本指标 市民中心运行维护费 实际完成值 150万 (全年执行数 125.25万, line 28)
     "pe09_cost_120.txt": ("pe_09.txt", 144, "150万", "120万", 1),
+    # pe_09 line 80: indicator 预算执行率 100% -> 83.5%, 分值 20, 得分 18 (20 × 83.5% = 16.7)
+    "pe09_rate_17.txt": ("pe_09.txt", 80, "18", "17", 1),
     "pe_04.txt": None, "pe_05.txt": None, "pe_06.txt": None, "pe_09.txt": None,
     # samples/002 line 622: 资金总额 … 执行率 87.53 得分 8.75 (10 × 87.53% = 8.753): printed with one
     # decimal, 8.8 is the rounding of 8.753 (±0.05), 8.7 is not
@@ -107,3 +109,11 @@ def test_pe014_cost_above_amount_executed(con):
     rows = findings(con, "pe_09.txt", "PE-014", "warning")
     assert len(rows) == 1 and rows[0][2] == D("125.25") and rows[0][3] == D("150")
     assert not [r for r in findings(con, "pe09_cost_120.txt", "PE-014") if r[0] != "hint"]
+
+
+def test_pe012_execution_rate_indicator_scored_as_pe005(con):
+    # pe_09 line 80: 预算执行率 printed 18 of 20 at 83.5 % (no comparator; the rate itself: 20 × 83.5 % =
+    # 16.7); the form scores whole points (±0.5): 17 is the rounding of 16.7, 18 is not
+    rows = findings(con, "pe_09.txt", "PE-012", "warning")
+    assert [(r[1], r[2], r[3]) for r in rows] == [("预算执行率", D("18"), D("16.7"))]
+    assert not findings(con, "pe09_rate_17.txt", "PE-012", "warning")

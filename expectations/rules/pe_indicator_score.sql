@@ -8,7 +8,9 @@
     - target missed upward (actual below a ≥/＞/= target) -> the proportional score weight × actual /
       target; below a target printed without a comparator only in a form that shows it scores
       proportionally (another indicator of it scored short of its target at weight × actual / target),
-      and not for the 二级指标 of seed eval_cost_levels (a cost printed without ≥/≤ may be a cap).
+      and not for the 二级指标 of seed eval_cost_levels (a cost printed without ≥/≤ may be a cap); an
+      indicator that is the budget execution rate itself (name like `rate_like`) is proportional by
+      PE-005's own formula.
       A shortfall against a ≤/＜ target has no proportional reading: left out; a full score on a
       shortfall is PE-008's.
     Tolerance: half a printed digit of the score at the precision the form scores at (score_half_unit)
@@ -39,6 +41,10 @@ judged as (
             when comparator = '<' and actual_value < target_value then 'met'
             when comparator = '=' and actual_value = target_value then 'met'
             when direction in ('up', 'exact') and actual_value < target_value and target_value > 0 then 'short'
+            -- an indicator that is the budget execution rate itself (name like the check's rate_like) is
+            -- scored as PE-005 scores the funds line: weight × min(执行率, 100%)
+            when direction is null and actual_value < target_value and target_value > 0
+                 and coalesce(indicator_name, '') like '{{ rate_like }}' then 'short'
             when direction is null and actual_value < target_value and target_value > 0 and score < weight
                  and not exists (select 1 from eval_cost_levels u where contains(coalesce(level2, ''), u.level2_word))
                  then 'short_unsigned'
