@@ -39,3 +39,11 @@ group by eval_id
 cast(0.5 / power(10, case when {{ decimals_of(text_expr) }} > 0 then {{ decimals_of(text_expr) }}
                           else coalesce({{ form_decimals }}, 0) end) as decimal(20, 6))
 {%- endmacro %}
+{% macro unit_printed(text_expr) -%}
+{#- the unit printed after an indicator value's number (万元, 人, %), '' when none -#}
+trim(regexp_extract({{ text_expr }}, '[0-9][0-9.,]*\s*([^0-9]*)$', 1))
+{%- endmacro %}
+{% macro is_cost_level(level2_expr) -%}
+{#- the indicator's 二级指标 is a cost level (seed eval_cost_levels) -#}
+exists (select 1 from eval_cost_levels u where contains(coalesce({{ level2_expr }}, ''), u.level2_word))
+{%- endmacro %}

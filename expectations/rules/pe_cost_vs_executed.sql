@@ -2,14 +2,14 @@
     spent, printed as money (万元 / 万 / 元, nothing per unit such as 元/人), does not exceed the amount the
     funds block says the project executed (全年执行数 of its total line). comparison ge: the executed
     amount (actual) must be at least the cost (expected); tolerance: half a printed digit of each. -#}
-{% from '_pe.sql' import evaluations, line_of, printed, head, decimals_of %}
+{% from '_pe.sql' import evaluations, line_of, printed, head, decimals_of, unit_printed, is_cost_level %}
 with ev as ({{ evaluations() }}),
 costs as (
-    select i.*, trim(regexp_extract(i.actual_text, '[0-9][0-9.,]*\s*([^0-9]*)$', 1)) as actual_unit
+    select i.*, {{ unit_printed('i.actual_text') }} as actual_unit
     from fct_indicator_achievement i
     where i.aligned and i.actual_value is not null
       and regexp_matches(trim(i.actual_text), '^[0-9]')
-      and exists (select 1 from eval_cost_levels u where contains(coalesce(i.level2, ''), u.level2_word))
+      and {{ is_cost_level('i.level2') }}
 ),
 money as (
     select *,

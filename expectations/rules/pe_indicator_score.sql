@@ -16,14 +16,13 @@
     Tolerance: half a printed digit of the score at the precision the form scores at (score_half_unit)
     plus the effect of rounding the printed actual and target (a percentage printed as a whole number
     is ±0.5; counts printed as whole numbers are exact). Flag 1 beyond it. -#}
-{% from '_pe.sql' import evaluations, head, score_decimals, score_half_unit, decimals_of %}
+{% from '_pe.sql' import evaluations, head, score_decimals, score_half_unit, decimals_of, unit_printed, is_cost_level %}
 with ev as ({{ evaluations() }}),
 sd as ({{ score_decimals() }}),
 ind as (
     select i.*, sd.decimals as form_decimals,
-           -- the unit printed after the number (万元, 人, %), '' when none
-           trim(regexp_extract(i.target_text, '[0-9][0-9.,]*\s*([^0-9]*)$', 1)) as target_unit,
-           trim(regexp_extract(i.actual_text, '[0-9][0-9.,]*\s*([^0-9]*)$', 1)) as actual_unit,
+           {{ unit_printed('i.target_text') }} as target_unit,
+           {{ unit_printed('i.actual_text') }} as actual_unit,
            case i.comparator when '>=' then 'up' when '>' then 'up' when '<=' then 'down' when '<' then 'down'
                              when '=' then 'exact' end as direction
     from fct_indicator_achievement i
@@ -46,7 +45,7 @@ judged as (
             when direction is null and actual_value < target_value and target_value > 0
                  and coalesce(indicator_name, '') like '{{ rate_like }}' then 'short'
             when direction is null and actual_value < target_value and target_value > 0 and score < weight
-                 and not exists (select 1 from eval_cost_levels u where contains(coalesce(level2, ''), u.level2_word))
+                 and not {{ is_cost_level('level2') }}
                  then 'short_unsigned'
         end as outcome,
         -- a deviation reason printed (无 / - are none)
