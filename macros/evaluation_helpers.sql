@@ -11,14 +11,14 @@ end
 {%- endmacro %}
 
 {% macro half_unit_sql(text_expr, min_decimals=2) -%}
-{#- Half a unit of the last printed digit of a number printed as text, counting at least
-    `min_decimals` decimals: '87.53' -> 0.005, '235.249' -> 0.0005, '384.4' -> 0.05. Points and 万元
-    printed as whole numbers (10, 2040) are allotments, not rounded figures: they count as two
-    decimals (min_decimals 2, ±0.005). Rates are rounded figures: min_decimals 0 ('100%' -> ±0.5).
+{#- Half a unit of the last printed digit of a number printed as text: '87.53' -> 0.005, '235.249' ->
+    0.0005, '384.4' -> 0.05 (a figure printed with decimals is rounded at its last printed digit). Points
+    and 万元 printed as whole numbers (10, 2040) are allotments, not rounded figures: they count as
+    `min_decimals` decimals (2: ±0.005). Rates are rounded figures: min_decimals 0 ('100%' -> ±0.5).
     NULL when nothing is printed. -#}
 case when regexp_matches({{ text_expr }}, '[0-9]') then
-    cast(0.5 / power(10, greatest({{ min_decimals }},
-        length(coalesce(regexp_extract(replace({{ text_expr }}, ',', ''), '\.([0-9]+)', 1), '')))) as decimal(20, 6))
+    cast(0.5 / power(10, coalesce(nullif(length(regexp_extract(replace({{ text_expr }}, ',', ''), '\.([0-9]+)', 1)), 0),
+                                  {{ min_decimals }})) as decimal(20, 6))
 end
 {%- endmacro %}
 
