@@ -43,9 +43,9 @@ Page = tuple[list[_Char], list, list]  # a page's characters, horizontal and ver
 
 DPI = 200  # scanned PDF pages are rendered at this resolution
 # RapidOCR shrinks a page to this many pixels on its longer side before detecting and reading it.
-# Detection is most of the cost (2.3 of 2.7 s of CPU on a table page of the real 决算 test fixture), but smaller is not
-# free: at 1600 four photocopied pages of that fixture cost 10.2 s of CPU instead of 12.6 s with all 115
-# amounts identical, yet the 9 pt landscape evaluation form of the tests loses comparators (`≥6人`
+# Detection is most of the cost (2.3 of 2.7 s of CPU on a table page of the real 决算 test fixture),
+# but smaller is not free: at 1600 four photocopied pages of that fixture cost 10.2 s of CPU instead of
+# 12.6 s with all 115 amounts identical, yet the 9 pt landscape evaluation form of the tests loses comparators (`≥6人`
 # read as `6人`, `≥` read as `2` in front of a weight 10). So 2000 (RapidOCR's default).
 MAX_SIDE_PX = int(os.environ.get("FDW_OCR_MAX_SIDE", "2000"))
 # Text boxes are detected on the page shrunk to this many pixels on its longer side and read from the
