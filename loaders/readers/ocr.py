@@ -4,8 +4,8 @@ makes from a text layer, so every parser and rule works unchanged.
 
 A page image is straightened (the skew that maximises the contrast of the row profile, within 3°),
 its ruled lines are found by morphology (long thin runs of dark pixels, horizontal and vertical),
-and its text boxes are found (on the page shrunk to DET_SIDE_PX: detection is most of the cost) and
-read (at MAX_SIDE_PX). Each box becomes characters spread over the box's width (a
+and its text boxes are found (optionally on the page shrunk to DET_SIDE_PX: detection is most of the
+cost) and read (at MAX_SIDE_PX). Each box becomes characters spread over the box's width (a
 Chinese character twice as wide as a digit), in points with y growing upwards, carrying the box's
 recognition score. The PDF reader's layout (`pdf.layout_pages`) then does the rest exactly as for a text
 layer: ruled tables by their rules, unruled text by gaps and the header's column extents, rows by
@@ -51,8 +51,10 @@ MAX_SIDE_PX = int(os.environ.get("FDW_OCR_MAX_SIDE", "2000"))
 # Text boxes are detected on the page shrunk to this many pixels on its longer side and read from the
 # page at MAX_SIDE_PX: the boxes need less resolution than the glyphs (0 or >= MAX_SIDE_PX: one size).
 # Four photocopied table pages: 12.6 s of CPU at one size, 10.5 s detecting at 1600, 9.3 s at 1280,
-# all 115 amounts identical each time and the evaluation form's 40 figures too; 1600 keeps a margin.
-DET_SIDE_PX = int(os.environ.get("FDW_OCR_DET_SIDE", "1600"))
+# all 115 amounts identical each time and the evaluation form's 40 figures too; but over the whole
+# 25-page scan of the tests, detecting at 1600 lost one more amount (below the 99 % the test asks),
+# so it is off by default (0) until that page is understood.
+DET_SIDE_PX = int(os.environ.get("FDW_OCR_DET_SIDE", "0"))
 MIN_SCORE = 0.3  # readings below this score are noise; between it and a high score they are kept and flagged
 MAX_OCR_PAGES = int(os.environ.get("FDW_MAX_OCR_PAGES", "60"))
 OCR_SECONDS_PER_PAGE = float(os.environ.get("FDW_OCR_SECONDS_PER_PAGE", "10"))
