@@ -12,6 +12,8 @@ labelled excerpts and real files in `../shared/fixtures/real/` and the project's
   绩效 forms (`pe`): the same block (funds / indicator / summary / score), row label, column (mapped
   from the header words to the mart column that holds it) and value; narratives (`nar`): a figure in
   `fct_narrative_figures` with the same value whose item and measure agree with the label's words;
+  the image-only PDFs read by OCR (`scanned`, labels read from the page images): each fact as the
+  kind of fact it is (a block: pe; a table: fa; else nar);
 - identities: each `holds: false` identity should be reported as an error or warning by a rule, and
   no error or warning should match a `holds: true` one. A finding matches an identity when at least
   two of the figures in the finding (expected, actual, and the figures quoted in its message) are
@@ -340,7 +342,17 @@ def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:
             + ", ".join(sorted({f"{r.get('item')}/{r.get('measure')}" for r in same_value})))
 
 
-SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar}
+def score_scanned(con, doc_id: str, fact: dict) -> tuple[bool, str]:
+    """A fact read by hand from a scanned page (tests/fixtures/real/labels_scanned.yaml), scored as
+    the kind of fact it is: a 绩效 block (pe), a 决算 table cell (fa), else a narrative figure (nar)."""
+    if fact.get("block"):
+        return score_pe(con, doc_id, fact)
+    if fact.get("table"):
+        return score_fa(con, doc_id, fact)
+    return score_nar(con, doc_id, fact)
+
+
+SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar, "scanned": score_scanned}
 
 
 # ----------------------------------------------------------------------------------- identities

@@ -5,6 +5,7 @@ import re
 
 from loaders.model import SourceDoc
 
+from loaders.parsers.evaluation_forms import is_report_heading
 from loaders.parsers.final_accounts import find_tables, title_of
 from loaders.parsers.narrative import item_figures
 from loaders.tables import amount_like
@@ -45,7 +46,7 @@ def classify(doc: SourceDoc) -> str | None:
     hits = sum(1 for m in _PROJECT_MARKERS if m in text)
     if hits >= 2 or ("评分表" in text and "项目名称" in text):
         return PROJECT_EVALUATION
-    if any(m in text for m in _REPORT_MARKERS):
+    if any(m in text for m in _REPORT_MARKERS) or is_report_heading("".join(ln.squashed for ln in lines[:3])):
         return EVALUATION_REPORT  # a 绩效评价报告 in prose: its score is stated in a sentence
     return narrative_kind(text, lines)
 

@@ -82,6 +82,18 @@ def vocab() -> Vocab:
                  count_units=tuple(sorted((w for w, _ in pick("count_unit")), key=len, reverse=True)))
 
 
+@lru_cache(maxsize=None)
+def report_headings() -> tuple[str, ...]:
+    """Words that make a document a prose 绩效评价报告 when its heading (first lines) says them, not
+    elsewhere (`2022年度…项目支出绩效评价结果`; a 说明's section 绩效评价结果 is no report)."""
+    return tuple(normalize(squash(r["word"])) for r in _rows("eval_vocabulary.csv") if r["block"] == "report_heading")
+
+
+def is_report_heading(text: str) -> bool:
+    s = normalize(squash(text))
+    return any(w in s for w in report_headings())
+
+
 # ---------------------------------------------------------------------------------------- rows
 
 @dataclass
@@ -1331,6 +1343,8 @@ def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[
     rows = logical_rows(lines)
     head = normalize("".join(r.text for r in rows[:30]))
     doc_scope = next((sc for w, sc in vocab().titles if w in head), None)
+    if doc_scope is None and is_report_heading("".join(r.text for r in rows[:3])):
+        doc_scope = "report"
     if doc_scope == "report" and "整体支出" in head:
         doc_scope = "department"  # 部门（机关）整体支出绩效评价报告
     out, used = parse_target_tables(rows, _year(rows, doc_year))
