@@ -192,8 +192,33 @@ def column_ok(label_col: str, cell: dict) -> bool:
     return lc == key(cell.get("column_label"))
 
 
-def score_fa(con, doc_id: str, fact: dict) -> tuple[bool, str]:
-    codes = table_codes_for(fact.get("table") or "")
+# budget (预算公开) tables: the words of a labelled title -> table codes in fct_budget_lines
+_BU_TABLE_WORDS = [
+    ("三公", {"T_THREE_PUBLIC"}),
+    ("政府采购", {"T_PROCUREMENT"}),
+    ("项目支出", {"T_PROJECT"}),
+    ("绩效目标", {"T_PERF_TARGETS"}),
+    ("财政拨款收支", {"T_FISCAL_SUMMARY"}),
+    ("收支", {"T_SUMMARY"}),
+    ("基本支出", {"T_BASIC_DETAIL", "T_BASIC_BUDGET"}),
+    ("一般公共预算支出", {"T_GPB_EXPENDITURE"}),
+    ("政府性基金", {"T_GOV_FUND"}),
+    ("国有资本经营", {"T_SOE_CAPITAL"}),
+    ("收入", {"T_INCOME"}),
+    ("支出", {"T_EXPENDITURE"}),
+]
+
+
+def score_bu(con, doc_id: str, fact: dict) -> tuple[bool, str]:
+    """A budget table fact: like a 决算 one, in fct_budget_lines."""
+    k = key(fact.get("table") or "")
+    codes = next((c for w, c in _BU_TABLE_WORDS if key(w) in k), None)
+    return score_fa(con, doc_id, fact, codes=codes, model="fct_budget_lines")
+
+
+def score_fa(con, doc_id: str, fact: dict, codes: set[str] | None = None,
+             model: str = "fct_final_account_lines") -> tuple[bool, str]:
+    codes = codes or table_codes_for(fact.get("table") or "")
     col = fact.get("col") or ""
     if codes is None:  # a figure labelled in the text around the table: a narrative figure
         v = num(fact.get("value"))
@@ -201,7 +226,7 @@ def score_fa(con, doc_id: str, fact: dict) -> tuple[bool, str]:
             if has_table(con, "fct_narrative_figures") else []
         ok = any(same(v, num(p)) or same(v, num(x)) for p, x in rows)
         return ok, "" if ok else "narrative figure not found"
-    cells = rows_of(con, "select * from fct_final_account_lines where doc_id = ? and table_code in (select unnest(?))",
+    cells = rows_of(con, f"select * from {model} where doc_id = ? and table_code in (select unnest(?))",
                     [doc_id, sorted(codes)])
     if not cells:
         return False, f"no table {sorted(codes)}"
@@ -335,7 +360,7 @@ def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:
             + ", ".join(sorted({f"{r.get('item')}/{r.get('measure')}" for r in same_value})))
 
 
-SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar}
+SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar, "bu": score_bu}
 
 
 # ----------------------------------------------------------------------------------- identities

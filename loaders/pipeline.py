@@ -198,7 +198,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             doc = read_document(path, data)
             kind = classify(doc)
             if kind is None:
-                raise DocumentError("classify", "not a fiscal document: no final-accounts tables or self-evaluation form found")
+                raise DocumentError("classify", "not a fiscal document: no 决算 or 预算 table title, 说明 figure or self-evaluation form found")
             if kind not in PARSERS:
                 raise DocumentError("parse", f"{KIND_NAMES.get(kind, kind)} documents are recognised but not yet supported")
             name, version, parse = PARSERS[kind]

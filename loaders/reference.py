@@ -56,8 +56,12 @@ def table_titles() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=None)
-def row_roles() -> dict[tuple[str, str, str], str]:
-    return {(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("fa_row_roles.csv")}
+def row_roles(kind: str = "final_accounts") -> dict[tuple[str, str, str], str]:
+    """(table_code, side, label_key) -> role; a budget's summaries add their own labels (收入总计, 上年结转 …)."""
+    out = {(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("fa_row_roles.csv")}
+    if kind == "budget":
+        out.update({(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("budget_row_roles.csv")})
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -297,7 +297,7 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
     hdr = t.body[hdr_i]
     proj_cols = [c.col for c in hdr.cells if squash(c.text) == "项目"]
     sides = [("income", proj_cols[0], proj_cols[1]), ("expenditure", proj_cols[1], hdr.width)]
-    roles = row_roles()
+    roles = row_roles(t.kind)
     for side, start, stop in sides:
         rowno_col = next((c for c in range(start + 1, stop) if squash(hdr.cell(c)) == "行次"), None)
         # a column is one with a header or with something printed under it (a PDF grid pooled over
@@ -492,11 +492,15 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 def _parse_three_public(t: Table, em: _Emitter) -> None:
     if _parse_three_public_rows(t, em) or _parse_three_public_by_row_kind(t, em):
         return
-    grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
+    # the header line naming the column groups: 预算数 and 决算数 (a 决算), 预算数 alone (a 预算, its
+    # year printed before it: `2026 年预算数`)
+    kinds = ("预算数", "决算数") if t.kind != "budget" else ("预算数",)
+    grp_i = next((i for i, ln in enumerate(t.body) if all(k in ln.squashed for k in kinds)), None)
     if grp_i is None:
-        raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
+        raise DocumentError("parse", f"{t.title}: {'/'.join(kinds)} header not found (line {t.title_line.lineno})")
     grp = t.body[grp_i]
-    group_starts = sorted((c.col, squash(c.text)) for c in grp.cells if squash(c.text) in ("预算数", "决算数"))
+    group_starts = sorted((c.col, g) for c in grp.cells for g in ("预算数", "决算数")
+                          if squash(c.text) == g or (t.kind == "budget" and re.fullmatch(r"(?:\d{4}年度?)?" + g, squash(c.text))))
     if sum(1 for _, g in group_starts if g == "预算数") > 1:
         _parse_three_public_pairs(t, em, grp_i, group_starts)
         return
