@@ -70,6 +70,12 @@ def column_codes() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=None)
+def budget_column_codes() -> dict[tuple[str, str], str]:
+    """A budget table's own header words (预算数, 总计 …), read before fa_column_codes for budget tables."""
+    return {(r["table_code"], label_key(r["label"])): r["column_code"] for r in _rows("budget_column_codes.csv")}
+
+
+@lru_cache(maxsize=None)
 def three_public_items() -> dict[str, str]:
     return {label_key(r["label"]): r["item"] for r in _rows("three_public_items.csv")}
 

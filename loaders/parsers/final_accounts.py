@@ -16,7 +16,7 @@ from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
 from loaders.parsers import narrative
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, half_unit_wan,
                              parse_amount, to_wan)
-from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_title_kinds, table_titles,
+from loaders.reference import (budget_column_codes, column_code_of, column_codes, label_key, row_roles, stats_items, table_title_kinds, table_titles,
                                three_public_item, three_public_items)
 from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
@@ -208,6 +208,8 @@ def _is_meta(ln: Line, t: Table) -> bool:
             t.printed_table_no, hit = squash(s), True
         elif m := _AMOUNT_UNIT.search(squash(s)):
             t.amount_unit, hit = m.group(1), True
+        elif (m := _UNIT_NAME.match(s)) and squash(m.group(1)) == "万":  # `单位：万` (万元)
+            t.amount_unit, hit = "万元", True
         elif m := _UNIT_NAME.match(s):
             t.unit_name, hit = squash(m.group(1)), True
         elif m := _YEAR.match(squash(s)):
@@ -324,7 +326,8 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
             for c in amount_cols:
                 em.emit(ln, c, side=side, row_label=label, row_no=_int(ln.cell(rowno_col)) if rowno_col is not None else None,
                         row_role=role, column_label=labels[c],
-                        column_code=column_codes().get((t.table_code, labels[c])))
+                        column_code=_column_code(t, labels[c], labels[c]) if t.kind == "budget"
+                        else column_codes().get((t.table_code, labels[c])))
 
 
 # ---------------------------------------------------------------- subject tables (类/款/项 × columns)
@@ -379,6 +382,24 @@ def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dic
     return out
 
 
+def _column_code(t: Table, path: str, leaf: str) -> str | None:
+    """The column a header names (seed fa_column_codes: the leaf, the whole path, else the longest
+    seed label the leaf contains). A budget table's own words (seed budget_column_codes) come first,
+    and a 小计/合计 under a group is the group's total (基本支出/小计 is 基本支出)."""
+    if t.kind == "budget":
+        parts = path.split("/")
+        if label_key(leaf) in ("小计", "合计") and len(parts) > 1:
+            parent = parts[-2]
+            code = budget_column_codes().get((t.table_code, label_key(parent))) \
+                or column_codes().get((t.table_code, label_key(parent))) or column_code_of(t.table_code, parent)
+            if code:
+                return code
+        if code := budget_column_codes().get((t.table_code, label_key(leaf))):
+            return code
+    return (column_codes().get((t.table_code, label_key(leaf))) or column_codes().get((t.table_code, label_key(path)))
+            or column_code_of(t.table_code, leaf))
+
+
 def _is_numbering(ln: Line, name_col: int) -> bool:
     return any(squash(ln.cell(c)) == "栏次" for c in range(name_col + 1))
 
@@ -406,9 +427,7 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
             subject_code, role, row_label = None, "total", code
         for c, (path, leaf) in labels.items():
             em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
-                    column_label=path,
-                    column_code=column_codes().get((t.table_code, label_key(leaf)))
-                    or column_codes().get((t.table_code, label_key(path))) or column_code_of(t.table_code, leaf),
+                    column_label=path, column_code=_column_code(t, path, leaf),
                     column_no=_int(numbering.cell(c)) if numbering else None)
 
 
@@ -675,7 +694,7 @@ def _parse_listing(t: Table, em: _Emitter) -> None:
             path, leaf = labels[c.col]
             em.emit(ln, c.col, row_label=label, row_role="subject" if code else "item", subject_code=code,
                     subject_name=label if code else None, column_label=path,
-                    column_code=column_codes().get((t.table_code, label_key(leaf))) or column_code_of(t.table_code, leaf))
+                    column_code=_column_code(t, path, leaf))
 
 
 _LAYOUTS = {
@@ -788,7 +807,7 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
 # a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年<单位名称>部门决算` (year before the name),
 # `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
 _COVER_TITLES = {kind: re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)" + word + r"(?:报告|公开)?$")
-                 for kind, word in (("final_accounts", "决算"), ("budget", "预算"))}
+                 for kind, word in (("final_accounts", "决算"), ("budget", "预算(?:信息)?(?:公开)?(?:说明)?"))}
 
 
 _NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
@@ -815,10 +834,12 @@ def unit_from_cover(doc: SourceDoc, kind: str = "final_accounts") -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
     `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
     lines = split_pipes(doc.nonblank())[:40]
+    if kind == "budget" and (named := _named_before_tables(lines)):
+        return named
     for i, ln in enumerate(lines):
         m = _COVER_TITLES[kind].match(ln.squashed)
-        if not m:
-            continue
+        if not m or (kind == "budget" and re.search(r"[\d表]", m.group(1) + m.group(3))):
+            continue  # a budget's 目录 line (`表9 2019年…预算…表 是 本单位无…预算`) is no cover
         name = m.group(1)
         after = re.sub(r"(?:部门|单位)$", "", m.group(3))
         if not name and after and not re.search(r"预算|财政|三公|经费|支出|收入", after):
@@ -834,7 +855,41 @@ def unit_from_cover(doc: SourceDoc, kind: str = "final_accounts") -> str | None:
         m = _NAME_THEN_YEAR.match(ln.squashed)
         if m:
             return m.group(1)
+    if kind == "budget":
+        return _budget_cover_unit(lines)
     return None
+
+
+def _named_before_tables(lines: list[Line]) -> str | None:
+    """`部门名称：…` printed before the first table (西安 报表: on the cover, not over each table)."""
+    for ln in lines:
+        if title_of(ln):
+            break
+        if (m := _UNIT_NAME.match(ln.text.strip())) and _NAME_END.search(squash(m.group(1))):
+            return squash(m.group(1))
+    return None
+
+
+def _budget_cover_unit(lines: list[Line]) -> str | None:
+    """A budget's cover printed over several lines (`2026年度` / `福州市商务局` / `部门预算`), read as
+    one title; a name in brackets before the year (`昆明市审计局（汇总）2026年预算公开`)."""
+    for i in range(len(lines)):
+        for n in (2, 3):
+            window = lines[i:i + n]
+            if len(window) < n or len({ln.page for ln in window}) > 1 or any(len(ln.squashed) > 30 for ln in window):
+                continue
+            m = _COVER_TITLES["budget"].match("".join(ln.squashed for ln in window))
+            after = re.sub(r"(?:部门|单位)$", "", m.group(3)) if m else ""
+            name = (m.group(1) or after) if m else ""
+            if name and _NAME_END.search(name):
+                return label_key(name)
+    for ln in lines:
+        if m := _BRACKETED_NAME_COVER.match(ln.squashed):
+            return m.group(1)
+    return None
+
+
+_BRACKETED_NAME_COVER = re.compile(r"^([\u4e00-\u9fff]{2,30}（[\u4e00-\u9fff]{1,6}）)20\d{2}年度?(?:部门|单位)?预算(?:信息)?公开")
 
 
 _NAME_THEN_YEAR = re.compile(r"^([\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|会|所|站|队|馆|校|园|社|处|室|政府))"
