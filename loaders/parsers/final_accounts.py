@@ -176,6 +176,17 @@ def _join_pages(tables: list[Table]) -> list[Table]:
     for t in tables:
         t.body = [ln for n, ln in enumerate(t.body) if not _page_footer(t.body, n)]
         prev = out[-1] if out else None
+        if prev is not None and prev.table_code == t.table_code and t.kind == "budget" and t.title_line.page is None:
+            # a page of a budget saved as HTML (no pages): the title repeated right after the part
+            # before, with only a page footer and the table's number between them
+            while prev.body and (_TABLE_NO.match(prev.body[-1].squashed) or _DASHED_PAGE_NO.match(prev.body[-1].squashed)):
+                prev.body.pop()
+        if (prev is not None and prev.table_code == t.table_code and t.title_line.page is None
+                and t.kind == "budget" and prev.body and t.title_line.lineno - prev.body[-1].lineno <= 3):
+            seen = {ln.squashed for ln in prev.body}
+            prev.body.extend(ln for ln in t.body if ln.squashed not in seen)
+            prev.note = prev.note or t.note
+            continue
         if (prev is not None and prev.table_code == t.table_code and t.title_line.page is not None
                 and prev.body and prev.body[-1].page is not None
                 and t.title_line.page - prev.body[-1].page in (0, 1)):
@@ -185,6 +196,9 @@ def _join_pages(tables: list[Table]) -> list[Table]:
             continue
         out.append(t)
     return out
+
+
+_DASHED_PAGE_NO = re.compile(r"^[—\-–]\s*\d{1,3}\s*[—\-–]$")
 
 
 def _page_footer(body: list[Line], n: int) -> bool:
@@ -669,6 +683,9 @@ def _parse_stats(t: Table, em: _Emitter) -> None:
 
 # ---------------------------------------------------------------- listings (project, procurement, target tables)
 
+_WORDS = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _parse_listing(t: Table, em: _Emitter) -> None:
     """Rows named by a label (a project, a procurement item, a subject) and amount columns named by
     header words (the lines above the first amount): each amount printed under a header lands at
@@ -676,9 +693,11 @@ def _parse_listing(t: Table, em: _Emitter) -> None:
     first = next((i for i, ln in enumerate(t.body)
                   if any(amount_like(c.text) and not _CODE.match(squash(c.text)) for c in ln.cells if c.col > 0)), None)
     if first is None:
-        if t.note or any(ln.texts for ln in t.body):
-            return  # words only (a targets table, 本表无数据): the table is recognised, no amount lands
-        raise DocumentError("parse", f"{t.title}: nothing printed under the title (line {t.title_line.lineno})")
+        if t.note or sum(1 for ln in t.body if len([x for x in ln.texts if x.strip()]) >= 2) >= 2:
+            # a targets table in words, a header printed over no row, 本表无数据: the table is
+            # recognised, no amount lands (a 目录 entry has prose under it, not rows of cells)
+            return
+        raise DocumentError("parse", f"{t.title}: no amount printed under the title (line {t.title_line.lineno})")
     header = [ln for ln in t.body[:first] if not _is_numbering(ln, 0)][-3:]
     width = max(ln.width for ln in t.body)
     labels = _header_labels(header, 1, width) if header else {}
@@ -686,8 +705,8 @@ def _parse_listing(t: Table, em: _Emitter) -> None:
     for ln in t.body[first:]:
         texts = [c for c in ln.cells if squash(c.text) and not amount_like(c.text)]
         code = squash(ln.cell(0)) if _CODE.match(squash(ln.cell(0))) else None
-        if texts:
-            label = texts[0].text.strip()
+        if texts:  # the first cell that says something in words (not a serial number `A`, `1`)
+            label = next((c.text.strip() for c in texts if _WORDS.search(c.text)), texts[0].text.strip())
         for c in ln.cells:
             if c.col not in labels or not amount_like(c.text) or (code and c.col == 0):
                 continue
