@@ -346,11 +346,12 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
 
 # ---------------------------------------------------------------- subject tables (类/款/项 × columns)
 
-def _name_col(lines: list[Line]) -> int:
-    """Column of 科目名称 in the header (after code cells split over 类/款/项), else 1."""
+def _name_col(lines: list[Line], budget: bool = False) -> int:
+    """Column of 科目名称 in the header (after code cells split over 类/款/项), else 1. A budget's
+    header may qualify it (功能分类科目名称, 上海)."""
     for ln in lines:
         for c in ln.cells:
-            if squash(c.text) == "科目名称":
+            if squash(c.text) == "科目名称" or (budget and squash(c.text).endswith("科目名称")):
                 return c.col
     return 1
 
@@ -419,7 +420,7 @@ def _is_numbering(ln: Line, name_col: int) -> bool:
 
 
 def _parse_subject(t: Table, em: _Emitter) -> None:
-    name_col = _name_col(t.body[:8])
+    name_col = _name_col(t.body[:8], t.kind == "budget")
     first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln, name_col)), None)
     if first_data is None:
         if t.note:
