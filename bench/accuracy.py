@@ -487,6 +487,11 @@ def evaluate(home: Path, sets) -> dict:
         fl = by_doc.get(d["doc_id"], []) if d else []
         fk["errors"] += sum(f["severity"] == "error" for f in fl)
         fk["warnings"] += sum(f["severity"] == "warning" for f in fl)
+        if d and d.get("doc_kind") == "budget" and has_table(con, "fct_budget_lines"):
+            # distinct budget tables with a printed amount (a table in words only lands no line)
+            fk.setdefault("budget_tables", []).append(con.execute(
+                "select count(distinct table_code) from fct_budget_lines where doc_id = ? and cell_state = 'value'",
+                [d["doc_id"]]).fetchone()[0])
         fk["list"].append({"file": p.name, "status": status, "doc_kind": d.get("doc_kind") if d else None,
                            "reason": d.get("quarantine_reason") if d else None,
                            "findings": [f"{f['rule_id']} {f['severity']} {f.get('source_ref')}: {f['message'][:160]}" for f in fl]})
@@ -510,6 +515,12 @@ def print_report(rep: dict, seconds: float) -> None:
     print("\n| real files | files | parsed | errors | warnings |\n|---|---|---|---|---|")
     for fk, v in rep["files"].items():
         print(f"| {fk} | {v['files']} | {v['parsed']} | {v['errors']} | {v['warnings']} |")
+    for fk, v in rep["files"].items():
+        if v.get("budget_tables"):
+            n = sorted(v["budget_tables"])
+            mid = (n[(len(n) - 1) // 2] + n[len(n) // 2]) / 2
+            print(f"\n{fk} files parsed as budgets: {len(n)} of {v['files']}; distinct budget tables with amounts "
+                  f"per file: median {mid:g} (min {n[0]}, max {n[-1]})")
 
 
 def main(argv=None) -> int:

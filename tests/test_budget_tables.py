@@ -95,7 +95,9 @@ def test_blank_official_template_lands_no_figure():
     full of XXX placeholders; parsed as a budget, no cell and no figure landed, and it says so."""
     kind, bu = _parse(TEMPLATE)
     assert kind == "budget"
-    assert len(bu.tables) >= 2 and all(t["n_values"] == 0 or t["table_code"] for t in bu.tables)
+    # sheets 7-10: 财务收支预算总表, 收入预算总表, 支出预算总表, 财政拨款收支预算总表
+    assert {"T_SUMMARY", "T_INCOME", "T_EXPENDITURE", "T_FISCAL_SUMMARY"} <= {t["table_code"] for t in bu.tables}
+    assert {t["page"] for t in bu.tables if t["table_code"] == "T_SUMMARY"} == {7}
     assert bu.cells == [] and bu.narrative == [] and bu.defects == []
     assert bu.warnings[0].startswith("空白模板 blank template")
 
