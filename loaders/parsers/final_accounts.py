@@ -891,8 +891,8 @@ def _named_before_tables(lines: list[Line]) -> str | None:
 
 
 def _budget_cover_unit(lines: list[Line]) -> str | None:
-    """A budget's cover printed over several lines (`2026年度` / `福州市商务局` / `部门预算`), read as
-    one title; a name in brackets before the year (`昆明市审计局（汇总）2026年预算公开`)."""
+    """A budget's cover printed over several lines (`2026年度` / `X市X局` / `部门预算`), read as
+    one title; a name in brackets before the year (`X市X局（汇总）2026年预算公开`)."""
     for i in range(len(lines)):
         for n in (2, 3):
             window = lines[i:i + n]
