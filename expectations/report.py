@@ -55,6 +55,24 @@ def _frames(db_path: Path) -> dict[str, pd.DataFrame | None]:
                        string_agg(c.rule_id || '：' || c.reasons, '；' order by c.rule_id) filter (where c.not_checkable > 0) as reasons
                 from dq_document_checks c join dim_document d using (doc_id) left join dim_unit u on u.unit_id = d.unit_id
                 group by all order by not_checkable desc, d.source_name"""),
+            "execution": _optional(con, """
+                select u.unit_name, b.fiscal_year, s.scope_zh || coalesce('（' || b.subject_code || '）', '') as scope_name,
+                       b.budget_initial_wan, b.executed_wan, b.execution_rate_pct, b.match_quality,
+                       bd.source_name as budget_document, fd.source_name as final_document
+                from fct_budget_execution b join budget_vs_final_scopes s using (scope)
+                left join dim_unit u on u.unit_id = b.unit_id
+                left join dim_document bd on bd.doc_id = b.budget_doc_id left join dim_document fd on fd.doc_id = b.final_doc_id
+                where b.source = 'budget_vs_final' and b.execution_rate_pct is not null
+                order by b.execution_rate_pct, u.unit_name, b.fiscal_year, s.ord limit 20"""),
+            "xd_disagreements": _optional(con, """
+                select u.unit_name, x.fiscal_year, x.scope_zh || coalesce('（' || x.subject_code || '）', '') as scope_name,
+                       x.budget_restated_printed, x.budget_restated_ref, x.budget_published_printed, x.budget_published_ref,
+                       x.final_source_name, x.budget_source_name, x.match_quality, f.severity, f.difference
+                from dq_findings f
+                join int_budget_vs_final x on x.doc_id = f.doc_id and f.check_key = 'xd:' || x.scope || coalesce(':' || x.subject_code, '')
+                left join dim_unit u on u.unit_id = x.unit_id
+                where f.rule_id = 'XD-001' and f.severity in ('error', 'warning')
+                order by f.severity, u.unit_name, x.fiscal_year, x.scope_ord"""),
             "documents": q("""select source_name, doc_kind, unit_name, fiscal_year, file_format, status,
                                      quarantine_stage, quarantine_reason, n_cells, doc_id
                               from dim_document order by status, source_name"""),
@@ -122,6 +140,18 @@ Grouped by document and kind; a narrative finding quotes the sentence beside the
 <td class="num">{{ f.actual_printed or '（空白）' }}</td><td class="num">{{ f.expected_fmt }}</td><td class="num">{{ f.difference_fmt }}</td><td class="num">±{{ f.tolerance_fmt }}</td>
 <td>{{ f.where }}</td><td>{{ f.message }}<br><small>{{ f.message_en }}</small>{% if f.operands %}<div class="ops">= {{ f.operands }}</div>{% endif %}</td></tr>{% endfor %}
 </table>{% endif %}{% endfor %}{% else %}<p>无 · none</p>{% endfor %}
+
+{% if execution or xd_disagreements %}<h2>预算执行：预算公开与决算对照 · Budget disclosure vs final accounts</h2>
+<p><small>同一单位同一年度的预算公开与决算（按单位编码或名称匹配）：预算公开所列预算、决算支出与执行率（决算 ÷ 预算）。
+A unit-year's budget disclosure set against its final accounts (units matched by code or name): the budget published, the amount spent, the execution rate.</small></p>
+{% if xd_disagreements %}<h3>决算复述的年初预算与预算公开不一致 · The final accounts restate another budget than was published ({{ xd_disagreements|length }})</h3>
+<ul>{% for x in xd_disagreements %}<li class="{{ x.severity }}">{{ sev[x.severity] }}：{{ x.unit_name or '（未知单位）' }} {{ x.fiscal_year }} 年「{{ x.scope_name }}」——决算《{{ x.final_source_name }}》称年初预算为 {{ x.budget_restated_printed }}（{{ x.budget_restated_ref }}），
+而预算公开《{{ x.budget_source_name }}》所列为 {{ x.budget_published_printed }}（{{ x.budget_published_ref }}），相差 {{ x.difference_fmt }} 万元。{% if x.match_quality == 'name_weak' %}<small>（两文件仅按名称弱匹配，可能口径不同 · matched on the name only after dropping 机关/本部/汇总: possibly another scope）</small>{% endif %}
+<br><small>The final accounts state an initial budget of {{ x.budget_restated_printed }} for this scope; the budget disclosure published {{ x.budget_published_printed }}.</small></li>{% endfor %}</ul>{% endif %}
+{% if execution %}<h3>执行率最低的单位与口径 · Lowest execution ({{ execution|length }})</h3>
+<table><tr><th>单位 · unit</th><th>年度 · year</th><th>口径 · scope</th><th>预算公开 · budget</th><th>决算 · spent</th><th>执行率 · rate</th><th>匹配 · match</th><th>文件 · documents</th></tr>
+{% for e in execution %}<tr><td>{{ e.unit_name or '（未知）' }}</td><td>{{ e.fiscal_year }}</td><td>{{ e.scope_name }}</td><td class="num">{{ e.budget_fmt }}</td><td class="num">{{ e.executed_fmt }}</td><td class="num">{{ e.rate_fmt }}%</td><td>{{ e.match_quality }}</td><td><small>{{ e.budget_document }} · {{ e.final_document }}</small></td></tr>{% endfor %}
+</table>{% endif %}{% endif %}
 
 <h2>检查不完整的文件 · Documents whose checks were incomplete ({{ incomplete|length }})</h2>
 <p><small>“0 个错误”不等于“全部检查过”：某项运算数未印出（表缺失、该行未找到、合计为空白、说明单独发布无表可比）时，该项检查计为“无法检查”，不报错误。
@@ -247,6 +277,21 @@ def _by_document(rows: list[dict]) -> list[dict]:
     return out
 
 
+def _execution_rows(df: pd.DataFrame | None) -> list[dict]:
+    """Budget vs final accounts, lowest execution first (empty when the warehouse has none)."""
+    if df is None:
+        return []
+    return [dict(r, budget_fmt=_num(r["budget_initial_wan"]), executed_fmt=_num(r["executed_wan"]),
+                 rate_fmt=_num(r["execution_rate_pct"])) for r in df.to_dict("records")]
+
+
+def _xd_rows(df: pd.DataFrame | None) -> list[dict]:
+    """XD-001 disagreements, each said in a sentence (empty when none or no such table)."""
+    if df is None:
+        return []
+    return [dict(r, difference_fmt=_num(abs(r["difference"]) if r["difference"] is not None else None)) for r in df.to_dict("records")]
+
+
 def _gx_pages(out_dir: Path, run_id: str) -> list[tuple[str, str]]:
     """(suite, relative link) of this run's GE validation pages: rendered as plain HTML, they read
     without network (the Data Docs index lists runs with scripts loaded from CDNs)."""
@@ -292,6 +337,7 @@ def write_report(db_path: Path, out_dir: Path, run_id: str, last_run: dict | Non
         n_parsed=int((docs.status == "parsed").sum()), n_quarantined=int((docs.status == "quarantined").sum()),
         n_error=int(sev.get("error", 0)), n_warning=int(sev.get("warning", 0)), n_hint=int(sev.get("hint", 0)),
         gx_docs=GX_DOCS if (out_dir / GX_DOCS).exists() else None, gx_pages=_gx_pages(out_dir, run_id),
+        execution=_execution_rows(fr["execution"]), xd_disagreements=_xd_rows(fr["xd_disagreements"]),
     )
     html_path = out_dir / HTML_NAME
     tmp = html_path.with_suffix(".html.tmp")

@@ -272,8 +272,9 @@ ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, rul
 
 def _scope(con: duckdb.DuckDBPyConnection) -> int:
     """An incremental check covers the documents the build changed and every document of the units
-    they belong to now or belonged to before (so cross-document rules re-run for the unit-years
-    touched). The rules read the warehouse through views of schema fdw_scope that keep those
+    they belong to now or belonged to before, and the documents matched with them across kinds
+    (int_unit_matches: a budget and its final accounts), so cross-document rules re-run for the
+    unit-years touched. The rules read the warehouse through views of schema fdw_scope that keep those
     documents only (any table with a doc_id; others are read whole). Returns the documents in scope."""
     con.execute("""create or replace temp table scope_docs as
         with doc_units as (  -- a document's unit, and the units its self-evaluation forms name
@@ -286,6 +287,12 @@ def _scope(con: duckdb.DuckDBPyConnection) -> int:
         )
         select key as doc_id from fdw_changes
         union select doc_id from doc_units where unit_id in (select unit_id from units)""")
+    if con.execute("select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'int_unit_matches'").fetchall()[0][0]:
+        # a budget disclosure and the final accounts it is matched with (the names may differ: X本级)
+        con.execute("""insert into scope_docs
+            select final_doc_id from int_unit_matches where budget_doc_id in (select doc_id from scope_docs)
+            union select budget_doc_id from int_unit_matches where final_doc_id in (select doc_id from scope_docs)
+            except select doc_id from scope_docs""")
     con.execute("create schema if not exists fdw_scope")
     for (name,) in con.execute("""select table_name from duckdb_columns() where schema_name = 'main' and column_name = 'doc_id'
                                    and table_name not like 'dq\\_%' escape '\\' and table_name not like 'fdw\\_%' escape '\\'""").fetchall():

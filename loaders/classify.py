@@ -19,7 +19,7 @@ _DEPT_MARKERS = ("部门整体支出绩效自评表", "部门整体支出绩效�
 _PROJECT_MARKERS = ("项目支出绩效自评表", "绩效自评表", "绩效自评报告", "绩效目标实现情况", "评价结果等次",
                     "一级指标", "三级指标", "绩效指标", "绩效目标自评表")
 # a document titled as a targets table (its first lines), not one that merely attaches one (部门预算)
-_TITLE_MARKERS = ("绩效目标表",)
+_TITLE_MARKERS = ("绩效目标表", "绩效评价表")  # …资金绩效评价表: a form titled so, one funds block, no indicator words
 _REPORT_MARKERS = ("绩效评价报告",)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import signal
 import traceback
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from typing import Callable, Iterable
 
 from loaders.classify import (BUDGET, DEPARTMENT_EVALUATION, EVALUATION_REPORT, FINAL_ACCOUNTS, PROJECT_EVALUATION,
                               classify)
-from loaders.model import DocumentError, SourceDoc
+from loaders.model import DocumentError, SourceDoc, squash
 from loaders.parsers import evaluations, final_accounts, narrative
 from loaders.readers import READERS, doc_id_of, read_document
 from loaders.units import admin_level_and_region, unit_id_of
@@ -77,9 +78,39 @@ def _parse_budget(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     figures = narrative.parse_narrative(doc, lines, year, BUDGET)
     if not figures:
         raise DocumentError("parse", "classified as a budget narrative (预算说明), but no figure was found")
-    return ({"unit_name": final_accounts.unit_from_cover(doc, BUDGET) or final_accounts.unit_from_cover(doc),
+    return ({"unit_name": _budget_unit_name(lines) or final_accounts.unit_from_cover(doc, BUDGET) or final_accounts.unit_from_cover(doc),
              "fiscal_year": year, "amount_unit": "万元", "n_tables": 0, "n_cells": 0, "warnings": ""},
             {"narrative_figures": figures, "narrative_defects": narrative.publication_defects(doc, lines, year, BUDGET)})
+
+
+# a budget's cover title: [name] [20XX年(度)] [name] (部门|单位)预算[信息][公开][情况][编制][说明]
+_BUDGET_TITLE = re.compile(r"^(?:(.*?)20\d{2}年度?)?(.*?)(?:部门|单位)?预算(?:信息)?(?:公开)?(?:情况)?(?:编制)?(?:公开)?(?:说明)?$")
+
+
+def _budget_unit_name(lines) -> str | None:
+    """The unit a budget names near its top: on a labelled line (预算单位：X, 单位名称：X, 编制单位：X),
+    else in its cover title (`2026年X部门预算`, `X2026年预算公开`) or on the lines above a title that
+    names none (`X` / `2026年部门预算情况说明`)."""
+    top = lines[:40]
+    for ln in top:
+        for text in ln.texts:
+            m = final_accounts._UNIT_NAME.match(squash(text))
+            if m and not re.match(r"^(?:万元|元|千元|亿元)", m.group(1)):  # 单位：万元 is the amount unit
+                return m.group(1)
+    for i, ln in enumerate(top[:12]):
+        m = _BUDGET_TITLE.match(ln.squashed)
+        if not m:
+            continue
+        for name in (m.group(1) or "", m.group(2)):
+            name = re.sub(r"(?:部门|单位)$", "", name)
+            if final_accounts._NAME_PART.match(name) and not re.search(r"预算|决算|目录", name) \
+                    and (final_accounts._NAME_END.search(name) or name.endswith("机关")):
+                return name
+        if not ((m.group(1) or "") + m.group(2)).strip():
+            name = final_accounts._name_above(top, i)
+            if name and (final_accounts._NAME_END.search(name) or name.endswith("机关")):
+                return name
+    return None
 
 
 _EVAL_VERSION = f"{evaluations.PARSER_NAME}-{evaluations.PARSER_VERSION}"
@@ -93,7 +124,7 @@ PARSERS: dict[str, tuple[str, str, Callable]] = {
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
-    BUDGET: (final_accounts.PARSER_NAME, f"budget-{final_accounts.PARSER_VERSION}+narrative-{narrative.PARSER_VERSION}",
+    BUDGET: (final_accounts.PARSER_NAME, f"budget-{final_accounts.PARSER_VERSION}+narrative-{narrative.PARSER_VERSION}+unit-cover",
              _parse_budget),
 }
 

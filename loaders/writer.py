@@ -84,6 +84,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("source_ref", S),
         # the line this one adds up into, when the parser read it from the form (NULL: by the layout)
         ("parent_source", S),
+        # 预算到位 / 到位率 as printed (0-100), when the form prints it
+        ("funds_received_rate_pct", DEC),
     ]),
     "eval_indicators": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("level1", S), ("level2", S), ("indicator_name", S),
@@ -98,6 +100,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("line", I), ("source_ref", S),
         # added with the parsers: False when the row was rebuilt from column runs whose counts disagree
         ("aligned", B),
+    ]),
+    # counts of a department's basic facts printed in an evaluation (内设机构 N个, 编制人员 N人)
+    "eval_counts": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("label", S), ("count_value", DEC),
+        ("count_unit", S), ("printed_text", S), ("page", I), ("line", I), ("source_ref", S),
     ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),

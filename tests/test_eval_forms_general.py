@@ -13,6 +13,7 @@ from loaders.readers import read_document
 EXCERPTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "excerpts"
 needs_corpus = pytest.mark.skipif(not EXCERPTS.is_dir(), reason="../shared real corpus not present")
 
+_AMOUNT_COLS = ["budget_initial_wan", "budget_full_year_wan", "executed_wan", "funds_received_wan"]
 FUNDS_COLS = ["budget_initial_wan", "budget_full_year_wan", "executed_wan", "execution_weight",
               "execution_rate_pct", "execution_score"]
 
@@ -116,9 +117,10 @@ def test_fused_funds_runs_segmented_only_when_unique():
     t = _total(rec)
     assert (t["budget_initial_wan"], t["budget_full_year_wan"], t["execution_rate_pct"]) == \
         (Decimal("2456.18"), Decimal("2456.18"), 100)
-    # pe_08.txt: ".32.06.5" lost its digits: nothing placed, nothing guessed
+    # pe_08.txt: ".32.06.5" lost its digits: no amount placed, nothing guessed (the source row's
+    # rate, weight and score at the end of its run are read: test_fused_source_row_reads_only_…)
     [rec] = _forms("pe_08.txt")
-    assert all(f[c] is None for f in rec.funds for c in FUNDS_COLS)
+    assert all(f[c] is None for f in rec.funds for c in _AMOUNT_COLS)
     assert rec.evaluation["total_score"] == Decimal("97.93")  # 自评总分(分)97.93
 
 
@@ -127,6 +129,90 @@ def test_prose_report_total_score_from_sentence():
     # pe_14.txt line 3: "…开展了绩效评价,综合评分为97分。"
     [rec] = _forms("pe_14.txt")
     assert rec.evaluation["total_score"] == 97
+
+
+@needs_corpus
+def test_lettered_header_row_numbers_and_received_rate_yaan():
+    # pe_07.txt: 绩效评价表 whose header words sit one a line with (A)…(E) under them (lines 14-27),
+    # each row's 行次 printed before its values, 统筹整合资金数(B) blank, a 佐证材料 note after the values
+    from loaders.classify import PROJECT_EVALUATION, classify
+    assert classify(read_document(EXCERPTS / "pe_07.txt")) == PROJECT_EVALUATION  # line 1: …资金绩效评价表
+    [rec] = _forms("pe_07.txt")
+    total, central, local, other = rec.funds
+    # line 30-31: 年度资金总额(万元): 1 52.800000 / 52.800000 52.800000 100.00% 30.800000 58.33%
+    assert total["fund_source"] == "total"
+    assert (total["budget_full_year_wan"], total["funds_received_wan"], total["funds_received_rate_pct"],
+            total["executed_wan"], total["execution_rate_pct"]) == (Decimal("52.800000"), Decimal("52.800000"),
+                                                                   Decimal("100.00"), Decimal("30.800000"), Decimal("58.33"))
+    # line 32-33: 其中:中央财政资金(万元) 2 52.800000 … 58.33% 预算下达文件、资金到位及支出凭证 (the note is not a row)
+    assert central["fund_label"] == "其中:中央财政资金(万元)"
+    assert (central["executed_wan"], central["execution_rate_pct"]) == (Decimal("30.800000"), Decimal("58.33"))
+    # lines 34 and 42: only the 行次 (3, 4) printed: blank, never an amount
+    assert local["fund_label"] == "地方财政资金(万元)" and other["fund_label"].startswith("其他资金")
+    for f in (local, other):
+        assert all(f[c] is None for c in ("budget_full_year_wan", "funds_received_wan", "executed_wan",
+                                          "execution_rate_pct")), f
+
+
+@needs_corpus
+def test_basic_fact_counts_of_a_department_report_nanxian():
+    # pe_14.txt: 机关整体支出绩效评价报告, counts in the prose under 二、单位基本概况
+    [rec] = _forms("pe_14.txt")
+    got = {(c["label"], c["count_value"], c["count_unit"], c["line"]) for c in rec.counts}
+    # line 6: 内设副科级事业单位2个 … 乡镇财政等16个股室;直属事业单位10个
+    assert {("内设副科级事业单位", 2, "个", 6), ("股室", 16, "个", 6), ("直属事业单位", 10, "个", 6)} <= got
+    # line 8: 现有编制人员205人。其中,局机关在职113人、离休2人、退休75人、财政事务中心10人,国库集中支付中心5人
+    assert {("编制人员", 205, "人", 8), ("局机关在职", 113, "人", 8), ("离休", 2, "人", 8), ("退休", 75, "人", 8),
+            ("财政事务中心", 10, "人", 8), ("国库集中支付中心", 5, "人", 8)} <= got
+    # line 10 under (三)部门预算单位构成: …的单位有3个
+    assert any(c["count_value"] == 3 and c["section"] == "部门预算单位构成" for c in rec.counts)
+    # line 3 (自评得分情况: 中发〔2018〕34号, 97分) and lines 12-13 (单位职责) are outside the section
+    assert all(c["line"] in (6, 8, 10) for c in rec.counts)
+
+
+@needs_corpus
+def test_funds_block_points_land_as_a_score_item_changning():
+    # pe_10.txt line 71-73: 预算执行情况(万元) (20分) over the funds header; line 139 产出指标(40分)
+    [rec] = _forms("pe_10.txt")
+    items = {(i["section"], i["weight"]) for i in rec.score_items}
+    assert {("预算执行情况", 20), ("产出指标", 40)} <= items
+
+
+@needs_corpus
+def test_indicator_table_run_together_without_separators_zhongjiang():
+    # pe_02.txt line 1: the whole form flattened with no separators; header 分值 年度指标值 全年实际值 得分
+    [rec] = _forms("pe_02.txt")
+    got = {i["indicator_name"]: (i["level1"], i["level2"], i["weight_text"], i["target_text"], i["actual_text"],
+                                 i["score_text"]) for i in rec.indicators}
+    # …产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…
+    assert got["安装坡面水标尺"] == ("产出指标", "数量指标", "10", "≥266米", "≥266米", "10")
+    # …质量指标项目(工程)验收合格率20100%100%20…
+    assert got["项目(工程)验收合格率"] == ("产出指标", "质量指标", "20", "100%", "100%", "20")
+    # …成本指标项目计划总投资1020万元20万元10…
+    assert got["项目计划总投资"][2:] == ("10", "20万元", "20万元", "10")
+    # …群众生产生活条件改善状况10显著提升显著提升10…: qualitative, printed alike
+    assert got["群众生产生活条件改善状况"][2:] == ("10", "显著提升", "显著提升", "10")
+    assert got["受益脱贫(含监测对象)户满意度"][1:] == ("服务对象满意度指标", "10", "≥95%", "≥95%", "10")
+    # the groups' printed points: 产出指标(70分) 效益指标(20分) 满意度指标(10分)
+    assert [(i["section"], i["weight"]) for i in rec.score_items] == [("产出指标", 70), ("效益指标", 20), ("满意度指标", 10)]
+    # ………总分100100注: 分值 100, 得分 100
+    assert (rec.evaluation["total_weight"], rec.evaluation["total_score"]) == (100, 100)
+    # the table is not read down to a 总分 row of its own: its sums stay not checkable
+    assert rec.evaluation["complete"] is False
+
+
+@needs_corpus
+def test_fused_source_row_reads_only_its_rate_weight_and_score_liangping():
+    # pe_08.txt line 2: 年初预算数全年(调整)预算数全年执行数执行率执行率权重执行率得分年度总金额.32.06.5
+    # 其中财政拨款.32.06.579.27107.93 — the amounts lost digits in the OCR; the end splits only as
+    # 79.27 | 10 | 7.93 (10 × 79.27% = 7.93)
+    [rec] = _forms("pe_08.txt")
+    total = _total(rec)
+    assert total["budget_full_year_wan"] is None and "unaligned" in total["printed"]
+    src = next(f for f in rec.funds if f["fund_label"] == "其中财政拨款")
+    assert (src["execution_rate_pct"], src["execution_weight"], src["execution_score"]) == \
+        (Decimal("79.27"), Decimal("10"), Decimal("7.93"))
+    assert src["budget_full_year_wan"] is None and src["executed_wan"] is None
 
 
 def test_placement_unique_or_none():

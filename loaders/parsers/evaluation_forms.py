@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
-from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, evaluation_record, fund_record, grade_of,
-                                        indicator_record, num, parse_value, score_item_record)
+from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
+                                        grade_of, indicator_record, num, parse_value, score_item_record)
 from loaders.reference import _rows
 
 FORM = "general"
@@ -47,6 +47,8 @@ class Vocab:
     summary: dict[str, str]
     targets_cols: dict[str, str]
     targets_items: dict[str, str]
+    count_sections: tuple[str, ...]
+    count_units: tuple[str, ...]
 
 
 _BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
@@ -75,7 +77,9 @@ def vocab() -> Vocab:
                  funds_stop=tuple(w for w, _ in pick("funds_stop")), ind_cols=dict(pick("ind_col")),
                  levels=dict(pick("level")), ind_stop=tuple(w for w, _ in pick("ind_stop")),
                  summary=dict(pick("summary")), targets_cols=dict(pick("targets_col")),
-                 targets_items=dict(pick("targets_item")))
+                 targets_items=dict(pick("targets_item")),
+                 count_sections=tuple(w for w, _ in pick("count_section")),
+                 count_units=tuple(sorted((w for w, _ in pick("count_unit")), key=len, reverse=True)))
 
 
 # ---------------------------------------------------------------------------------------- rows
@@ -221,18 +225,22 @@ def _pct(text: str) -> bool:
 _AMOUNT_FIELDS = ("budget_initial_wan", "budget_full_year_wan", "funds_received_wan", "executed_wan", "adjustment_wan",
                   "balance_wan")
 _POINT_FIELDS = ("execution_weight", "execution_score")
+_RATE_FIELDS = ("execution_rate_pct", "funds_received_rate_pct")
 SKIP = "-"  # a column the warehouse does not hold (资金结余率): it keeps its place, its value is not landed
+ROW_NO = "row_no"  # the 行次 column: a row's number, never an amount
 
 
 def _type_ok(fld: str, text: str) -> bool:
     if is_dash(text) or fld == SKIP:
         return True
+    if fld == ROW_NO:
+        return normalize(text).strip().isdigit()
     if fld in _AMOUNT_FIELDS:
         return not _pct(text) and amount_of(text) is not None
     v = num(text)
     if v is None:
         return False
-    if fld == "execution_rate_pct":
+    if fld in _RATE_FIELDS:
         return 0 <= v <= 1000
     return not _pct(text) and 0 <= v <= 100 and amount_of(text) == v  # weight / score: plain points
 
@@ -247,6 +255,13 @@ def _identities(m: dict[str, str], weight: Decimal | None) -> int | None:
     s = num(m.get("execution_score")) if m.get("execution_score") and not is_dash(m["execution_score"]) else None
     if full and exe is not None and rate is not None:
         if abs(exe / full * 100 - rate) > Decimal("0.6"):
+            return None
+        held += 1
+    got = amount_of(m.get("funds_received_wan", "") or "")
+    got_rate = num(m.get("funds_received_rate_pct")) if m.get("funds_received_rate_pct") and \
+        not is_dash(m["funds_received_rate_pct"]) else None
+    if full and got is not None and got_rate is not None:  # 预算到位 = 到位资金 / 预算
+        if abs(got / full * 100 - got_rate) > Decimal("0.6"):
             return None
         held += 1
     if w is not None and rate is not None and s is not None:
@@ -392,6 +407,11 @@ def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[st
     source = _fund_source(label)
     while values and not values[-1]:
         values.pop()
+    if cols and cols[0] == ROW_NO:  # the row's 行次 printed before its values: never an amount
+        cols = cols[1:]
+        values = [t for t in values if t]
+        if values and _type_ok(ROW_NO, values[0]):
+            values = values[1:]
     if not fused and len(values) == len(cols) and all(_type_ok(f, t) for f, t in zip(cols, values) if t):
         m = {f: t for f, t in zip(cols, values) if t and not is_dash(t)}  # one value per column: in order
         values = [t for t in values if t]
@@ -420,9 +440,54 @@ def _fund_row(seq: int, label: str, line: Line, values: list[str], cols: list[st
     return fund_record(seq=seq, line=line, fund_source=source, fund_label=label, printed=printed, **amounts)
 
 
-def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
-    """Funds rows after the first funds header; returns (rows, index of the row after the block)."""
+NOTE = "\x00"  # marks text printed after a row's values in the same cell (a 佐证材料 column's note)
+
+
+def _split_cell(cell: str) -> list[str]:
+    """A cell holding several space-separated cells of a funds block (a text layer that joined them
+    with single spaces): `行次 全年预算数` (header words) -> two cells; `年度资金总额(万元): 1 52.800000`
+    -> the label, then one cell per value; text after the values (a 佐证材料 note) is a cell of its
+    own. A cell that reads as one value (`9746. 50`) or one word is kept whole."""
+    toks = cell.split()
+    if len(toks) < 2 or is_valueish(cell):
+        return [cell]
     v = vocab()
+    if all(key(t) in v.funds_cols for t in toks):
+        return toks
+    if not any(is_valueish(t) for t in toks):
+        return [cell]
+    out: list[str] = []
+    words: list[str] = []
+    for t in toks:
+        if is_valueish(t):
+            if words:
+                out.append(" ".join(words))
+                words = []
+            out.append(t)
+        else:
+            words.append(t)
+    if words:
+        out.append(NOTE + " ".join(words) if out and is_valueish(out[-1]) else " ".join(words))
+    return out
+
+
+def _split_row(row: Row) -> Row:
+    raw = [p for c in row.raw for p in (_split_cell(c) if c else [c])]
+    return row if raw == row.raw else Row(raw, row.line, row.last)
+
+
+def _one_column_per_field(cols: list[str]) -> list[str]:
+    """Two columns mapped to one field (全年预算数(A) and 扣除统筹整合资金后预算金额(C)): the later one
+    holds it — the figure the form's rates are computed on (预算执行 = E/C) — the earlier keeps its
+    place unlanded."""
+    return [SKIP if f != SKIP and f in cols[i + 1:] else f for i, f in enumerate(cols)]
+
+
+def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None = None) -> tuple[list[dict], int]:
+    """Funds rows after the first funds header; returns (rows, index of the row after the block).
+    `items`: where the block's printed points (预算执行情况(20分)) land as a score item."""
+    v = vocab()
+    rows = [_split_row(r) for r in rows]
     for hi, row in enumerate(rows):
         hits = _funds_header(row, rows[hi + 1] if hi + 1 < len(rows) else None)
         if hits is not None:
@@ -439,11 +504,16 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
         hi += 1
         row = rows[hi]
         first_i, last_i = sub_hits[0][0], sub_hits[-1][0]
+    cols = _one_column_per_field(cols)
     before = " ".join(row.cells[:first_i])
     ctx = " ".join(r.text for r in rows[max(0, hi - 2):hi + 1])
     weight = None
     if m := _POINTS.search(normalize(before)):
         weight = Decimal(m.group(1))
+        if items is not None:  # the block's printed points (预算执行情况(万元)(20分)), as the indicator groups' are
+            label = squash(_BRACKET.sub("", _POINTS.sub("", normalize(before)).replace("（", "(").replace("）", ")")))
+            items.append(score_item_record(seq=len(items) + 1, line=row.line, section=label or None,
+                                           criterion=label or None, sub_criterion=None, weight=m.group(1), score=None))
     scale = Decimal(1)
     if m := _UNIT_NOTE.search(normalize(ctx)):
         scale = UNIT_TO_WAN[m.group(1)]
@@ -468,7 +538,14 @@ def parse_funds(rows: list[Row], warnings: list[str]) -> tuple[list[dict], int]:
         if label is not None:
             out.append(_fund_row(len(out) + 1, label, line, values, cols, weight, scale, warnings))
 
+    # a text column after the amount columns (佐证材料): text printed after a row's values is its note
+    notes = any(key(c) and not is_valueish(c) and key(c) not in v.funds_cols and _fund_source(c) != "total"
+                for c in tail[:next((i for i, c in enumerate(tail) if _fund_source(c) == "total"), 0)])
     for text, ln in tokens:
+        if text.startswith(NOTE):
+            if notes:
+                continue
+            text = text[len(NOTE):]
         if not text or (is_valueish(text) and not re.match(r"^[①-⑳]", text.strip())):
             if label is not None:
                 values.append(text)
@@ -499,13 +576,50 @@ def _parents(lines: list[dict]) -> None:
             f["parent_source"], sub = "total", None
 
 
+def _fused_tail(run: str, cols: list[str]) -> tuple[dict[str, str], str] | None:
+    """(rate/weight/score -> printed, the unread start of the run) when the header ends in an 执行率,
+    分值 and 得分 column and exactly one split of the run's end into them satisfies the identity."""
+    tail_cols = list(itertools.takewhile(lambda f: f in _POINT_FIELDS + _RATE_FIELDS, reversed(cols)))[::-1]
+    if not {"execution_rate_pct", "execution_weight", "execution_score"} <= set(tail_cols):
+        return None
+    run = normalize(run).replace(" ", "")
+    floor = max(1, len(run) - 24)  # a rate, a weight and a score take at most 24 characters
+    sols: list[tuple[dict[str, str], str]] = []
+
+    def rec(end: int, ci: int, acc: dict[str, str]):
+        if len(sols) > 1:
+            return
+        if ci < 0:
+            if end > 0 and _identities(acc, None) == 1 and all(num(t) for t in acc.values()):  # no 0: 0 × x = 0
+                sols.append((dict(acc), run[:end]))
+            return
+        for start in range(end - 1, floor - 1, -1):
+            tok = run[start:end]
+            if not _FUSED_TOKEN.fullmatch(tok) or run[start - 1] == "." or (end < len(run) and run[end] == "%"):
+                continue
+            m = {**acc, tail_cols[ci]: tok}
+            if _type_ok(tail_cols[ci], tok) and _identities(m, None) is not None:
+                rec(start, ci - 1, m)
+
+    rec(len(run), len(tail_cols) - 1, {})
+    return sols[0] if len(sols) == 1 else None
+
+
+def _tail_row(seq: int, label: str, line: Line, run: str, tail: tuple[dict[str, str], str]) -> dict:
+    m, rest = tail
+    printed = {**m, "unaligned": rest, "alignment": "fused"}
+    return fund_record(seq=seq, line=line, fund_source=_fund_source(label), fund_label=label, printed=printed,
+                       **{f: num(t) for f, t in m.items()})
+
+
 def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
     """Funds rows of a table flattened without separators: the header words in order, then each
     row label followed by its values run together."""
     v = vocab()
     words = sorted(v.funds_cols, key=len, reverse=True)
     for r in rows:
-        text = normalize(r.text).replace("（", "(").replace("）", ")")
+        # bracketed notes dropped as the vocabulary drops them: 全年(调整)预算数 is 全年预算数
+        text = _BRACKET.sub("", normalize(r.text).replace("（", "(").replace("）", ")"))
         pos, cols, last = 0, [], None
         for m in re.finditer("|".join(map(re.escape, words)), text):
             if last is not None and not _BRACKET.fullmatch(text[last:m.start()]) and m.start() > last:
@@ -514,15 +628,22 @@ def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
                 cols = []
             cols.append(v.funds_cols[m.group(0)])
             last = pos = m.end()
+        # a column word printed again right before another one qualifies it (执行率 | 执行率权重 | 执行率得分:
+        # the weight and the score of the rate): the repeat is not a column of its own
+        cols = [f for i, f in enumerate(cols) if f not in cols[:i] or i + 1 == len(cols)]
         if len(cols) < 3 or "executed_wan" not in cols:
             continue
         rest = text[pos:]
         out = []
         labels = sorted(v.funds_rows, key=len, reverse=True)
-        for m in re.finditer(rf"({'|'.join(map(re.escape, labels))}|其中[:：]?[^\d:：]{{2,12}})[:：]?([\d.%]+)", rest):
+        for m in re.finditer(rf"({'|'.join(map(re.escape, labels))}|其中[:：]?[^\d:：.]{{2,12}})[:：]?([\d.%]+)", rest):
             label, run = m.group(1), m.group(2)
             if _fund_source(label) != "total":
-                continue  # a source row with fewer fused values cannot be segmented
+                # a source row may print fewer values: only its trailing rate, weight and score are
+                # read, when one split of the run's end satisfies 得分 = 分值 × 执行率
+                if (tail := _fused_tail(run, cols)) is not None:
+                    out.append(_tail_row(len(out) + 1, label, r.line, run, tail))
+                continue
             out.append(_fund_row(len(out) + 1, label, r.line, [run], cols, None, Decimal(1), warnings, fused=True))
         if out:
             return out
@@ -617,7 +738,11 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     v = vocab()
     hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
     if hi is None:
-        return _flattened_indicators(rows, warnings), [], None
+        flat = _flattened_indicators(rows, warnings)
+        if flat:
+            return flat, [], None
+        fused, items = _fused_indicators(rows, warnings)
+        return fused, items, None
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
     raw = rows[hi].raw
@@ -737,6 +862,155 @@ def _flattened_indicators(rows: list[Row], warnings: list[str]) -> list[dict]:
     return out
 
 
+# the value kinds of a fused indicator row: points, and a target/actual printed with its comparator
+# and unit (≥266米, 100%, 20万元) — or qualitative text, which splits only into two equal halves
+_F_POINTS = r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?"
+_F_VALUE = r"[≥≤<>=]?(?:0|[1-9]\d*)(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?"
+_F_KIND = {"weight": _F_POINTS, "score": _F_POINTS, "target": _F_VALUE, "actual": _F_VALUE,
+           "target_initial": _F_VALUE}
+
+
+def _fused_values(run: str, cols: list[str]) -> list[dict[str, str]]:
+    """Every split of a run of values printed without separators into `cols` (in order), each value
+    of its column's kind, 得分 <= 分值, a target and an actual with a unit printing the same unit."""
+    sols: list[dict[str, str]] = []
+    if len(run) > 60:
+        return sols  # not one row of values
+
+    def rec(pos: int, ci: int, acc: dict[str, str]):
+        if len(sols) > 3:
+            return
+        if ci == len(cols):
+            if pos == len(run):
+                sols.append(dict(acc))
+            return
+        pat = re.compile(_F_KIND[cols[ci]])
+        for end in range(len(run), pos, -1):
+            tok = run[pos:end]
+            if not pat.fullmatch(tok):
+                continue
+            acc[cols[ci]] = tok
+            if _fused_row_ok(acc):
+                rec(end, ci + 1, acc)
+            del acc[cols[ci]]
+
+    rec(0, 0, {})
+    return sols
+
+
+# a name (no digit or comparator; a group's points "(70分)" are taken out first), then its run of
+# values: numbers, comparators, % and units of up to 3 characters followed by the next value
+_FUSED_ROW = re.compile(r"([^\d≥≤<>=%.]+?)((?:[≥≤<>=]?\d+(?:\.\d+)?%?(?:[\u4e00-\u9fff]{1,3}(?=[≥≤<>=\d]))?)+)")
+
+
+def _qualitative_pair(run: str, nxt: tuple[str, str], cols: list[str]) -> dict[str, str] | None:
+    """A row whose target and actual are text printed alike (10显著提升显著提升10): the values before
+    them, the text split into two equal halves, the values after them, each split unique."""
+    if "target" not in cols or "actual" not in cols or cols.index("actual") != cols.index("target") + 1:
+        return None
+    text, after = nxt
+    half = len(text) // 2
+    if len(text) % 2 or text[:half] != text[half:] or not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", text[:half]):
+        return None
+    i = cols.index("target")
+    pre, post = _fused_values(run, cols[:i]), _fused_values(after, cols[i + 2:])
+    if len(pre) != 1 or len(post) != 1:
+        return None
+    m = {**pre[0], "target": text[:half], "actual": text[half:], **post[0]}
+    return m if _fused_row_ok(m) else None
+
+
+def _fused_row_ok(m: dict[str, str]) -> bool:
+    w, s = m.get("weight"), m.get("score")
+    if w is not None and Decimal(w) > 100 or w is not None and s is not None and Decimal(s) > Decimal(w):
+        return False
+    t, a = m.get("target"), m.get("actual")
+    if t is not None and a is not None:
+        tu, au = parse_value(t).unit or "", parse_value(a).unit or ""
+        if tu and au and tu != au:
+            return False
+    return True
+
+
+_POINT_MARK = "\ue000"
+
+
+def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict]]:
+    """Indicator rows of a table whose cells were run together with no separator (一级指标二级指标三级指标
+    分值年度指标值全年实际值得分…产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…): the value
+    columns' order from the header words, then each row a name (after the group words) and its run of
+    values, landed only when exactly one split of the run fits the columns (a qualitative target and
+    actual printed alike, 显著提升显著提升, split into their two equal halves)."""
+    v = vocab()
+    words = sorted((w for w in v.ind_cols if len(w) >= 2), key=len, reverse=True)
+    word_re = re.compile("|".join(map(re.escape, words)))
+    levels = sorted((w for w in v.levels if len(w) >= 4), key=len, reverse=True)
+    level_re = re.compile(rf"({'|'.join(map(re.escape, levels))})(?:{_POINT_MARK}(.))?")
+    stops = [w for w, f in v.summary.items() if f == "total"] + list(v.ind_stop)
+    for r in rows:
+        text = squash(normalize(r.text)).replace("（", "(").replace("）", ")")
+        start = text.find("一级指标")
+        if start < 0:
+            continue
+        pos, cols = start, []
+        while m := word_re.match(text, pos):
+            f = v.ind_cols[m.group(0)] if m.group(0) in v.ind_cols else None
+            if f in _F_KIND and f not in cols:
+                cols.append(f)
+            pos = m.end()
+            if f == "deviation":
+                break
+        if not {"weight", "score"} <= set(cols) or not {"target", "actual"} & set(cols):
+            continue
+        body = text[pos:]
+        end = min([i for w in stops if (i := body.find(w)) >= 0] or [len(body)])
+        body = body[:end]
+        points: list[str] = []  # 产出指标(70分): the points replaced by a mark that holds no digit
+
+        def mark(m: re.Match) -> str:
+            points.append(m.group(1))
+            return _POINT_MARK + chr(0xE100 + len(points) - 1)
+
+        body = re.sub(r"\((\d+(?:\.\d+)?)分\)", mark, body)
+        out: list[dict] = []
+        items: list[dict] = []
+        l1 = l2 = None
+        # a row: a name (no digit, no comparator) then its run of values up to the next name
+        pairs = [(m.group(1), m.group(2)) for m in _FUSED_ROW.finditer(body)]
+        n = 0
+        while n < len(pairs):
+            name, run = pairs[n]
+            n += 1
+            while lm := level_re.match(name):
+                lv = v.levels[key(lm.group(1))]
+                if lv == "level1":
+                    l1, l2 = lm.group(1), None
+                elif lv == "level2":
+                    l2 = lm.group(1)
+                if lm.group(2):
+                    items.append(score_item_record(seq=len(items) + 1, line=r.line, section=lm.group(1),
+                                                   criterion=lm.group(1), sub_criterion=None,
+                                                   weight=points[ord(lm.group(2)) - 0xE100],
+                                                   score=None))
+                name = name[lm.end():]
+            if not run or len(name) < 2:
+                continue
+            sols = _fused_values(run, cols)
+            if not sols and n < len(pairs) and (q := _qualitative_pair(run, pairs[n], cols)):
+                sols, n = [q], n + 1  # 10显著提升显著提升10: the text between two runs is the target and actual
+            if len(sols) != 1:
+                continue
+            f = sols[0]
+            out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=name,
+                                        target_initial=f.get("target_initial"), target=f.get("target"),
+                                        actual=f.get("actual"), weight=f.get("weight"), score=f.get("score")))
+        if out or items:
+            warnings.append(f"line {r.line.lineno}: indicator table run together without separators; {len(out)} rows "
+                            "read where exactly one split of the values fits the columns")
+            return out, items
+    return [], []
+
+
 # ---------------------------------------------------------------------------------------- summary
 
 _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得分|自评得分|总分)[(（]?分?[)）]?\s*(?:[:：]|为|是)?\s*"
@@ -744,6 +1018,19 @@ _TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得
 
 
 _GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
+
+
+_DIGIT_RUN = re.compile(r"[\d.]+")
+_POINTS_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,2})?")
+
+
+def _weight_score(run: str) -> tuple[str, str] | None:
+    """A 总分 row run together (总分100100): its 分值 and 得分, when exactly one split of the digits gives
+    two numbers with 0 < 得分 <= 分值 <= 100."""
+    pairs = [(run[:i], run[i:]) for i in range(1, len(run))
+             if _POINTS_NUMBER.fullmatch(run[:i]) and _POINTS_NUMBER.fullmatch(run[i:])
+             and 0 < Decimal(run[i:]) <= Decimal(run[:i]) <= 100]
+    return pairs[0] if len(pairs) == 1 else None
 
 
 def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None, str | None]:
@@ -772,6 +1059,9 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None,
     for r in rows:
         if m := _TOTAL_SENTENCE.search(normalize(r.text)):
             g = _GRADE_SENTENCE.search(normalize(r.text)[m.end():])
+            run = _DIGIT_RUN.match(normalize(r.text), m.start(2)).group(0)
+            if run != m.group(2) and (pair := _weight_score(run)):
+                return pair[1], g.group(1) if g else None, r.line, pair[0]  # 总分100100: 分值 100, 得分 100
             return m.group(2), g.group(1) if g else None, r.line, None
     return None, None, None, None
 
@@ -783,6 +1073,54 @@ def _grade(rows: list[Row]) -> str | None:
             if v.summary.get(key(c)) == "grade" and i + 1 < len(r.cells) and grade_of(key(r.cells[i + 1])):
                 return key(r.cells[i + 1])
     return None
+
+
+# ---------------------------------------------------------------------------------------- counts
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])\s*")
+_CLAUSE_END = re.compile(r"[,，。;；:：、()（）\s]")
+_LABEL_HEAD = re.compile(r"^(?:其中|现有|共有|另有|共|有|即)+")
+_LABEL_TAIL = re.compile(r"(?:共有|共计|合计|总计|有|共|计|为|约)+$")
+_BEFORE_WORD = re.compile(r"(?:等|共|有|计|设)$")
+
+
+def parse_counts(rows: list[Row]) -> list[dict]:
+    """The counts of a department's basic facts (机构设置: 内设副科级事业单位2个, …等16个股室; 人员编制:
+    现有编制人员205人, 其中…离休2人) printed under a heading the vocabulary names (count_section):
+    each number followed by a measure word (count_unit) with what it counts — the words after it
+    (16个股室) when the words before end in 等/有/共, else the words before it (编制人员205人). The
+    section ends at the next heading the vocabulary does not name."""
+    v = vocab()
+    if not v.count_sections or not v.count_units:
+        return []
+    units = "|".join(map(re.escape, v.count_units))
+    number = re.compile(rf"(?<![\d.．])(\d{{1,6}})\s*({units})(?!次|民币|均|以上|以下|左右)")
+    out: list[dict] = []
+    section: str | None = None
+    inside = False
+    for r in rows:
+        text = normalize(" ".join(r.cells)).strip()
+        if m := _HEADING.match(text):
+            head = text[m.end():]
+            if len(head) <= 30:  # a heading: inside a section the vocabulary names, or out of one
+                inside = any(w in key(head) for w in v.count_sections)
+                section = squash(head) if inside else None
+                continue
+        if not inside:
+            continue
+        for m in number.finditer(text):
+            before = _CLAUSE_END.split(text[:m.start()])[-1]
+            after = _CLAUSE_END.split(text[m.end():])[0]
+            if after and (not before or _BEFORE_WORD.search(before)) and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", after):
+                label = after
+            else:
+                label = _LABEL_TAIL.sub("", _LABEL_HEAD.sub("", before))
+                label = label.rsplit("的", 1)[-1]
+            if not re.fullmatch(r"[\u4e00-\u9fff]{2,20}", label or "") or label.endswith(("年", "月", "日")):
+                continue
+            out.append(count_record(seq=len(out) + 1, line=r.line, section=section, label=label, value=m.group(1),
+                                    unit=m.group(2), printed=m.group(0)))
+    return out
 
 
 # ---------------------------------------------------------------------------------------- fields
@@ -951,8 +1289,10 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     """One form; `cover`: the fields printed on the document's cover (a report's 评价项目名称/单位),
     used where the form prints none."""
     warnings: list[str] = []
-    funds, _ = parse_funds(rows, warnings)
+    fund_items: list[dict] = []
+    funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
+    items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
@@ -981,7 +1321,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
-    return EvaluationRecords(ev, funds, inds, items, warnings)
+    counts = parse_counts(rows) if ev["scope"] == "department" else []
+    return EvaluationRecords(ev, funds, inds, items, warnings, counts)
 
 
 def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[int, int]] = ()) -> list[EvaluationRecords]:

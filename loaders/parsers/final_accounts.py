@@ -782,7 +782,8 @@ def parse_final_accounts(doc: SourceDoc, kind: str = "final_accounts") -> Parsed
         })
     text = narrative_lines(doc, tables)
     figures = narrative.parse_narrative(doc, text, doc_year, kind)
-    defects = narrative.publication_defects(doc, text, doc_year, kind)
+    defects = narrative.publication_defects(doc, text, doc_year, kind) + narrative.header_defects(
+        doc, [(t.title_line, t.fiscal_year, t.unit_name) for t in tables], doc_year, doc_unit)
     if kind == "budget" and _blank_template(table_records, cells):
         # an official form before it is filled in: its tables are recognised, nothing lands (the
         # 说明's XXX placeholders and sample sentences are the form's, not the unit's)

@@ -171,6 +171,8 @@ class EvaluationRecords:
     indicators: list[dict] = field(default_factory=list)
     score_items: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # counts of a department's basic facts (机构/人员: 内设机构 N个, 编制人员 N人), see count_record
+    counts: list[dict] = field(default_factory=list)
 
 
 def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | None, name: str | None,
@@ -206,11 +208,18 @@ def score_item_record(*, seq: int, line: Line, section: str | None, criterion: s
             "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
 
 
+def count_record(*, seq: int, line: Line, section: str | None, label: str, value: str, unit: str | None,
+                 printed: str) -> dict:
+    """An `eval_counts` row: one count of a department's basic facts (编制人员 205人) as printed."""
+    return {"seq": seq, "section": section or None, "label": label, "count_value": num(value), "count_unit": unit or None,
+            "printed_text": printed, "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
+
+
 def finish(doc_id: str, n: int, rec: EvaluationRecords) -> EvaluationRecords:
     """Stamp eval_id/doc_id on every row of a form (n = 1-based order of the form in the document)."""
     eval_id = f"{doc_id}:{n}"
     rec.evaluation["eval_id"], rec.evaluation["doc_id"] = eval_id, doc_id
-    for rows in (rec.funds, rec.indicators, rec.score_items):
+    for rows in (rec.funds, rec.indicators, rec.score_items, rec.counts):
         for r in rows:
             r["eval_id"], r["doc_id"] = eval_id, doc_id
     return rec
@@ -232,7 +241,7 @@ def fund_record(*, seq: int, line: Line, fund_source: str, fund_label: str | Non
     rec = {"seq": seq, "fund_source": fund_source, "fund_label": fund_label,
            "budget_initial_declared_wan": None, "budget_initial_wan": None, "budget_full_year_wan": None,
            "funds_received_wan": None, "executed_wan": None, "balance_wan": None, "carryover_prior_wan": None,
-           "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None,
+           "adjustment_wan": None, "other_adjustment_wan": None, "execution_rate_pct": None, "funds_received_rate_pct": None,
            "execution_weight": None, "execution_score": None, "printed": printed_json(printed), "parent_source": None,
            "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
     rec.update(amounts)

@@ -5,6 +5,12 @@
 -- Unit-level scopes from final accounts (source = 'final_accounts'): the 说明 states 年初预算 and 决算 for
 -- the general public budget, the fiscal appropriation and 三公 in one paragraph (completion % as
 -- stated); the 三公 table's 合计 预算数 / 决算数 when the narrative does not.
+-- Across documents (source = 'budget_vs_final'): a unit-year's budget disclosure (预算公开) against its
+-- final accounts (决算), scope by scope (int_budget_vs_final): the budget the 预算公开 published, the
+-- amount the 决算 spent, and the 年初预算 the 决算 restates (XD-001 compares the two budgets). These
+-- rows pair two documents: each build deletes and re-derives all of them (a new budget document pairs
+-- with a final-accounts document landed long before); the other rows are keyed by their document.
+{{ config(pre_hook="{% if is_incremental() %}delete from {{ this }} where source = 'budget_vs_final'{% else %}select 1{% endif %}") }}
 with sources as (
     select eval_id,
            sum(budget_initial_wan) as budget_initial_sources_wan,
@@ -109,3 +115,22 @@ select
     'final_accounts' as source
 from final_accounts f
 join {{ ref('stg_documents') }} d using (doc_id)
+union all by name
+select
+    cast(null as varchar) as eval_id,
+    x.doc_id, x.fiscal_year, x.unit_id,
+    cast(null as varchar) as project_id,
+    x.scope,
+    x.subject_code,
+    x.budget_published_wan as budget_initial_wan,
+    x.actual_wan as executed_wan,
+    cast(round(100 * x.actual_wan / nullif(x.budget_published_wan, 0), 2) as decimal(20, 6)) as execution_rate_pct,
+    x.budget_published_from as amounts_from,
+    x.budget_restated_wan,
+    x.budget_doc_id,
+    x.doc_id as final_doc_id,
+    x.match_quality,
+    x.source_ref, x.page, x.line,
+    'budget_vs_final' as source
+from {{ ref('int_budget_vs_final') }} x
+where x.budget_doc_id is not null and x.budget_published_wan is not null and x.actual_wan is not null

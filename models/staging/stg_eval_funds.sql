@@ -21,7 +21,7 @@ select
     end as parent_fund_source,
     {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
                  'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
-                 'execution_rate_pct', 'execution_weight', 'execution_score'] %}
+                 'execution_rate_pct', 'execution_weight', 'execution_score', 'funds_received_rate_pct'] %}
     cast({{ c }} as decimal(20, 6)) as {{ c }},
     {% endfor %}
     printed,
