@@ -194,8 +194,33 @@ def column_ok(label_col: str, cell: dict) -> bool:
     return lc == key(cell.get("column_label"))
 
 
-def score_fa(con, doc_id: str, fact: dict) -> tuple[bool, str]:
-    codes = table_codes_for(fact.get("table") or "")
+# budget (预算公开) tables: the words of a labelled title -> table codes in fct_budget_lines
+_BU_TABLE_WORDS = [
+    ("三公", {"T_THREE_PUBLIC"}),
+    ("政府采购", {"T_PROCUREMENT"}),
+    ("项目支出", {"T_PROJECT"}),
+    ("绩效目标", {"T_PERF_TARGETS"}),
+    ("财政拨款收支", {"T_FISCAL_SUMMARY"}),
+    ("收支", {"T_SUMMARY"}),
+    ("基本支出", {"T_BASIC_DETAIL", "T_BASIC_BUDGET"}),
+    ("一般公共预算支出", {"T_GPB_EXPENDITURE"}),
+    ("政府性基金", {"T_GOV_FUND"}),
+    ("国有资本经营", {"T_SOE_CAPITAL"}),
+    ("收入", {"T_INCOME"}),
+    ("支出", {"T_EXPENDITURE"}),
+]
+
+
+def score_bu(con, doc_id: str, fact: dict) -> tuple[bool, str]:
+    """A budget table fact: like a 决算 one, in fct_budget_lines."""
+    k = key(fact.get("table") or "")
+    codes = next((c for w, c in _BU_TABLE_WORDS if key(w) in k), None)
+    return score_fa(con, doc_id, fact, codes=codes, model="fct_budget_lines")
+
+
+def score_fa(con, doc_id: str, fact: dict, codes: set[str] | None = None,
+             model: str = "fct_final_account_lines") -> tuple[bool, str]:
+    codes = codes or table_codes_for(fact.get("table") or "")
     col = fact.get("col") or ""
     if codes is None:  # a figure labelled in the text around the table: a narrative figure
         v = num(fact.get("value"))
@@ -203,7 +228,7 @@ def score_fa(con, doc_id: str, fact: dict) -> tuple[bool, str]:
             if has_table(con, "fct_narrative_figures") else []
         ok = any(same(v, num(p)) or same(v, num(x)) for p, x in rows)
         return ok, "" if ok else "narrative figure not found"
-    cells = rows_of(con, "select * from fct_final_account_lines where doc_id = ? and table_code in (select unnest(?))",
+    cells = rows_of(con, f"select * from {model} where doc_id = ? and table_code in (select unnest(?))",
                     [doc_id, sorted(codes)])
     if not cells:
         return False, f"no table {sorted(codes)}"
@@ -352,7 +377,7 @@ def score_scanned(con, doc_id: str, fact: dict) -> tuple[bool, str]:
     return score_nar(con, doc_id, fact)
 
 
-SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar, "scanned": score_scanned}
+SCORERS = {"fa": score_fa, "pe": score_pe, "nar": score_nar, "bu": score_bu, "scanned": score_scanned}
 
 
 # ----------------------------------------------------------------------------------- identities
@@ -479,6 +504,11 @@ def evaluate(home: Path, sets) -> dict:
         fl = by_doc.get(d["doc_id"], []) if d else []
         fk["errors"] += sum(f["severity"] == "error" for f in fl)
         fk["warnings"] += sum(f["severity"] == "warning" for f in fl)
+        if d and d.get("doc_kind") == "budget" and has_table(con, "fct_budget_lines"):
+            # distinct budget tables with a printed amount (a table in words only lands no line)
+            fk.setdefault("budget_tables", []).append(con.execute(
+                "select count(distinct table_code) from fct_budget_lines where doc_id = ? and cell_state = 'value'",
+                [d["doc_id"]]).fetchone()[0])
         fk["list"].append({"file": p.name, "status": status, "doc_kind": d.get("doc_kind") if d else None,
                            "reason": d.get("quarantine_reason") if d else None,
                            "findings": [f"{f['rule_id']} {f['severity']} {f.get('source_ref')}: {f['message'][:160]}" for f in fl]})
@@ -502,6 +532,12 @@ def print_report(rep: dict, seconds: float) -> None:
     print("\n| real files | files | parsed | errors | warnings |\n|---|---|---|---|---|")
     for fk, v in rep["files"].items():
         print(f"| {fk} | {v['files']} | {v['parsed']} | {v['errors']} | {v['warnings']} |")
+    for fk, v in rep["files"].items():
+        if v.get("budget_tables"):
+            n = sorted(v["budget_tables"])
+            mid = (n[(len(n) - 1) // 2] + n[len(n) // 2]) / 2
+            print(f"\n{fk} files parsed as budgets: {len(n)} of {v['files']}; distinct budget tables with amounts "
+                  f"per file: median {mid:g} (min {n[0]}, max {n[-1]})")
 
 
 def main(argv=None) -> int:

@@ -6,7 +6,7 @@ import re
 from loaders.model import SourceDoc
 
 from loaders.parsers.evaluation_forms import is_report_heading
-from loaders.parsers.final_accounts import find_tables, title_of
+from loaders.parsers.final_accounts import find_tables, title_kind, title_of
 from loaders.parsers.narrative import item_figures
 from loaders.tables import amount_like
 
@@ -33,10 +33,8 @@ def classify(doc: SourceDoc) -> str | None:
     sit inside sentences). Evaluations are recognised by their form's fixed words; a 说明 without
     tables by the figures it states (`narrative_kind`)."""
     lines = doc.nonblank()
-    if len({title_of(ln)[0] for ln in lines if title_of(ln)}) >= 2:
-        return FINAL_ACCOUNTS
-    if any(sum(1 for ln in t.body for x in ln.texts if amount_like(x)) >= 2 for t in find_tables(doc)):
-        return FINAL_ACCOUNTS
+    if (kind := _tables_kind(doc, lines)) is not None:
+        return kind
     text = "".join(ln.squashed for ln in lines[:400])
     if any(m in text for m in _DEPT_MARKERS):
         return DEPARTMENT_EVALUATION
@@ -49,6 +47,24 @@ def classify(doc: SourceDoc) -> str | None:
     if any(m in text for m in _REPORT_MARKERS) or is_report_heading("".join(ln.squashed for ln in lines[:3])):
         return EVALUATION_REPORT  # a 绩效评价报告 in prose: its score is stated in a sentence
     return narrative_kind(text, lines)
+
+
+def _tables_kind(doc: SourceDoc, lines) -> str | None:
+    """final_accounts or budget when the document prints tables: two of them named by title, or one
+    found by its title with amounts printed under it (a narrative that merely names a table is not
+    enough: its figures sit inside sentences). Which kind, by whose vocabulary names more distinct
+    tables (收支决算总表 … against 收支预算总表, 收支总体情况表 …); a tie is a 决算."""
+    named: dict[str, set[str]] = {FINAL_ACCOUNTS: set(), BUDGET: set()}
+    for ln in lines:
+        if found := title_of(ln):
+            named[title_kind(ln)].add(found[0])
+    kind = BUDGET if len(named[BUDGET]) > len(named[FINAL_ACCOUNTS]) else FINAL_ACCOUNTS
+    if len(named[kind]) >= 2:
+        return kind
+    with_amounts = [t for t in find_tables(doc) if sum(1 for ln in t.body for x in ln.texts if amount_like(x)) >= 2]
+    if with_amounts:
+        return BUDGET if sum(t.kind == BUDGET for t in with_amounts) * 2 > len(with_amounts) else FINAL_ACCOUNTS
+    return None
 
 
 def narrative_kind(text: str, lines) -> str | None:

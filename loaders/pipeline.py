@@ -43,15 +43,22 @@ class IngestSummary:
         return sum(o.facts for o in self.outcomes)
 
 
-def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
-    parsed = final_accounts.parse_final_accounts(doc)
+def _parse_tables_doc(doc: SourceDoc, kind: str) -> tuple[dict, dict[str, list[dict]]]:
+    """A 决算 or 预算 document: its tables (one raw table of cells for both kinds, told apart by the
+    document's doc_kind), its 说明 figures, and the self-evaluation forms attached to it."""
+    parsed = final_accounts.parse_final_accounts(doc, kind)
     fields = {"unit_name": parsed.unit_name, "fiscal_year": parsed.fiscal_year, "amount_unit": parsed.amount_unit,
               "n_tables": len(parsed.tables), "n_cells": len(parsed.cells), "warnings": "\n".join(parsed.warnings)}
     tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative,
               "narrative_defects": parsed.defects}
-    # self-evaluation forms attached to the final accounts land in the same write
-    tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
+    if kind == FINAL_ACCOUNTS:
+        # self-evaluation forms attached to the final accounts land in the same write
+        tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
     return fields, tables
+
+
+def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
+    return _parse_tables_doc(doc, FINAL_ACCOUNTS)
 
 
 def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
@@ -62,15 +69,17 @@ def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     return evaluations.summary_fields(records), evaluations.to_tables(records)
 
 
-def _parse_budget_narrative(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
-    """A 预算 说明 published alone: its figures (budget tables are not parsed yet)."""
+def _parse_budget(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
+    """A 预算公开: its tables (收支预算总表 …) and 说明, or a 预算 说明 published alone (its figures)."""
+    if final_accounts.find_tables(doc):
+        return _parse_tables_doc(doc, BUDGET)
     lines = doc.nonblank()
     year = narrative.narrative_year(lines)
     figures = narrative.parse_narrative(doc, lines, year, BUDGET)
     if not figures:
         raise DocumentError("parse", "classified as a budget narrative (预算说明), but no figure was found")
-    return ({"unit_name": _budget_unit_name(lines) or final_accounts.unit_from_cover(doc), "fiscal_year": year, "amount_unit": "万元",
-             "n_tables": 0, "n_cells": 0, "warnings": ""},
+    return ({"unit_name": _budget_unit_name(lines) or final_accounts.unit_from_cover(doc, BUDGET) or final_accounts.unit_from_cover(doc),
+             "fiscal_year": year, "amount_unit": "万元", "n_tables": 0, "n_cells": 0, "warnings": ""},
             {"narrative_figures": figures, "narrative_defects": narrative.publication_defects(doc, lines, year, BUDGET)})
 
 
@@ -115,7 +124,8 @@ PARSERS: dict[str, tuple[str, str, Callable]] = {
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
-    BUDGET: (narrative.PARSER_NAME, f"{narrative.PARSER_VERSION}+unit-cover", _parse_budget_narrative),
+    BUDGET: (final_accounts.PARSER_NAME, f"budget-{final_accounts.PARSER_VERSION}+narrative-{narrative.PARSER_VERSION}+unit-cover",
+             _parse_budget),
 }
 
 KIND_NAMES = {"final_accounts": "决算公开 final accounts", "project_evaluation": "项目绩效自评 project self-evaluation",
@@ -219,7 +229,7 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
             doc = read_document(path, data)
             kind = classify(doc)
             if kind is None:
-                raise DocumentError("classify", "not a fiscal document: no final-accounts tables or self-evaluation form found")
+                raise DocumentError("classify", "not a fiscal document: no 决算 or 预算 table title, 说明 figure or self-evaluation form found")
             if kind not in PARSERS:
                 raise DocumentError("parse", f"{KIND_NAMES.get(kind, kind)} documents are recognised but not yet supported")
             name, version, parse = PARSERS[kind]

@@ -31,24 +31,48 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+# the table vocabularies: 决算 tables (fa_tables.csv) and 预算 tables (budget_tables.csv). A budget
+# table that is the counterpart of a final-accounts table has its table_code (收支预算总表 = T_SUMMARY),
+# so one parser and one set of identity templates serve both.
+TITLE_SEEDS = {"final_accounts": "fa_tables.csv", "budget": "budget_tables.csv"}
+
+
+@lru_cache(maxsize=None)
+def table_title_kinds() -> dict[str, str]:
+    """label_key(title or alias) -> the document kind whose vocabulary it belongs to."""
+    return {label_key(t): kind for kind, seed in TITLE_SEEDS.items() for r in _rows(seed)
+            for t in [r["title"], *filter(None, r["aliases"].split("|"))]}
+
+
 @lru_cache(maxsize=None)
 def table_titles() -> dict[str, tuple[str, str]]:
-    """label_key(title or alias) -> (table_code, layout)."""
+    """label_key(title or alias) -> (table_code, layout), of both vocabularies."""
     out = {}
-    for r in _rows("fa_tables.csv"):
-        for t in [r["title"], *filter(None, r["aliases"].split("|"))]:
-            out[label_key(t)] = (r["table_code"], r["layout"])
+    for seed in TITLE_SEEDS.values():
+        for r in _rows(seed):
+            for t in [r["title"], *filter(None, r["aliases"].split("|"))]:
+                out[label_key(t)] = (r["table_code"], r["layout"])
     return out
 
 
 @lru_cache(maxsize=None)
-def row_roles() -> dict[tuple[str, str, str], str]:
-    return {(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("fa_row_roles.csv")}
+def row_roles(kind: str = "final_accounts") -> dict[tuple[str, str, str], str]:
+    """(table_code, side, label_key) -> role; a budget's summaries add their own labels (收入总计, 上年结转 …)."""
+    out = {(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("fa_row_roles.csv")}
+    if kind == "budget":
+        out.update({(r["table_code"], r["side"], label_key(r["label"])): r["role"] for r in _rows("budget_row_roles.csv")})
+    return out
 
 
 @lru_cache(maxsize=None)
 def column_codes() -> dict[tuple[str, str], str]:
     return {(r["table_code"], label_key(r["label"])): r["column_code"] for r in _rows("fa_column_codes.csv")}
+
+
+@lru_cache(maxsize=None)
+def budget_column_codes() -> dict[tuple[str, str], str]:
+    """A budget table's own header words (预算数, 总计 …), read before fa_column_codes for budget tables."""
+    return {(r["table_code"], label_key(r["label"])): r["column_code"] for r in _rows("budget_column_codes.csv")}
 
 
 @lru_cache(maxsize=None)

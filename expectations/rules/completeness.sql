@@ -7,6 +7,7 @@ with docs as (
            count(distinct t.table_code) as n_tables, min(t.source_ref) as source_ref, min(t.page) as page,
            min(t.line_start) as line
     from stg_fa_tables t join dim_document d using (doc_id)
+    where d.doc_kind = 'final_accounts'  -- a 预算公开 prints another set of tables
     group by t.doc_id
     having count(distinct t.table_code) >= 2
 ),

@@ -4,9 +4,9 @@
 with lines as (
     select *,
            -- a cell whose column is unknown (aligned = false) makes its table's sums not checkable
-           exists (select 1 from fct_final_account_lines u
+           exists (select 1 from {{ lines_model }} u
                    where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code) as table_unaligned
-    from fct_final_account_lines f
+    from {{ lines_model }} f
     where table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
       and column_code is not null
 ),

@@ -2,7 +2,8 @@
 -- printed figures it must equal (`expected`), with the rounding envelope (half a printed digit per
 -- printed term) and the operands as printed. Every instance is returned, holding or not: the
 -- expectation suite decides which ones break.
---   actual_where / expected_where : which cells of fct_final_account_lines form each side
+--   lines_model : the mart of table amounts read (fct_final_account_lines, or fct_budget_lines for BU rules)
+--   actual_where / expected_where : which cells of it form each side
 --   key : none | column_code | row (same printed line) | subject_code | item
 --   value_column : amount_wan (money, default) or value_numeric (counts)
 --   doubtful (output): the amounts read by OCR below the doubtful threshold (runner.OCR_DOUBTFUL_BELOW)
@@ -19,9 +20,9 @@
 }[key] %}
 with lines as (
     select *, {{ key_expr }} as k,
-           exists (select 1 from fct_final_account_lines u
+           exists (select 1 from {{ lines_model }} u
                    where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code) as table_unaligned
-    from fct_final_account_lines f
+    from {{ lines_model }} f
 ),
 a as (
     select doc_id, k,

@@ -16,12 +16,12 @@ from loaders.model import Cell, DocumentError, Line, SourceDoc, squash
 from loaders.parsers import narrative
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, half_unit_wan,
                              parse_amount, to_wan)
-from loaders.reference import (column_code_of, column_codes, label_key, row_roles, stats_items, table_titles,
+from loaders.reference import (budget_column_codes, column_code_of, column_codes, label_key, row_roles, stats_items, table_title_kinds, table_titles,
                                three_public_item, three_public_items)
 from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
 PARSER_NAME = "final_accounts"
-PARSER_VERSION = "3"  # 2: tables of any layout (loaders/tables.py); 3: and the general narrative parser (narrative.py)
+PARSER_VERSION = "4"  # 2: tables of any layout (loaders/tables.py); 3: and the general narrative parser (narrative.py); 4: budget tables (seeds/budget_tables.csv)
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
@@ -51,6 +51,7 @@ class Table:
     fiscal_year: int | None = None
     amount_unit: str | None = None
     note: str | None = None
+    kind: str = "final_accounts"  # the vocabulary its title belongs to (final_accounts / budget)
 
 
 @dataclass
@@ -68,7 +69,7 @@ class ParsedFinalAccounts:
 # what may precede a table title on its line: 附表, a unit name (ending like one), a scope (本级, 全区),
 # a year and the fund the table covers, e.g. "上海市普陀区财政局2024年度收入支出决算总表",
 # "2024年度部门收支决算总表", "附表:X市本级2017年“三公”经费决算汇总表", "2016年一般公共预算财政拨款开支的…"
-_TITLE_PREFIX = re.compile(r"^(?:附表\d*[:：]?)?(?P<unit>[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
+_TITLE_PREFIX = re.compile(r"^(?:附表\d*[:：]?)?(?:(?:预算|公开)\d{1,2}表|表\d{1,2}[-—]?)?(?P<unit>[\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|部|会|所|站|队|馆|校|园|社|处|室|"
                            r"政府|街道|镇|乡|区|县|市|省))?(?:本级|全区|全县|全市|全省)?(?:(?P<year>\d{4})(?:年度?|-)?)?"
                            r"(?:本级|全区|全县|全市|全省|部门|单位)?(?:(?:一般公共预算)?财政拨款(?:开支的)?)?$")
 
@@ -80,19 +81,26 @@ def title_of(line: Line) -> tuple[str, str] | None:
     return found[0] if found else None
 
 
-def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None] | None:
-    """((table_code, layout), unit name, year) of a title line; the unit and year printed before the
-    title words, when they are."""
+def title_kind(line: Line) -> str | None:
+    """The document kind whose table vocabulary the title line belongs to (final_accounts / budget)."""
+    found = _title_parts(line)
+    return found[3] if found else None
+
+
+def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None, str] | None:
+    """((table_code, layout), unit name, year, vocabulary kind) of a title line; the unit and year
+    printed before the title words, when they are."""
     key = label_key("".join(line.texts))
     titles = table_titles()
     if key in titles:
-        return titles[key], None, None
+        return titles[key], None, None, table_title_kinds()[key]
     if len(key) > _TITLE_MAX:  # a sentence, not a title
         return None
     for size in _title_sizes():  # the longest title the line ends with
         n = len(key) - size
         if n > 0 and key[n:] in titles and (m := _TITLE_PREFIX.match(key[:n])):
-            return titles[key[n:]], m.group("unit"), int(m.group("year")) if m.group("year") else None
+            return (titles[key[n:]], m.group("unit"), int(m.group("year")) if m.group("year") else None,
+                    table_title_kinds()[key[n:]])
     return None
 
 
@@ -136,7 +144,7 @@ def find_tables(doc: SourceDoc) -> list[Table]:
     for n, (i, (code, layout)) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         t = Table(code, layout, lines[i].text, lines[i])
-        _, t.unit_name, t.fiscal_year = _title_parts(lines[i])
+        _, t.unit_name, t.fiscal_year, t.kind = _title_parts(lines[i])
         in_meta, closed = True, False
         for ln in lines[i + 1:end]:
             first = squash(ln.texts[0]) if ln.cells else ""
@@ -168,6 +176,17 @@ def _join_pages(tables: list[Table]) -> list[Table]:
     for t in tables:
         t.body = [ln for n, ln in enumerate(t.body) if not _page_footer(t.body, n)]
         prev = out[-1] if out else None
+        if prev is not None and prev.table_code == t.table_code and t.kind == "budget" and t.title_line.page is None:
+            # a page of a budget saved as HTML (no pages): the title repeated right after the part
+            # before, with only a page footer and the table's number between them
+            while prev.body and (_TABLE_NO.match(prev.body[-1].squashed) or _DASHED_PAGE_NO.match(prev.body[-1].squashed)):
+                prev.body.pop()
+        if (prev is not None and prev.table_code == t.table_code and t.title_line.page is None
+                and t.kind == "budget" and prev.body and t.title_line.lineno - prev.body[-1].lineno <= 3):
+            seen = {ln.squashed for ln in prev.body}
+            prev.body.extend(ln for ln in t.body if ln.squashed not in seen)
+            prev.note = prev.note or t.note
+            continue
         if (prev is not None and prev.table_code == t.table_code and t.title_line.page is not None
                 and prev.body and prev.body[-1].page is not None
                 and t.title_line.page - prev.body[-1].page in (0, 1)):
@@ -177,6 +196,9 @@ def _join_pages(tables: list[Table]) -> list[Table]:
             continue
         out.append(t)
     return out
+
+
+_DASHED_PAGE_NO = re.compile(r"^[—\-–]\s*\d{1,3}\s*[—\-–]$")
 
 
 def _page_footer(body: list[Line], n: int) -> bool:
@@ -200,6 +222,8 @@ def _is_meta(ln: Line, t: Table) -> bool:
             t.printed_table_no, hit = squash(s), True
         elif m := _AMOUNT_UNIT.search(squash(s)):
             t.amount_unit, hit = m.group(1), True
+        elif (m := _UNIT_NAME.match(s)) and squash(m.group(1)) == "万":  # `单位：万` (万元)
+            t.amount_unit, hit = "万元", True
         elif m := _UNIT_NAME.match(s):
             t.unit_name, hit = squash(m.group(1)), True
         elif m := _YEAR.match(squash(s)):
@@ -289,7 +313,7 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
     hdr = t.body[hdr_i]
     proj_cols = [c.col for c in hdr.cells if squash(c.text) == "项目"]
     sides = [("income", proj_cols[0], proj_cols[1]), ("expenditure", proj_cols[1], hdr.width)]
-    roles = row_roles()
+    roles = row_roles(t.kind)
     for side, start, stop in sides:
         rowno_col = next((c for c in range(start + 1, stop) if squash(hdr.cell(c)) == "行次"), None)
         # a column is one with a header or with something printed under it (a PDF grid pooled over
@@ -316,16 +340,18 @@ def _parse_two_sided(t: Table, em: _Emitter) -> None:
             for c in amount_cols:
                 em.emit(ln, c, side=side, row_label=label, row_no=_int(ln.cell(rowno_col)) if rowno_col is not None else None,
                         row_role=role, column_label=labels[c],
-                        column_code=column_codes().get((t.table_code, labels[c])))
+                        column_code=_column_code(t, labels[c], labels[c]) if t.kind == "budget"
+                        else column_codes().get((t.table_code, labels[c])))
 
 
 # ---------------------------------------------------------------- subject tables (类/款/项 × columns)
 
-def _name_col(lines: list[Line]) -> int:
-    """Column of 科目名称 in the header (after code cells split over 类/款/项), else 1."""
+def _name_col(lines: list[Line], budget: bool = False) -> int:
+    """Column of 科目名称 in the header (after code cells split over 类/款/项), else 1. A budget's
+    header may qualify it (功能分类科目名称, 上海)."""
     for ln in lines:
         for c in ln.cells:
-            if squash(c.text) == "科目名称":
+            if squash(c.text) == "科目名称" or (budget and squash(c.text).endswith("科目名称")):
                 return c.col
     return 1
 
@@ -371,12 +397,30 @@ def _header_labels(header: list[Line], first_amount_col: int, width: int) -> dic
     return out
 
 
+def _column_code(t: Table, path: str, leaf: str) -> str | None:
+    """The column a header names (seed fa_column_codes: the leaf, the whole path, else the longest
+    seed label the leaf contains). A budget table's own words (seed budget_column_codes) come first,
+    and a 小计/合计 under a group is the group's total (基本支出/小计 is 基本支出)."""
+    if t.kind == "budget":
+        parts = path.split("/")
+        if label_key(leaf) in ("小计", "合计") and len(parts) > 1:
+            parent = parts[-2]
+            code = budget_column_codes().get((t.table_code, label_key(parent))) \
+                or column_codes().get((t.table_code, label_key(parent))) or column_code_of(t.table_code, parent)
+            if code:
+                return code
+        if code := budget_column_codes().get((t.table_code, label_key(leaf))):
+            return code
+    return (column_codes().get((t.table_code, label_key(leaf))) or column_codes().get((t.table_code, label_key(path)))
+            or column_code_of(t.table_code, leaf))
+
+
 def _is_numbering(ln: Line, name_col: int) -> bool:
     return any(squash(ln.cell(c)) == "栏次" for c in range(name_col + 1))
 
 
 def _parse_subject(t: Table, em: _Emitter) -> None:
-    name_col = _name_col(t.body[:8])
+    name_col = _name_col(t.body[:8], t.kind == "budget")
     first_data = next((i for i, ln in enumerate(t.body) if _is_subject_row(ln, name_col)), None)
     if first_data is None:
         if t.note:
@@ -398,9 +442,7 @@ def _parse_subject(t: Table, em: _Emitter) -> None:
             subject_code, role, row_label = None, "total", code
         for c, (path, leaf) in labels.items():
             em.emit(ln, c, row_label=row_label, row_role=role, subject_code=subject_code, subject_name=name or None,
-                    column_label=path,
-                    column_code=column_codes().get((t.table_code, label_key(leaf)))
-                    or column_codes().get((t.table_code, label_key(path))) or column_code_of(t.table_code, leaf),
+                    column_label=path, column_code=_column_code(t, path, leaf),
                     column_no=_int(numbering.cell(c)) if numbering else None)
 
 
@@ -484,11 +526,15 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 def _parse_three_public(t: Table, em: _Emitter) -> None:
     if _parse_three_public_rows(t, em) or _parse_three_public_by_row_kind(t, em):
         return
-    grp_i = next((i for i, ln in enumerate(t.body) if "预算数" in ln.squashed and "决算数" in ln.squashed), None)
+    # the header line naming the column groups: 预算数 and 决算数 (a 决算), 预算数 alone (a 预算, its
+    # year printed before it: `2026 年预算数`)
+    kinds = ("预算数", "决算数") if t.kind != "budget" else ("预算数",)
+    grp_i = next((i for i, ln in enumerate(t.body) if all(k in ln.squashed for k in kinds)), None)
     if grp_i is None:
-        raise DocumentError("parse", f"{t.title}: 预算数/决算数 header not found (line {t.title_line.lineno})")
+        raise DocumentError("parse", f"{t.title}: {'/'.join(kinds)} header not found (line {t.title_line.lineno})")
     grp = t.body[grp_i]
-    group_starts = sorted((c.col, squash(c.text)) for c in grp.cells if squash(c.text) in ("预算数", "决算数"))
+    group_starts = sorted((c.col, g) for c in grp.cells for g in ("预算数", "决算数")
+                          if squash(c.text) == g or (t.kind == "budget" and re.fullmatch(r"(?:\d{4}年度?)?" + g, squash(c.text))))
     if sum(1 for _, g in group_starts if g == "预算数") > 1:
         _parse_three_public_pairs(t, em, grp_i, group_starts)
         return
@@ -636,7 +682,43 @@ def _parse_stats(t: Table, em: _Emitter) -> None:
                 column_code=column_codes().get((t.table_code, value_label), "value"), unit=unit)
 
 
+# ---------------------------------------------------------------- listings (project, procurement, target tables)
+
+_WORDS = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _parse_listing(t: Table, em: _Emitter) -> None:
+    """Rows named by a label (a project, a procurement item, a subject) and amount columns named by
+    header words (the lines above the first amount): each amount printed under a header lands at
+    (row label, column). A row printing amounts without a label continues the label above it."""
+    first = next((i for i, ln in enumerate(t.body)
+                  if any(amount_like(c.text) and not _CODE.match(squash(c.text)) for c in ln.cells if c.col > 0)), None)
+    if first is None:
+        if t.note or sum(1 for ln in t.body if len([x for x in ln.texts if x.strip()]) >= 2) >= 2:
+            # a targets table in words, a header printed over no row, 本表无数据: the table is
+            # recognised, no amount lands (a 目录 entry has prose under it, not rows of cells)
+            return
+        raise DocumentError("parse", f"{t.title}: no amount printed under the title (line {t.title_line.lineno})")
+    header = [ln for ln in t.body[:first] if not _is_numbering(ln, 0)][-3:]
+    width = max(ln.width for ln in t.body)
+    labels = _header_labels(header, 1, width) if header else {}
+    label = ""
+    for ln in t.body[first:]:
+        texts = [c for c in ln.cells if squash(c.text) and not amount_like(c.text)]
+        code = squash(ln.cell(0)) if _CODE.match(squash(ln.cell(0))) else None
+        if texts:  # the first cell that says something in words (not a serial number `A`, `1`)
+            label = next((c.text.strip() for c in texts if _WORDS.search(c.text)), texts[0].text.strip())
+        for c in ln.cells:
+            if c.col not in labels or not amount_like(c.text) or (code and c.col == 0):
+                continue
+            path, leaf = labels[c.col]
+            em.emit(ln, c.col, row_label=label, row_role="subject" if code else "item", subject_code=code,
+                    subject_name=label if code else None, column_label=path,
+                    column_code=_column_code(t, path, leaf))
+
+
 _LAYOUTS = {
+    "listing": _parse_listing,
     "two_sided": _parse_two_sided,
     "subject": _parse_subject,
     "basic_detail": _parse_basic_detail,
@@ -650,21 +732,26 @@ def narrative_lines(doc: SourceDoc, tables: list[Table]) -> list[Line]:
     return [ln for ln in doc.nonblank() if id(ln) not in inside]
 
 
-def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
+def parse_final_accounts(doc: SourceDoc, kind: str = "final_accounts") -> ParsedFinalAccounts:
+    """The tables of a 决算 (kind final_accounts) or a 预算 (kind budget) document and its 说明.
+
+    A budget table that cannot be read in its layout is read as a listing, and failing that is left
+    with a warning (a budget document is not quarantined for one table). A budget document whose
+    tables print no figure at all is a blank template: its tables are recorded, no cell lands."""
     tables = find_tables(doc)
     if not tables:
         # a 决算 说明 published alone (a web page, a 三公 note): its figures, no tables
-        figures = narrative.parse_narrative(doc, doc.nonblank(), narrative.narrative_year(doc.nonblank()), "final_accounts")
+        figures = narrative.parse_narrative(doc, doc.nonblank(), narrative.narrative_year(doc.nonblank()), kind)
         if not figures:
             raise DocumentError("parse", "no final-accounts table (收入支出决算总表 …) and no figure in a 说明 was found")
         year = narrative.narrative_year(doc.nonblank())
-        return ParsedFinalAccounts(unit_from_cover(doc), year, "万元", [], [], figures, [],
-                                   narrative.publication_defects(doc, doc.nonblank(), year, "final_accounts"))
+        return ParsedFinalAccounts(unit_from_cover(doc, kind), year, "万元", [], [], figures, [],
+                                   narrative.publication_defects(doc, doc.nonblank(), year, kind))
     warnings: list[str] = []
     units = Counter(t.unit_name for t in tables if t.unit_name)
     years = Counter(t.fiscal_year for t in tables if t.fiscal_year)
     amount_units = Counter(t.amount_unit for t in tables if t.amount_unit)
-    doc_unit = units.most_common(1)[0][0] if units else unit_from_cover(doc)
+    doc_unit = units.most_common(1)[0][0] if units else unit_from_cover(doc, kind)
     doc_year = years.most_common(1)[0][0] if years else _year_from_cover(doc)
     default_unit = amount_units.most_common(1)[0][0] if amount_units else "万元"
     cells: list[dict] = []
@@ -674,9 +761,9 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
         if t.amount_unit is None:
             warnings.append(f"{t.title}: no 金额单位 printed; assumed {default_unit}")
         try:
-            _LAYOUTS[t.layout](t, em)
+            _parse_table(t, em, kind)
         except DocumentError as e:
-            if len(tables) > 1 and any(amount_like(x) for ln in t.body for x in ln.texts):
+            if kind != "budget" and len(tables) > 1 and any(amount_like(x) for ln in t.body for x in ln.texts):
                 raise
             # a title over words only (a 说明 heading naming the table), or a 说明 with one table
             # inside it that cannot be read (a 三公 note): the narrative still lands
@@ -694,13 +781,40 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
             "source_ref": t.title_line.source_ref,
         })
     text = narrative_lines(doc, tables)
-    figures = narrative.parse_narrative(doc, text, doc_year, "final_accounts")
-    if not table_records and not figures:
-        raise DocumentError("parse", "no final-accounts table was found: only titles named in the text ("
-                                     + "; ".join(warnings) + ")")
-    defects = narrative.publication_defects(doc, text, doc_year, "final_accounts") + narrative.header_defects(
+    figures = narrative.parse_narrative(doc, text, doc_year, kind)
+    defects = narrative.publication_defects(doc, text, doc_year, kind) + narrative.header_defects(
         doc, [(t.title_line, t.fiscal_year, t.unit_name) for t in tables], doc_year, doc_unit)
+    if kind == "budget" and _blank_template(table_records, cells):
+        # an official form before it is filled in: its tables are recognised, nothing lands (the
+        # 说明's XXX placeholders and sample sentences are the form's, not the unit's)
+        warnings.insert(0, f"{BLANK_TEMPLATE}: {len(table_records)} budget tables recognised, no total printed in any; "
+                           "no figure landed")
+        cells, figures, defects = [], [], []
+    if not table_records and not figures:
+        raise DocumentError("parse", f"no {'budget' if kind == 'budget' else 'final-accounts'} table was found: only "
+                                     "titles named in the text (" + "; ".join(warnings) + ")")
     return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings, defects)
+
+
+BLANK_TEMPLATE = "空白模板 blank template"
+_TOTAL_ROLES = ("total", "current_total", "grand_total")
+
+
+def _blank_template(table_records: list[dict], cells: list[dict]) -> bool:
+    """Two tables or more recognised, and not one of their 合计/总计 rows prints an amount (a table
+    that is filled in prints its totals; the form's sample subject rows 205 | 02 | 05 are no figures)."""
+    return len(table_records) >= 2 and not any(c["cell_state"] == VALUE and c["row_role"] in _TOTAL_ROLES for c in cells)
+
+
+def _parse_table(t: Table, em: _Emitter, kind: str) -> None:
+    """The table in its layout; a budget table whose layout does not fit it, as a listing."""
+    try:
+        _LAYOUTS[t.layout](t, em)
+    except DocumentError:
+        if kind != "budget" or t.layout == "listing":
+            raise
+        em.records.clear()
+        _parse_listing(t, em)
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:
@@ -713,7 +827,8 @@ def _year_from_cover(doc: SourceDoc) -> int | None:
 
 # a cover or page title: `上海市普陀区财政局2024年度部门决算`, `2016年<单位名称>部门决算` (year before the name),
 # `X中心2023年度一般公共预算财政拨款“三公”经费支出决算`; never a sentence
-_COVER_TITLE = re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)决算(?:报告|公开)?$")
+_COVER_TITLES = {kind: re.compile(r"^([^,，。:：;；()（）]*?)(20\d{2})(?:年度?)?([^,，。:：;；()（）]*?)" + word + r"(?:报告|公开)?$")
+                 for kind, word in (("final_accounts", "决算"), ("budget", "预算(?:信息)?(?:公开)?(?:说明)?"))}
 
 
 _NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}$")
@@ -736,14 +851,16 @@ def _name_above(lines: list[Line], i: int) -> str:
     return first + last if first and not _NAME_END.search(first) else last
 
 
-def unit_from_cover(doc: SourceDoc) -> str | None:
+def unit_from_cover(doc: SourceDoc, kind: str = "final_accounts") -> str | None:
     """The unit named on the cover when no table prints 部门名称 (上海: `上海市普陀区财政局` over
     `2024年度部门决算`, or both on one line; or after the year: `2016年X小学部门决算`)."""
     lines = split_pipes(doc.nonblank())[:40]
+    if kind == "budget" and (named := _named_before_tables(lines)):
+        return named
     for i, ln in enumerate(lines):
-        m = _COVER_TITLE.match(ln.squashed)
-        if not m:
-            continue
+        m = _COVER_TITLES[kind].match(ln.squashed)
+        if not m or (kind == "budget" and re.search(r"[\d表]", m.group(1) + m.group(3))):
+            continue  # a budget's 目录 line (`表9 2019年…预算…表 是 本单位无…预算`) is no cover
         name = m.group(1)
         after = re.sub(r"(?:部门|单位)$", "", m.group(3))
         if not name and after and not re.search(r"预算|财政|三公|经费|支出|收入", after):
@@ -759,7 +876,41 @@ def unit_from_cover(doc: SourceDoc) -> str | None:
         m = _NAME_THEN_YEAR.match(ln.squashed)
         if m:
             return m.group(1)
+    if kind == "budget":
+        return _budget_cover_unit(lines)
     return None
+
+
+def _named_before_tables(lines: list[Line]) -> str | None:
+    """`部门名称：…` printed before the first table (西安 报表: on the cover, not over each table)."""
+    for ln in lines:
+        if title_of(ln):
+            break
+        if (m := _UNIT_NAME.match(ln.text.strip())) and _NAME_END.search(squash(m.group(1))):
+            return squash(m.group(1))
+    return None
+
+
+def _budget_cover_unit(lines: list[Line]) -> str | None:
+    """A budget's cover printed over several lines (`2026年度` / `X市X局` / `部门预算`), read as
+    one title; a name in brackets before the year (`X市X局（汇总）2026年预算公开`)."""
+    for i in range(len(lines)):
+        for n in (2, 3):
+            window = lines[i:i + n]
+            if len(window) < n or len({ln.page for ln in window}) > 1 or any(len(ln.squashed) > 30 for ln in window):
+                continue
+            m = _COVER_TITLES["budget"].match("".join(ln.squashed for ln in window))
+            after = re.sub(r"(?:部门|单位)$", "", m.group(3)) if m else ""
+            name = (m.group(1) or after) if m else ""
+            if name and _NAME_END.search(name):
+                return label_key(name)
+    for ln in lines:
+        if m := _BRACKETED_NAME_COVER.match(ln.squashed):
+            return m.group(1)
+    return None
+
+
+_BRACKETED_NAME_COVER = re.compile(r"^([\u4e00-\u9fff]{2,30}（[\u4e00-\u9fff]{1,6}）)20\d{2}年度?(?:部门|单位)?预算(?:信息)?公开")
 
 
 _NAME_THEN_YEAR = re.compile(r"^([\u4e00-\u9fff（）]{2,40}?(?:局|委员会|委|办公室|办|院|中心|厅|会|所|站|队|馆|校|园|社|处|室|政府))"

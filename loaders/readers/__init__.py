@@ -6,6 +6,7 @@ from pathlib import Path
 
 from loaders.model import DocumentError, SourceDoc
 from loaders.textnorm import normalize_lines
+from loaders.readers.csv import read_csv
 from loaders.readers.docx import read_docx
 from loaders.readers.html import read_html
 from loaders.readers.ocr import read_image
@@ -21,6 +22,7 @@ READERS = {
     ".docx": ("docx", read_docx),
     ".xlsx": ("xlsx", read_xlsx),
     ".xls": ("xls", read_xls),
+    ".csv": ("csv", read_csv),
     ".html": ("html", read_html),
     ".htm": ("html", read_html),
     # pictures of pages (scans, photographs), read by OCR

@@ -1,16 +1,17 @@
--- one row per final-accounts cell, with the document's unit and year, and for the expenditure
+-- one row per table cell of a 决算 or 预算 document (doc_kind says which), with the document's unit and year, and for the expenditure
 -- lines of the two-sided summaries the function class (类) they name
 with cells as (
     select * from {{ ref('stg_final_account_cells') }} where {{ fdw_changed() }}
 ),
 docs as (
-    select doc_id, unit_id, fiscal_year from {{ ref('stg_documents') }}
+    select doc_id, doc_kind, unit_id, fiscal_year from {{ ref('stg_documents') }}
 ),
 classes as (
     select code, name from {{ ref('function_subjects') }} where level = 1
 )
 select
     cells.*,
+    docs.doc_kind,
     docs.unit_id,
     docs.fiscal_year,
     case

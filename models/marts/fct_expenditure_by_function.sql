@@ -17,5 +17,6 @@ select
 from {{ ref('int_fa_cells') }}
 where table_code in ('T_EXPENDITURE', 'T_GPB_EXPENDITURE', 'T_GOV_FUND', 'T_SOE_CAPITAL')
   and subject_code is not null
+  and doc_kind <> 'budget'  -- budget tables by function: fct_budget_lines
   and {{ fdw_changed() }}
 group by doc_id, fiscal_year, unit_id, table_code, subject_code

@@ -4,7 +4,7 @@ with from_table as (
     select doc_id, fiscal_year, unit_id, item as category, amount_wan, printed_text,
            'table' as source, source_ref
     from {{ ref('int_fa_cells') }}
-    where table_code = 'T_STATS' and section = 'procurement' and item is not null and {{ fdw_changed() }}
+    where table_code = 'T_STATS' and section = 'procurement' and item is not null and doc_kind <> 'budget' and {{ fdw_changed() }}
 ),
 from_narrative as (
     select n.doc_id, d.fiscal_year, d.unit_id, n.item as category, n.amount_wan, n.printed_text,

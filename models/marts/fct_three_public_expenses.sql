@@ -1,6 +1,8 @@
--- one row per 三公 item (or printed total / subtotal) of one document (= one unit-year)
+-- one row per 三公 item (or printed total / subtotal) of one document (= one unit-year): the 决算's
+-- 预算数/决算数, or a 预算公开's 预算数 (doc_kind budget; no actual)
 select
     doc_id,
+    doc_kind,
     fiscal_year,
     unit_id,
     item,
@@ -12,4 +14,4 @@ select
     any_value(source_ref) as source_ref
 from {{ ref('int_fa_cells') }}
 where table_code = 'T_THREE_PUBLIC' and item is not null and {{ fdw_changed() }}
-group by doc_id, fiscal_year, unit_id, item
+group by doc_id, doc_kind, fiscal_year, unit_id, item
