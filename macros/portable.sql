@@ -55,3 +55,39 @@
 {% macro union_all_by_name() %}{{ return(adapter.dispatch('union_all_by_name')()) }}{% endmacro %}
 {% macro default__union_all_by_name() %}union all by name{% endmacro %}
 {% macro spark__union_all_by_name() %}union all{% endmacro %}
+
+{#- Seeds on Spark: dbt-spark's session mode binds each CSV value as '<python str>', so an empty cell
+    lands as the text 'None' (not NULL) and a quote breaks the statement. Here the rows are written
+    as SQL literals: empty -> NULL, as dbt-duckdb loads them. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+  {%- set column_override = model['config'].get('column_types', {}) -%}
+  {%- set statements = [] -%}
+  {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+    {%- set sql -%}
+      insert into {{ this.render() }} values
+      {% for row in chunk -%}
+        ({%- for col_name in agate_table.column_names -%}
+          {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+          cast({{ spark_literal(row[loop.index0]) }} as {{ type }})
+          {%- if not loop.last %}, {% endif -%}
+        {%- endfor -%}){%- if not loop.last %},{% endif %}
+      {% endfor -%}
+    {%- endset -%}
+    {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+    {%- if loop.first %}{% do statements.append(sql) %}{% endif -%}
+  {%- endfor -%}
+  {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+{% macro spark_literal(value) -%}
+  {%- if value is none -%} null
+  {%- elif value is sameas true or value is sameas false -%} {{ 'true' if value else 'false' }}
+  {%- elif value is number -%} {{ value }}
+  {%- else -%}
+    {#- string literals are raw text (escapedStringLiterals): a quote or backslash cannot be escaped -#}
+    {%- if "'" in (value | string) or '\\' in (value | string) -%}
+      {{ exceptions.raise_compiler_error("seed value with a quote or backslash, not loadable on Spark: " ~ value) }}
+    {%- endif -%}
+    '{{ value }}'
+  {%- endif -%}
+{%- endmacro %}
