@@ -212,14 +212,9 @@ def _engine(engine: str) -> str:
 
 def _require_spark_built(home: Home) -> None:
     """fdw check --engine spark checks the marts the Spark build published (never a DuckDB-built warehouse)."""
-    import duckdb
+    from loaders import spark
 
-    mode = None
-    if home.warehouse.exists():
-        with duckdb.connect(str(home.warehouse), read_only=True) as con:
-            if con.execute("select count(*) from duckdb_tables() where table_name = 'fdw_build_meta'").fetchall()[0][0]:
-                mode = con.execute("select mode from fdw_build_meta").fetchall()[0][0]
-    if mode != "spark":
+    if not spark.built_on_spark(home.warehouse):
         raise RunError(f"the published warehouse of {home.root} was not built on Spark (run fdw build --engine spark first)")
 
 

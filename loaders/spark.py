@@ -106,11 +106,35 @@ def _count_keys(staged: Path, home: Home) -> int:
 
 
 def publish_folder(home: Home, staged: Path) -> None:
-    """After the staged DuckDB file was published: its Spark warehouse folder replaces
-    <home>/spark-warehouse, with the findings beside the marts (dq_findings, dq_rule_results as Parquet)."""
+    """After a staged DuckDB file was published. Built on Spark: its warehouse folder replaces
+    <home>/spark-warehouse. Checked (fdw check) after a Spark build: the findings are rewritten there.
+    Either way the findings (dq_findings, dq_rule_results) are written as Parquet beside the marts."""
     folder = staged_folder(staged)
-    if not folder.is_dir():
-        return
+    target = home.root / PUBLISHED
+    if folder.is_dir():
+        _write_findings(home, folder)
+        old = home.build_dir / (PUBLISHED + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(folder, target)
+        shutil.rmtree(old, ignore_errors=True)
+    elif target.is_dir() and built_on_spark(home.warehouse):
+        _write_findings(home, target)
+
+
+def built_on_spark(warehouse: Path) -> bool:
+    import duckdb
+
+    if not warehouse.exists():
+        return False
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if not con.execute("select count(*) from duckdb_tables() where table_name = 'fdw_build_meta'").fetchall()[0][0]:
+            return False
+        return con.execute("select mode from fdw_build_meta").fetchall()[0][0] == "spark"
+
+
+def _write_findings(home: Home, folder: Path) -> None:
     import duckdb
 
     db = folder / f"{schema()}.db"
@@ -119,11 +143,6 @@ def publish_folder(home: Home, staged: Path) -> None:
         for name in ("dq_findings", "dq_rule_results"):
             if name in tables:
                 (db / name).mkdir(parents=True, exist_ok=True)
-                con.execute(f"copy {name} to '{db / name / 'part-00000.parquet'}' (format parquet)")
-    target = home.root / PUBLISHED
-    old = home.build_dir / (PUBLISHED + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(folder, target)
-    shutil.rmtree(old, ignore_errors=True)
+                tmp = db / name / ".part-00000.parquet.tmp"
+                con.execute(f"copy {name} to '{tmp}' (format parquet)")
+                os.replace(tmp, db / name / "part-00000.parquet")
