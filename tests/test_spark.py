@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from loaders import spark
 from loaders.cli import SAMPLES, app
 
-pytestmark = pytest.mark.skipif(spark.unavailable() is not None, reason=f"Spark build not testable here: {spark.unavailable()}")
+needs_spark = pytest.mark.skipif(spark.unavailable() is not None, reason=f"Spark build not testable here: {spark.unavailable()}")
 
 # the columns of the findings that name the run, not the finding
 RUN_COLUMNS = {"run_id", "checked_at", "created_at"}
@@ -58,6 +58,7 @@ def _differences(con, left: str, right: str, columns: list[str]) -> tuple[int, i
     return only_left, only_right, con.execute(f"select count(*) from {left}").fetchall()[0][0]
 
 
+@needs_spark
 def test_marts_and_findings_identical_on_both_engines(homes):
     duck, spk = homes
     con = duckdb.connect()
@@ -78,6 +79,7 @@ def test_marts_and_findings_identical_on_both_engines(homes):
     assert con.execute("select count(*) from s.dq_findings where severity = 'error'").fetchall()[0][0] > 0
 
 
+@needs_spark
 def test_spark_tables_published_as_parquet(homes):
     """Spark SQL users read the same marts (and the findings) from <home>/spark-warehouse."""
     duck, spk = homes
@@ -91,7 +93,22 @@ def test_spark_tables_published_as_parquet(homes):
         assert n > 0 and (only_duckdb, only_spark) == (0, 0), t
 
 
+@needs_spark
 def test_check_on_spark_refuses_a_duckdb_built_warehouse(homes):
     duck, _ = homes
     result = CliRunner().invoke(app, ["check", "--home", str(duck), "--engine", "spark"])
     assert result.exit_code == 1 and "not built on Spark" in result.output
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(app, ["build", "--home", str(tmp_path), "--engine", "hadoop"])
+    assert result.exit_code == 2 and "Unknown engine" in result.output
+
+
+def test_spark_build_without_packages_fails_with_the_reason(tmp_path, monkeypatch):
+    """Where pyspark is missing, the run fails (exit 1) saying what to install; nothing is published."""
+    monkeypatch.setattr(spark, "_importable", lambda module: module != "pyspark")
+    assert spark.unavailable() == "pyspark not installed (make install-spark)"
+    result = CliRunner().invoke(app, ["build", "--home", str(tmp_path), "--engine", "spark"])
+    assert result.exit_code == 1 and "pyspark not installed" in result.output
+    assert not (tmp_path / "warehouse.duckdb").exists()
