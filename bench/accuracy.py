@@ -297,11 +297,11 @@ _NAR_MEASURE = [("增减率", {"change_pct"}), ("增长率", {"change_pct"}), ("
                 ("上年", {"prior_year"}), ("预算", {"budget", "current"}), ("决算", {"current"}),
                 ("数", {"count", "current"}), ("批次", {"count"}), ("人次", {"count"}), ("辆", {"count"})]
 _NAR_ITEM = [("因公出国", {"outbound_travel"}), ("购置及运行", {"vehicle_subtotal"}), ("购置费", {"vehicle_purchase"}),
-             ("运行维护", {"vehicle_operation"}), ("运行费", {"vehicle_operation"}), ("公务用车", {"vehicle_subtotal", "vehicle_operation", "vehicle_purchase", "vehicles"}),
+             ("运行维护", {"vehicle_operation"}), ("运行费", {"vehicle_operation"}), ("一般公务用车", {"vehicle_category", "vehicles"}), ("公务用车", {"vehicle_subtotal", "vehicle_operation", "vehicle_purchase", "vehicles"}),
              ("公务接待", {"reception"}), ("三公", {"three_public_total"}), ("机关运行", {"running_cost"}),
              ("政府采购", {"procurement_total", "procurement_goods", "procurement_works", "procurement_services"}),
              ("中小企业", {"awarded_to_sme", "awarded_to_small_micro"}), ("基本支出", {"basic"}), ("项目支出", {"project"}),
-             ("人员经费", {"personnel"}), ("公用经费", {"public"}), ("车辆", {"vehicles"})]
+             ("人员经费", {"personnel"}), ("公用经费", {"public"}), ("购置车辆", {"vehicles_purchased"}), ("车辆", {"vehicles"})]
 
 
 def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:
@@ -323,7 +323,9 @@ def score_nar(con, doc_id: str, fact: dict) -> tuple[bool, str]:
         return False, "no fct_narrative_figures"
     rows = rows_of(con, "select * from fct_narrative_figures where doc_id = ?", [doc_id])
     v = num(fact.get("value"))
-    same_value = [r for r in rows if same(v, num(r.get("printed_text"))) or same(v, num(r.get("value")))]
+    word = key(fact.get("value")) if v is None else None  # a figure printed as a word (政府采购: 无)
+    same_value = [r for r in rows if same(v, num(r.get("printed_text"))) or same(v, num(r.get("value")))
+                  or (word and key(r.get("printed_text")) == word)]
     if not same_value:
         return False, "value not found"
     k = key(fact.get("item"))

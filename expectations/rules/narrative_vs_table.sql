@@ -1,22 +1,15 @@
 {#- FA-070: a figure the narrative repeats equals the table's (seed narrative_table_cells says which
     cell). Tolerance: half a printed digit of each. A figure stated while the table prints the cell
     blank is a mismatch; when the table or its row is not there the instance is not checkable (FA-090
-    reports a missing table). -#}
-{% from '_narrative.sql' import figures %}
+    reports a missing table).
+    A change stated against a base only the table prints (`公务接待费支出5.21万元,与2021年度预算相比,减少0.1万元`
+    beside the 三公 table's 预算数 14.9) equals the stated level minus that cell, when its word agrees with
+    the figures (a contradicting word is FA-073's). -#}
+{% from '_narrative.sql' import figures, table_cells, changes_against_table %}
 with f as ({{ figures() }}),
 docs_with_tables as (select distinct doc_id from fct_final_account_lines),
-cells as (
-    select s.item as n_item, s.measure as n_measure, s.cell_zh, l.*
-    from narrative_table_cells s
-    join fct_final_account_lines l
-      on l.table_code = s.table_code
-     and (s.side is null or l.side = s.side)
-     and (s.section is null or l.section = s.section)
-     and (s.row_role is null or l.row_role = s.row_role)
-     and (s.cell_item is null or l.item = s.cell_item)
-     and (s.column_code is null or l.column_code = s.column_code)
-    qualify row_number() over (partition by l.doc_id, s.item, s.measure order by l.line, l.col) = 1
-),
+cells as ({{ table_cells() }}),
+ct as ({{ changes_against_table() }}),
 i as (
     select n.*, s.cell_zh as seed_cell_zh, c.doc_id is not null as cell_found, c.cell_state, c.printed_text as cell_printed,
            coalesce(c.amount_wan, c.value_numeric) as cell_v, coalesce(c.half_unit_wan, 0.5) as cell_half,
@@ -48,3 +41,22 @@ select
     sentence,
     source_ref, page, line
 from i
+union all
+select
+    doc_id, unit_id, fiscal_year,
+    cast(null as varchar) as table_code,
+    where_printed as table_title,
+    coalesce(item, '') as row_label,
+    b_table || ' 预算数' as column_label,
+    'table_change:' || figure_no as check_key,
+    cast(signed as decimal(20, 6)) as actual,
+    printed_text as actual_printed,
+    cast(a_v - b_v as decimal(20, 6)) as expected,
+    cast(half + ab_half as decimal(20, 6)) as tolerance,
+    a_printed || ' − ' || b_printed as operands,
+    true as checkable,
+    cast(null as varchar) as not_checkable_reason,
+    sentence,
+    source_ref, page, line
+from ct
+where (direction = 'up' and a_v > b_v) or (direction = 'down' and a_v < b_v)

@@ -698,8 +698,9 @@ def parse_final_accounts(doc: SourceDoc) -> ParsedFinalAccounts:
     if not table_records and not figures:
         raise DocumentError("parse", "no final-accounts table was found: only titles named in the text ("
                                      + "; ".join(warnings) + ")")
-    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings,
-                               narrative.publication_defects(doc, text, doc_year, "final_accounts"))
+    defects = narrative.publication_defects(doc, text, doc_year, "final_accounts") + narrative.header_defects(
+        doc, [(t.title_line, t.fiscal_year, t.unit_name) for t in tables], doc_year, doc_unit)
+    return ParsedFinalAccounts(doc_unit, doc_year, default_unit, table_records, cells, figures, warnings, defects)
 
 
 def _year_from_cover(doc: SourceDoc) -> int | None:

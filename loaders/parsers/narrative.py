@@ -29,7 +29,8 @@ from loaders.numbers import half_unit_wan, parse_amount, to_wan
 from loaders.reference import _rows
 
 PARSER_NAME = "narrative"
-PARSER_VERSION = "3"  # 2: a run of table cells joined into one token is no figure; 3: totals scoped by their chapter
+PARSER_VERSION = "4"  # 2: a run of table cells joined into one token is no figure; 3: totals scoped by their chapter;
+# 4: a change percentage keeps its change's base; 定额 qualifies an item; a clause 无 under an amount's words states 0
 
 MONEY = {"万元", "元", "千元", "亿元"}
 _FIGURE = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(万元/人|元/人|万元|亿元|千元|元|%|辆|个|批次|人次|人(?!员|民)|万$)")
@@ -44,10 +45,13 @@ _SENTENCE_END = "。;!?"
 _CLAUSE_END = ",;:、。!?"
 # words that may stand between an item and its figure without naming another subject
 _FILLER = re.compile(r"20\d{2}年度?|全年|本年度?|上年度?|去年|同比|相比|比|较|与|和|为|是|共计?|合计|总计|累计|总额|支出|"
-                     r"收入|金额|万元|元|数|其中|分别|实际|年初|预算|决算|增加|减少|增长|下降|上升|降低|的|达到?|约|占|完成|持平|"
-                     r"无增减|无变化|主要|安排|费用?|经费|本部门|本单位|情况|如下|[^\u4e00-\u9fff]")
+                     r"收入|金额|万元|元|数|其中|分别|实际|年初|预算|决算|增加|减少|增长|下降|上升|上涨|降低|的|达到?|约|占|完成|持平|"
+                     r"无增减|无变化|主要|安排|费用?|经费|定额|本部门|本单位|情况|如下|[^\u4e00-\u9fff]")
 _SHARE_OF = re.compile(r"占[^,;。%]*?\d[\d.]*%")  # 占政府采购预算的52.55%: names the whole, not the next subject
 _SUBJECT_START = {"支出": "expenditure_total", "收入": "income_total"}
+_NONE_STATED = re.compile(r"(?<=[。:])无(?=[。;]?$)")  # 2、关于政府采购支出情况。无。
+NOT_AMOUNTS = {"vehicles", "vehicle_category", "vehicles_purchased", "subordinate_units", "evaluated_projects"}
+COUNT_ONLY = {"vehicles_purchased"}  # items that are only ever a count (计划购置0辆)
 
 
 @dataclass
@@ -318,6 +322,8 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                 after = _item_at(p.text[m.end():m.end() + 12], 12)
                 if after:
                     item, phrase = after[1], after[2]
+            if item in COUNT_ONLY and unit not in COUNTS:
+                item, phrase = None, None  # 计划购置设备…万元: vehicles bought are counted, an amount is something else
             # cue words count after the item phrase when it lies in this segment
             cue_from = max(0, hit[0] + len(hit[2]) - seg_offset) if hit and hit[0] >= seg_offset else 0
             measure, direction, _ = _cue(segment[cue_from:], doc_year, pct=unit == "%")
@@ -345,6 +351,9 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
             if measure in ("budget", "current") and doc_year and \
                     any(int(y) < doc_year for y in _YEAR.findall(p.text[clause_start:m.start()])):
                 measure = "prior_year"  # 比2025年年初预算数44021.20万元: last year's budget
+            if measure == "change_pct" and base is None and figures and figures[-1].para == pn \
+                    and figures[-1].measure == "change" and not _YEAR.search(segment):
+                base = figures[-1].base  # 比预算数减少1188万元,下降23.70%: the change's base
             if measure in ("change", "change_pct") and base is None:
                 base = _base_of_change(segment, doc_year)
             if measure == "change_pct" and direction is None:
@@ -355,6 +364,14 @@ def parse_narrative(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc
                                   a.value, a.decimals, unit, _printed(p, m.start(), m.end()),
                                   p.lines[m.start()], direction, base, base_item, in_parens=depth > 0,
                                   named=bool(hit) and hit[0] >= clause_start))
+        # 关于政府采购支出情况。无。: a clause that is only 无, under words naming an amount, states none
+        for wm in _NONE_STATED.finditer(p.text):
+            hit = _item_at(p.text, wm.start())
+            if hit is None or hit[1] in NOT_AMOUNTS or any(f.para == pn for f in figures) \
+                    or _FILLER.sub("", p.text[hit[0] + len(hit[2]):wm.start()]):
+                continue
+            figures.append(Figure(len(figures) + 1, pn, wm.start(), wm.end(), p.section, hit[1], hit[2],
+                                  default_measure, Decimal(0), 2, "万元", wm.group(0), p.lines[wm.start()], named=True))
         # 无增减 / 持平 without a figure: a change of 0, stated in words
         for fm in re.finditer(r"无增减|持平|无变化|未发生增减变动", p.text):
             if _COMPARISON.match(p.text[fm.start():]):
@@ -413,8 +430,8 @@ AGGREGATES = {"grand_total", "income_total", "expenditure_total", "fiscal_total"
 def _link(figures: list[Figure], paras: list[_Para], doc_kind: str) -> None:
     """The operands each identity of the narrative needs, by figure number."""
     for i, f in enumerate(figures):
-        if f.item is None:
-            continue  # a figure of something the vocabulary does not know is compared with nothing
+        if f.item is None or f.unit.endswith("/人"):
+            continue  # a figure of something the vocabulary does not know, or a rate per head, is compared with nothing
         if f.measure == "change":
             lvl = _latest(figures, i, f.item, ("current", "budget"))
             if lvl is not None and lvl.list_head_no is not None and not f.named and \
@@ -634,11 +651,16 @@ def item_figures(lines: list[Line]) -> int:
 _DOUBLED = re.compile(r"[,、;:。]{2,}")
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:X{2,}|x{3,}|×{2,}|某某)(?![A-Za-z])")
 _DATED = re.compile(r"截[至止](20\d{2})年(?:12月31日|底|末)")
+# a heading or title that names the year it reports on (`一、2023年度收入支出决算总体情况说明`, `2023年度部门决算`):
+# short, no sentence inside, ends with what it is about
+_HEADING_YEAR = re.compile(r"^[^,;。:]{0,24}?(20\d{2})年度?[^,;。:\d]{0,30}(?:决算|说明|情况|决算表)[。:]?$")
+_COMPARED = re.compile(r"比|较|相比|上年|截[至止]|以来|至20")
 
 
 def publication_defects(doc: SourceDoc, lines: list[Line], doc_year: int | None, doc_kind: str) -> list[dict]:
     """Doubled or stray punctuation (`。。`, `,、`), placeholders left in (`XX单位`, `XXX万元`) and, in a
-    决算, a dated statement of another year (`截至2023年12月31日` in the 2024 决算)."""
+    决算, a dated statement (`截至2023年12月31日`) or a heading (`一、2023年度收入支出决算总体情况说明`) of
+    another year than the 2024 决算's."""
     out = []
     for ln in lines:
         t = unicodedata.normalize("NFKC", ln.text)
@@ -646,10 +668,38 @@ def publication_defects(doc: SourceDoc, lines: list[Line], doc_year: int | None,
         found += [("placeholder", m) for m in _PLACEHOLDER.finditer(t)]
         if doc_kind != "budget" and doc_year:
             found += [("date_year", m) for m in _DATED.finditer(re.sub(r"\s", "", t)) if int(m.group(1)) != doc_year]
+            squashed = re.sub(r"\s", "", t)
+            if (m := _HEADING_YEAR.match(squashed)) and int(m.group(1)) != doc_year and not _COMPARED.search(squashed):
+                found.append(("heading_year", _YEAR.search(squashed, m.start(1))))
         for kind, m in found:
             src = m.string
             out.append({"doc_id": doc.doc_id, "defect": kind, "printed_text": m.group(0),
                         "context": re.sub(r"[\d.,%]*\d[\d.,%]*", "…", src[max(0, m.start() - 12):m.end() + 8]),
-                        "expected": str(doc_year) if kind == "date_year" else None,
+                        "expected": str(doc_year) if kind in ("date_year", "heading_year") else None,
                         "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref})
+    return out
+
+
+_UNIT_SUFFIX = re.compile(r"[(（](?:汇总|本级|部门汇总|单位汇总|部门|合并)[)）]$")
+
+
+def header_defects(doc: SourceDoc, headers: list[tuple[Line, int | None, str | None]], doc_year: int | None,
+                   doc_unit: str | None) -> list[dict]:
+    """FA-080 in the tables: a table whose header prints another year than the document's
+    (`2023年度收入支出决算总表` in the 2024 决算), or another unit than the other tables
+    (`编制单位:` a name that is not the document's, nor contains it or is contained in it).
+    headers: (title line, printed year, printed unit name) of each table."""
+    out = []
+    unit = _UNIT_SUFFIX.sub("", _norm(doc_unit or ""))
+    for ln, year, name in headers:
+        found = []
+        if year and doc_year and year != doc_year:
+            found.append(("table_year", f"{year}年", str(doc_year)))
+        own = _UNIT_SUFFIX.sub("", _norm(name or ""))
+        if own and unit and own not in unit and unit not in own:
+            found.append(("table_unit", name, doc_unit))
+        for kind, printed, expected in found:
+            out.append({"doc_id": doc.doc_id, "defect": kind, "printed_text": printed,
+                        "context": re.sub(r"[\d.,%]*\d[\d.,%]*", "…", _norm(ln.text))[:40],
+                        "expected": expected, "page": ln.page, "line": ln.lineno, "source_ref": ln.source_ref})
     return out
