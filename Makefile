@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench bench-ocr accuracy clean gx
+.PHONY: install install-spark run test bench bench-ocr accuracy clean gx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional: dbt-spark and pyspark for `fdw build --engine spark` (about 450 MB; Java 17 needed to run).
+install-spark: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,spark]'
 
 # fdw run: ingest the samples -> dbt build -> checks -> publish; prints where the warehouse and report are.
 # The home folder is $FDW_HOME, else ./data.

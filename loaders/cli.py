@@ -67,11 +67,16 @@ def _print_ingest(summary: IngestSummary) -> None:
             console.print(f"  [yellow]quarantined[/yellow] {o.path}: {o.reason}")
 
 
-def _build(home: Home, full_refresh: bool = False) -> tuple[Path, BuildPlan]:
+def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb") -> tuple[Path, BuildPlan]:
     home.discard_stale_builds()
     t = time.perf_counter()
-    with console.status("dbt build …"):
-        staged, plan = build(home, full_refresh)
+    with console.status(f"dbt build ({engine}) …"):
+        if engine == "spark":
+            from loaders import spark
+
+            staged, plan = spark.build(home)
+        else:
+            staged, plan = build(home, full_refresh)
     console.print(f"dbt build: ok ({time.perf_counter() - t:.1f} s; {plan.reason})")
     return staged, plan
 
@@ -193,28 +198,52 @@ def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.
 
 
 FullRefreshOpt = typer.Option(False, "--full-refresh", help="Rebuild every model from all documents (default: only what changed since the last build).")
+EngineOpt = typer.Option("duckdb", "--engine", help="duckdb (default) or spark: dbt builds the models on Apache Spark "
+                         "(local[*], or $FDW_SPARK_MASTER), always in full; the marts are published as warehouse.duckdb "
+                         "and as Parquet tables in <home>/spark-warehouse. Needs `make install-spark` and Java 17.")
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("duckdb", "spark"):
+        console.print(f"[red]Unknown engine {engine!r}:[/red] duckdb or spark")
+        raise typer.Exit(2)
+    return engine
+
+
+def _require_spark_built(home: Home) -> None:
+    """fdw check --engine spark checks the marts the Spark build published (never a DuckDB-built warehouse)."""
+    from loaders import spark
+
+    if not spark.built_on_spark(home.warehouse):
+        raise RunError(f"the published warehouse of {home.root} was not built on Spark (run fdw build --engine spark first)")
 
 
 @app.command("build")
-def build_cmd(home: Optional[Path] = HomeOpt, full_refresh: bool = FullRefreshOpt):
+def build_cmd(home: Optional[Path] = HomeOpt, full_refresh: bool = FullRefreshOpt, engine: str = EngineOpt):
     """`dbt build` over the raw Parquet into a new file, then publish it as warehouse.duckdb."""
+    engine = _engine(engine)
     with _session(home, "build") as (h, record, staged):
-        _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh), check=False)
+        _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=False)
         console.print(f"warehouse: {h.warehouse}")
 
 
 @app.command("check")
-def check_cmd(home: Optional[Path] = HomeOpt):
+def check_cmd(home: Optional[Path] = HomeOpt, engine: str = EngineOpt):
     """Run the identity suite on the published warehouse and write the reports."""
+    engine = _engine(engine)
     with _session(home, "check") as (h, record, staged):
+        if engine == "spark":
+            _require_spark_built(h)
         result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True)
         _print_findings(result, h, record.run_id)
 
 
 @app.command("run")
 def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; default: the bundled samples."),
-            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt, full_refresh: bool = FullRefreshOpt):
+            home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt, full_refresh: bool = FullRefreshOpt,
+            engine: str = EngineOpt):
     """ingest → dbt build → checks → publish → report. With no PATH, the sample documents."""
+    engine = _engine(engine)
     paths = list(paths) if paths else [SAMPLES]
     _check_paths(paths)
     with _session(home, "run") as (h, record, staged):
@@ -222,7 +251,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
         summary = _ingest(paths, h, workers)
         _print_ingest(summary)
         _count(record, summary)
-        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh), check=True)
+        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True)
         _print_findings(result, h, record.run_id)
 
 

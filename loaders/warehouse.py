@@ -76,7 +76,7 @@ class Home:
     def discard_stale_builds(self) -> None:
         """Staged files a killed run left behind. Call only under the run lock (no build is running)."""
         for stale in self.build_dir.glob("warehouse.*.duckdb*"):
-            stale.unlink(missing_ok=True)
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
     @property
     def duckdb_tmp(self) -> Path:
@@ -119,7 +119,7 @@ def _dbt_executable() -> str:
     return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
 
 
-def _dbt(home: Home, db_path: Path, *args: str) -> str:
+def _dbt(home: Home, db_path: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
     env = dict(os.environ)
     settings = duckdb_settings(home.duckdb_tmp)
     env.update({
@@ -133,6 +133,7 @@ def _dbt(home: Home, db_path: Path, *args: str) -> str:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_USE_COLORS": "False",
     })
+    env.update(env_extra or {})
     proc = subprocess.run([_dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT)], env=env,
                           cwd=str(PROJECT_ROOT), capture_output=True, text=True)
     out = proc.stdout + proc.stderr
@@ -309,12 +310,16 @@ def publish(home: Home, staged: Path) -> Path:
     if wal.exists():
         raise RunError(f"staged warehouse {staged} still has a write-ahead log; not publishing")
     os.replace(staged, home.warehouse)
+    from loaders import spark  # a warehouse built on Spark: its Parquet tables are published beside it
+
+    spark.publish_folder(home, staged)
     return home.warehouse
 
 
 def discard(staged: Path | None) -> None:
     if staged is None:
         return
+    shutil.rmtree(staged.with_name(staged.name + ".spark"), ignore_errors=True)
     for p in (staged, staged.with_name(staged.name + ".wal")):
         if p.exists():
             p.unlink()

@@ -10,6 +10,10 @@
   (fdw_delete_changed) deletes the rows it held for them. `--full-refresh` rebuilds everything.
 -#}
 {% macro landed(name, key='doc_id') -%}
+{{ return(adapter.dispatch('landed')(name, key)) }}
+{%- endmacro %}
+
+{% macro default__landed(name, key='doc_id') -%}
 (
     select r.* exclude (filename)
     {%- set segments = run_query('select segment from main.fdw_change_segments order by 1').columns[0].values() if execute and is_incremental() else none %}
@@ -24,6 +28,20 @@
     semi join {{ source('raw', 'manifest') }} m
         on m.key = r.{{ key }} and m.segment = regexp_extract(r.filename, '([^/]+)\.parquet$', 1)
     where {{ fdw_changed('r.' ~ key) }}
+)
+{%- endmacro %}
+
+{#- Spark (issue 14): the models are tables there, rebuilt whole (Spark has no delete on plain Parquet),
+    so every current row is read; the file a row came from is Spark's hidden _metadata column. The
+    raw segments' schemas are merged (spark.sql.parquet.mergeSchema, set by the spark target) as
+    DuckDB's union_by_name does. -#}
+{% macro spark__landed(name, key='doc_id') -%}
+{%- set raw = env_var("FDW_RAW_DIR", "data/raw") %}
+(
+    select r.*
+    from parquet.`{{ raw }}/{{ name }}/*.parquet` r
+    left semi join parquet.`{{ raw }}/manifest/manifest.parquet` m
+        on m.key = r.{{ key }} and m.segment = regexp_extract(r._metadata.file_path, '([^/]+)\.parquet$', 1)
 )
 {%- endmacro %}
 

@@ -96,7 +96,8 @@ def test_unit_id_sql_matches_python_on_spaced_names(wh):
     from pathlib import Path
     import re
     macro = (Path(__file__).resolve().parents[1] / "macros" / "evaluation_helpers.sql").read_text(encoding="utf-8")
-    pattern = re.search(r"regexp_replace\(\{\{ name_expr \}\},\s*'([^']+)'", macro).group(1)
+    # the whitespace class the macro removes (its {% set spaces %} block, passed to regexp_replace_all)
+    pattern = re.search(r"\{%- set spaces -%\}\s*'([^']+)'", macro).group(1)
     for name in ["山西省 小企业发展促进局", "晋中市\u3000工业和信息化局", "\xa0上海市普陀区财政局\t"]:
         got = wh.execute(f"select 'U' || left(sha256(regexp_replace(?, '{pattern}', '', 'g')), 15)", [name]).fetchone()[0]
         assert got == unit_id_of(name), name

@@ -46,15 +46,15 @@ ids as (
     select *,
         {{ unit_id_sql('resolved_unit_name') }} as unit_id,
         -- project names compared without spaces, with full-width brackets and dashes folded
-        nullif(regexp_replace(translate(coalesce(project_name, ''), '（）［］—', '()[]-'), '\s+', '', 'g'), '') as project_key
+        nullif({{ regexp_replace_all("translate(coalesce(project_name, ''), '（）［］—', '()[]-')", "'\\s+'", "''") }}, '') as project_key
     from resolved
 )
 select
-    * exclude (unit_name, resolved_unit_name, doc_unit_name, doc_unit_id, project_key),
+    {{ star_except(['unit_name', 'resolved_unit_name', 'doc_unit_name', 'doc_unit_id', 'project_key']) }},
     resolved_unit_name as unit_name,
     unit_name as unit_name_printed,
     case when scope = 'project' and project_key is not null then
-        'P' || left(sha256(coalesce(unit_id, 'doc:' || doc_id) || '|' || project_key), 15)
+        'P' || left({{ sha256_hex("coalesce(unit_id, 'doc:' || doc_id) || '|' || project_key") }}, 15)
     end as project_id,
     project_key
 from ids

@@ -2,9 +2,9 @@
 -- (a form that prints no year, e.g. a 绩效目标表, has fiscal_year NULL: it still names its project)
 select
     project_id,
-    arg_max(project_name, coalesce(fiscal_year, 0) * 10000 + eval_no) as project_name,
+    {{ value_at_max('project_name', 'coalesce(fiscal_year, 0) * 10000 + eval_no') }} as project_name,
     any_value(unit_id) as unit_id,
-    arg_max(unit_name, coalesce(fiscal_year, 0)) as unit_name,
+    {{ value_at_max('unit_name', 'coalesce(fiscal_year, 0)') }} as unit_name,
     max(project_attribute) as project_attribute,
     min(fiscal_year) as first_year,
     max(fiscal_year) as last_year,

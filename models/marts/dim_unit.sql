@@ -14,11 +14,11 @@ with named as (
 )
 select
     unit_id,
-    arg_max(unit_name, coalesce(fiscal_year, 0) * 10 + from_document) as unit_name,
+    {{ value_at_max('unit_name', 'coalesce(fiscal_year, 0) * 10 + from_document') }} as unit_name,
     max(unit_code) as unit_code,
     coalesce(max(department_code) filter (where from_document = 1), max(department_code)) as department_code,
-    arg_max(admin_level, fiscal_year) filter (where admin_level is not null) as admin_level,
-    arg_max(region, fiscal_year) filter (where region is not null) as region,
+    {{ value_at_max('admin_level', 'fiscal_year') }} filter (where admin_level is not null) as admin_level,
+    {{ value_at_max('region', 'fiscal_year') }} filter (where region is not null) as region,
     min(fiscal_year) as first_year,
     max(fiscal_year) as last_year,
     count(distinct doc_id) as n_documents

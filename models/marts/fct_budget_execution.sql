@@ -101,16 +101,25 @@ final_accounts as (
       and t.budget_initial_wan is not null and t.executed_wan is not null
 )
 select *, 'evaluation' as source from evaluation
-union all by name
+{{ union_all_by_name() }}
 select
-    cast(null as varchar) as eval_id,
+    cast(null as {{ type_text() }}) as eval_id,
     f.doc_id, d.fiscal_year, d.unit_id,
-    cast(null as varchar) as project_id,
+    cast(null as {{ type_text() }}) as project_id,
     f.scope,
+    null as form, null as fund_label, null as budget_initial_declared_wan,
     f.budget_initial_wan,
+    null as budget_full_year_wan, null as funds_received_wan,
     f.executed_wan,
+    null as balance_wan, null as carryover_prior_wan, null as adjustment_wan, null as other_adjustment_wan,
     cast(coalesce(f.rate_stated, round(100 * f.executed_wan / nullif(f.budget_initial_wan, 0), 2)) as decimal(20, 6)) as execution_rate_pct,
+    null as execution_weight, null as execution_score,
     f.amounts_from,
+    null as n_sources,
+    {% for c in ['budget_initial_declared', 'budget_initial', 'budget_full_year', 'funds_received', 'executed', 'balance',
+                 'carryover_prior', 'adjustment', 'other_adjustment', 'execution_rate', 'execution_score'] -%}
+    null as {{ c }}_half_unit,
+    {% endfor -%}
     f.source_ref, f.page, f.line,
     'final_accounts' as source
 from final_accounts f

@@ -1,7 +1,7 @@
 -- one row per self-evaluation: total score, the grade as printed and the grade its score earns
 with bands as (
     select grade, min_score, max_score_exclusive,
-           list_append(string_split(coalesce(grade_aliases, ''), '|'), grade) as spellings
+           {{ split_append("coalesce(grade_aliases, '')", '|', 'grade') }} as spellings
     from {{ ref('grade_bands') }}
 )
 select
@@ -31,7 +31,7 @@ select
     e.complete,
     e.total_weight
 from {{ ref('int_evaluations') }} e
-left join bands printed_band on list_contains(printed_band.spellings, e.grade)
+left join bands printed_band on {{ list_has('printed_band.spellings', 'e.grade') }}
 left join bands score_band
   on e.total_score >= score_band.min_score and e.total_score < score_band.max_score_exclusive
 where {{ fdw_changed('e.doc_id') }}

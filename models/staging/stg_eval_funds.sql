@@ -31,7 +31,7 @@ select
                  'executed_wan', 'balance_wan', 'carryover_prior_wan', 'adjustment_wan', 'other_adjustment_wan',
                  'execution_rate_pct', 'execution_score'] %}
     case when {{ c }} is not null then
-        coalesce({{ half_unit_sql("json_extract_string(printed, '$." ~ c ~ "')", 0 if c == 'execution_rate_pct' else 2) }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
+        coalesce({{ half_unit_sql(json_text('printed', "'$." ~ c ~ "'"), 0 if c == 'execution_rate_pct' else 2) }}, 0.005) end as {{ c | replace('_wan', '') | replace('_pct', '') }}_half_unit,
     {% endfor %}
     page,
     line,

@@ -6,7 +6,7 @@ select
     section,
     criterion,
     sub_criterion,
-    coalesce(json_extract_string(note, '$.kind'), 'criterion') as item_kind,
+    coalesce({{ json_text('note', "'$.kind'") }}, 'criterion') as item_kind,
     {{ points_columns() }}
     note,
     coalesce(aligned, true) as aligned,
