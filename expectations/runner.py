@@ -244,17 +244,24 @@ def _dec(v):
     return Decimal(str(v)).quantize(Decimal("0.000001"))
 
 
-def _coverage(run_id: str, rule: Rule, df: pd.DataFrame) -> list[dict]:
-    """Per document: how many instances of the rule were decided, how many could not be, and why."""
-    if df.empty:
-        return []
-    out = []
-    for doc_id, g in df.groupby("doc_id", dropna=True):
-        nc = g[~g["checkable"]]
-        reasons = sorted({r for r in nc["not_checkable_reason"].dropna().astype(str)})
-        out.append({"run_id": run_id, "doc_id": str(doc_id), "rule_id": rule.id, "checks": int(g["checkable"].sum()),
-                    "not_checkable": len(nc), "reasons": "; ".join(reasons) or None})
-    return out
+def _coverage(run_id: str, rule: Rule, df: pd.DataFrame) -> pa.Table:
+    """Per document: how many instances of the rule were decided, how many could not be, and why.
+    Vectorised (one group-by per rule): a Python loop over documents cost minutes at 20,000 documents."""
+    if df.empty or "doc_id" not in df.columns:
+        return COVERAGE_SCHEMA.empty_table()
+    g = df.loc[df["doc_id"].notna(), ["doc_id", "checkable", "not_checkable_reason"]].copy()
+    if g.empty:
+        return COVERAGE_SCHEMA.empty_table()
+    g["doc_id"] = g["doc_id"].astype(str)
+    g["nc"] = ~g["checkable"]
+    out = g.groupby("doc_id", sort=True).agg(checks=("checkable", "sum"), not_checkable=("nc", "sum"))
+    why = g.loc[g["nc"] & g["not_checkable_reason"].notna(), ["doc_id", "not_checkable_reason"]].astype(str)
+    why = why.drop_duplicates().sort_values(["doc_id", "not_checkable_reason"])
+    out["reasons"] = why.groupby("doc_id")["not_checkable_reason"].agg("; ".join)
+    out = out.reset_index()
+    return pa.table({"run_id": [run_id] * len(out), "doc_id": out["doc_id"].tolist(), "rule_id": [rule.id] * len(out),
+                     "checks": out["checks"].astype("int64").tolist(), "not_checkable": out["not_checkable"].astype("int64").tolist(),
+                     "reasons": [None if pd.isna(r) else r for r in out["reasons"]]}, schema=COVERAGE_SCHEMA)
 
 
 @dataclass
@@ -328,12 +335,16 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         for rule in rules:
             every = instances(con, rule)
             df = every[every["checkable"]] if not every.empty else every
-            coverage.extend(_coverage(run_id, rule, every))
+            coverage.append(_coverage(run_id, rule, every))
             gx_rows.append(batch_rows(df))
-            broken, _ = validator.failing(df, "excess")
-            off, _ = validator.failing(df, "shortfall")
+            # GE decides among the instances off their identity at all (shortfall or excess above 0): an
+            # instance at or below 0 on both is never one GE reports, and validating every instance twice
+            # per rule cost more than the rules' SQL; the checkpoint (gx_project) validates them all
+            off_any = df[(df["shortfall"] > 0) | (df["excess"] > 0)] if not df.empty else df
+            broken, _ = validator.failing(off_any, "excess")
+            off, _ = validator.failing(off_any, "shortfall")
             hints = off - broken
-            for _, row in df[df["check_id"].isin(broken | hints)].iterrows():
+            for row in off_any[off_any["check_id"].isin(broken | hints)].to_dict("records"):
                 severity = row["check_severity"] if row["check_id"] in broken else "hint"
                 if severity == "error" and _doubtful(row):
                     severity = "warning"
@@ -359,7 +370,7 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         it = pa.concat_tables(instance_counts) if instance_counts else INSTANCE_SCHEMA.empty_table()
         con.register("_findings", ft)
         con.register("_instances", it)
-        con.register("_coverage", pa.Table.from_pylist(coverage, schema=COVERAGE_SCHEMA))
+        con.register("_coverage", pa.concat_tables(coverage) if coverage else COVERAGE_SCHEMA.empty_table())
         if incremental:  # the documents in scope were checked again: their old findings go
             con.execute("create or replace temp table kept as select * from dq_findings where doc_id not in (select doc_id from temp.scope_docs)")
             con.execute("create or replace temp table kept_instances as select * from dq_rule_instances where doc_id not in (select doc_id from temp.scope_docs)")

@@ -1,14 +1,15 @@
 -- 类 = Σ 款, 款 = Σ 项 (child codes extend the parent's by two digits) and 合计 = Σ 类, column by
 -- column, in the tables named by `table_codes` (合计 only with include_total). One instance per
 -- parent printed with children; a side printed blank makes it not checkable.
-with lines as (
-    select *,
-           -- a cell whose column is unknown (aligned = false) makes its table's sums not checkable
-           exists (select 1 from {{ lines_model }} u
-                   where not u.aligned and u.doc_id = f.doc_id and u.table_code = f.table_code) as table_unaligned
+with unaligned as (  -- tables with a cell whose column is unknown (aligned = false): their sums are not checkable
+    select distinct doc_id, table_code from {{ lines_model }} where not aligned
+),
+lines as (
+    select f.*, u.doc_id is not null as table_unaligned
     from {{ lines_model }} f
-    where table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
-      and column_code is not null
+    left join unaligned u on u.doc_id = f.doc_id and u.table_code = f.table_code
+    where f.table_code in ({{ table_codes | map('tojson') | join(', ') | replace('"', "'") }})
+      and f.column_code is not null
 ),
 parents as (
     select * from lines
@@ -17,18 +18,25 @@ parents as (
 children as (
     select * from lines where subject_code is not null
 ),
+pair_keys as (  -- parent and child by equal keys (a join on a computed key, not a condition per row pair):
+                -- 合计 with the 类, a 类 or 款 with the codes two digits longer that start with its code
+    select p.doc_id, p.table_code, p.source_ref as parent_ref, p.col, p.column_code, p.table_unaligned,
+           case when p.subject_code is null then '合计' else p.subject_code end as child_of
+    from parents p
+    where p.subject_code is not null or p.row_role = 'total'
+),
+child_keys as (
+    select c.*, left(c.subject_code, length(c.subject_code) - 2) as child_of from children c where length(c.subject_code) >= 2
+    union all
+    select c.*, '合计' as child_of from children c where c.subject_level = 1
+),
 pairs as (
-    select p.doc_id, p.table_code, p.source_ref as parent_ref, p.col,
+    select p.doc_id, p.table_code, p.parent_ref, p.col,
            c.amount_wan, c.half_unit_wan, c.cell_state, c.printed_text, c.subject_code, c.source_ref,
            p.table_unaligned
-    from parents p
-    join children c
-      on c.doc_id = p.doc_id and c.table_code = p.table_code and c.column_code = p.column_code
-     and (
-          (p.row_role = 'total' and p.subject_code is null and c.subject_level = 1)
-       or (p.subject_code is not null and length(c.subject_code) = length(p.subject_code) + 2
-           and starts_with(c.subject_code, p.subject_code))
-     )
+    from pair_keys p
+    join child_keys c
+      on c.doc_id = p.doc_id and c.table_code = p.table_code and c.column_code = p.column_code and c.child_of = p.child_of
 ),
 sums as (
     select doc_id, table_code, parent_ref, col,
