@@ -50,6 +50,11 @@
 {% macro default__star_except(columns) %}* exclude ({{ columns | join(', ') }}){% endmacro %}
 {% macro spark__star_except(columns) %}* except ({{ columns | join(', ') }}){% endmacro %}
 
+{#- the values of a group joined by `separator` in ascending order (one text per group) -#}
+{% macro sorted_string_agg(expr, separator) %}{{ return(adapter.dispatch('sorted_string_agg')(expr, separator)) }}{% endmacro %}
+{% macro default__sorted_string_agg(expr, separator) %}string_agg({{ expr }}, {{ separator }} order by {{ expr }}){% endmacro %}
+{% macro spark__sorted_string_agg(expr, separator) %}array_join(array_sort(collect_list({{ expr }})), {{ separator }}){% endmacro %}
+
 {#- union of selects whose columns are matched by name. Spark SQL has no UNION BY NAME (4.3): it matches
     positions, so a model using this lists every branch's columns, in the first branch's order. -#}
 {% macro union_all_by_name() %}{{ return(adapter.dispatch('union_all_by_name')()) }}{% endmacro %}

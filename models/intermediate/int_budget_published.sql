@@ -36,7 +36,7 @@ figures as (
     where {{ fdw_changed('n.doc_id') }}
 ),
 from_narrative as (
-    select n.doc_id, s.scope, cast(null as varchar) as subject_code, cast(null as varchar) as subject_name,
+    select n.doc_id, s.scope, cast(null as {{ type_text() }}) as subject_code, cast(null as {{ type_text() }}) as subject_name,
            n.amount_wan, n.half_unit_wan, n.printed_text, n.source_ref, n.page, n.line,
            'budget narrative' as amounts_from
     from figures n

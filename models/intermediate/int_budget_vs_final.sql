@@ -49,5 +49,5 @@ full join published p
 join {{ ref('stg_documents') }} fd on fd.doc_id = coalesce(f.doc_id, p.final_doc_id)
 left join {{ ref('stg_documents') }} bd on bd.doc_id = p.doc_id
 join {{ ref('budget_vs_final_scopes') }} s on s.scope = coalesce(f.scope, p.scope)
-left join (select final_doc_id, string_agg(budget_doc_id, ',' order by budget_doc_id) as budget_doc_ids
+left join (select final_doc_id, {{ sorted_string_agg('budget_doc_id', "','") }} as budget_doc_ids
            from matches group by final_doc_id) hb on hb.final_doc_id = coalesce(f.doc_id, p.final_doc_id)

@@ -19,7 +19,7 @@ stripped as (  -- the name without one affix (trailing, bare or in brackets), wh
     select d.doc_id, a.strength,
            regexp_replace(d.name_key, '\(?' || a.affix || '\)?$', '') as core_key
     from docs d
-    join {{ ref('unit_name_affixes') }} a on regexp_matches(d.name_key, '\(?' || a.affix || '\)?$')
+    join {{ ref('unit_name_affixes') }} a on {{ regexp_found('d.name_key', "'\\(?' || a.affix || '\\)?$'") }}
 ),
 keys as (  -- every key a document answers to: its name (strength exact) and its name without an affix
     select doc_id, name_key as k, 'exact' as strength from docs

@@ -100,7 +100,14 @@ final_accounts as (
     where not exists (select 1 from pairs p where p.doc_id = t.doc_id and p.scope = 'three_public')
       and t.budget_initial_wan is not null and t.executed_wan is not null
 )
-select *, 'evaluation' as source from evaluation
+-- every branch lists every column in one order: Spark SQL unions by position (see union_all_by_name)
+select *, 'evaluation' as source,
+    cast(null as {{ type_text() }}) as subject_code,
+    cast(null as decimal(20, 6)) as budget_restated_wan,
+    cast(null as {{ type_text() }}) as budget_doc_id,
+    cast(null as {{ type_text() }}) as final_doc_id,
+    cast(null as {{ type_text() }}) as match_quality
+from evaluation
 {{ union_all_by_name() }}
 select
     cast(null as {{ type_text() }}) as eval_id,
@@ -121,25 +128,39 @@ select
     null as {{ c }}_half_unit,
     {% endfor -%}
     f.source_ref, f.page, f.line,
-    'final_accounts' as source
+    'final_accounts' as source,
+    cast(null as {{ type_text() }}) as subject_code,
+    cast(null as decimal(20, 6)) as budget_restated_wan,
+    cast(null as {{ type_text() }}) as budget_doc_id,
+    cast(null as {{ type_text() }}) as final_doc_id,
+    cast(null as {{ type_text() }}) as match_quality
 from final_accounts f
 join {{ ref('stg_documents') }} d using (doc_id)
-union all by name
+{{ union_all_by_name() }}
 select
-    cast(null as varchar) as eval_id,
+    cast(null as {{ type_text() }}) as eval_id,
     x.doc_id, x.fiscal_year, x.unit_id,
-    cast(null as varchar) as project_id,
+    cast(null as {{ type_text() }}) as project_id,
     x.scope,
-    x.subject_code,
+    null as form, null as fund_label, null as budget_initial_declared_wan,
     x.budget_published_wan as budget_initial_wan,
+    null as budget_full_year_wan, null as funds_received_wan,
     x.actual_wan as executed_wan,
+    null as balance_wan, null as carryover_prior_wan, null as adjustment_wan, null as other_adjustment_wan,
     cast(round(100 * x.actual_wan / nullif(x.budget_published_wan, 0), 2) as decimal(20, 6)) as execution_rate_pct,
+    null as execution_weight, null as execution_score,
     x.budget_published_from as amounts_from,
+    null as n_sources,
+    {% for c in ['budget_initial_declared', 'budget_initial', 'budget_full_year', 'funds_received', 'executed', 'balance',
+                 'carryover_prior', 'adjustment', 'other_adjustment', 'execution_rate', 'execution_score'] -%}
+    null as {{ c }}_half_unit,
+    {% endfor -%}
+    x.source_ref, x.page, x.line,
+    'budget_vs_final' as source,
+    x.subject_code,
     x.budget_restated_wan,
     x.budget_doc_id,
     x.doc_id as final_doc_id,
-    x.match_quality,
-    x.source_ref, x.page, x.line,
-    'budget_vs_final' as source
+    x.match_quality
 from {{ ref('int_budget_vs_final') }} x
 where x.budget_doc_id is not null and x.budget_published_wan is not null and x.actual_wan is not null
