@@ -11,6 +11,17 @@
 -- rows pair two documents: each build deletes and re-derives all of them (a new budget document pairs
 -- with a final-accounts document landed long before); the other rows are keyed by their document.
 {{ config(pre_hook="{% if is_incremental() %}delete from {{ this }} where source = 'budget_vs_final'{% else %}select 1{% endif %}") }}
+{#- the budget-vs-final columns, blank in the rows of one document -#}
+{% set cross_document_columns_blank -%}
+cast(null as {{ type_text() }}) as subject_code,
+    cast(null as decimal(20, 6)) as budget_restated_wan,
+    cast(null as {{ type_text() }}) as budget_doc_id,
+    cast(null as {{ type_text() }}) as final_doc_id,
+    cast(null as {{ type_text() }}) as match_quality
+{%- endset %}
+{#- the evaluation forms' rounding columns: blank in the unit-level rows -#}
+{% set half_unit_columns = ['budget_initial_declared', 'budget_initial', 'budget_full_year', 'funds_received', 'executed',
+                            'balance', 'carryover_prior', 'adjustment', 'other_adjustment', 'execution_rate', 'execution_score'] %}
 with sources as (
     select eval_id,
            sum(budget_initial_wan) as budget_initial_sources_wan,
@@ -102,11 +113,7 @@ final_accounts as (
 )
 -- every branch lists every column in one order: Spark SQL unions by position (see union_all_by_name)
 select *, 'evaluation' as source,
-    cast(null as {{ type_text() }}) as subject_code,
-    cast(null as decimal(20, 6)) as budget_restated_wan,
-    cast(null as {{ type_text() }}) as budget_doc_id,
-    cast(null as {{ type_text() }}) as final_doc_id,
-    cast(null as {{ type_text() }}) as match_quality
+    {{ cross_document_columns_blank }}
 from evaluation
 {{ union_all_by_name() }}
 select
@@ -123,17 +130,12 @@ select
     null as execution_weight, null as execution_score,
     f.amounts_from,
     null as n_sources,
-    {% for c in ['budget_initial_declared', 'budget_initial', 'budget_full_year', 'funds_received', 'executed', 'balance',
-                 'carryover_prior', 'adjustment', 'other_adjustment', 'execution_rate', 'execution_score'] -%}
+    {% for c in half_unit_columns -%}
     null as {{ c }}_half_unit,
     {% endfor -%}
     f.source_ref, f.page, f.line,
     'final_accounts' as source,
-    cast(null as {{ type_text() }}) as subject_code,
-    cast(null as decimal(20, 6)) as budget_restated_wan,
-    cast(null as {{ type_text() }}) as budget_doc_id,
-    cast(null as {{ type_text() }}) as final_doc_id,
-    cast(null as {{ type_text() }}) as match_quality
+    {{ cross_document_columns_blank }}
 from final_accounts f
 join {{ ref('stg_documents') }} d using (doc_id)
 {{ union_all_by_name() }}
@@ -151,8 +153,7 @@ select
     null as execution_weight, null as execution_score,
     x.budget_published_from as amounts_from,
     null as n_sources,
-    {% for c in ['budget_initial_declared', 'budget_initial', 'budget_full_year', 'funds_received', 'executed', 'balance',
-                 'carryover_prior', 'adjustment', 'other_adjustment', 'execution_rate', 'execution_score'] -%}
+    {% for c in half_unit_columns -%}
     null as {{ c }}_half_unit,
     {% endfor -%}
     x.source_ref, x.page, x.line,
