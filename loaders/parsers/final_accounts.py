@@ -533,6 +533,7 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 #   items (the national template) or as a 预算数/决算数 pair under each item (上海 表七).
 
 _HEADER_UNIT = re.compile(r"[（(](万元|元|千元|亿元)[)）]")
+_code_of = lru_cache(maxsize=4096)(column_code_of)  # header words repeat across cells and documents
 _LEADING_YEAR = re.compile(r"^(\d{4})年度?")
 
 
@@ -629,7 +630,7 @@ def _three_public_grid(t: Table) -> tuple[list[Line], list[Line], bool]:
         # a header that does not name the measures, even within a longer label, is not read this way
         # (a budget table is then read as a listing); one that names them only within another label
         # (`“三公”经费预算数`) or for another year (`2025年预算数`) lands nothing
-        if not any(column_code_of(t.table_code, c.text) and not three_public_item(c.text)
+        if not any(not amount_like(c.text) and _code_of(t.table_code, c.text) and not three_public_item(c.text)
                    for ln in body[:first] for c in ln.cells):
             raise DocumentError("parse", f"{t.title}: no 预算数/决算数 in its rows or header (line {t.title_line.lineno})")
         rows = []
@@ -652,24 +653,28 @@ def _parse_three_public(t: Table, em: _Emitter) -> None:
                      if (m := _HEADER_UNIT.search(squash(c.text)))), None)
         if unit:
             em.unit = t.amount_unit = unit
-    paths = {c: _header_path(header, c) for c in cols}
+    # per column: its header path, and (when the header names the items) the item it names and the
+    # measure a header label names
+    columns = {}
+    for c in cols:
+        path = _header_path(header, c)
+        measures = [p for p in path if _three_public_measure(t, p)]
+        items = [p for p in path if p not in measures]
+        columns[c] = (path, measures[-1] if measures else "", items[-1] if items else "", _item_of(items) if items else None)
     for ln in rows:
         label = ln.cell(0).strip() if labelled else ""
         for c in cols:
-            path = paths[c]
+            path, header_measure, header_item, item = columns[c]
             if items_as_rows:  # the row names the item, the header the measure
                 row_label, item, measure = label, three_public_item(label), "/".join(path)
             else:  # the header names the item; the measure is the row's label or a header label
-                measures = [p for p in path if _three_public_measure(t, p)]
-                measure = squash(label) if labelled else (measures[-1] if measures else "")
-                items = [p for p in path if p not in measures]
-                row_label, item = (items[-1], _item_of(items)) if items else ("", None)
+                row_label, measure = header_item, squash(label) if labelled else header_measure
             # a cell is read under both its labels; a value printed in a labelled row is landed even
             # where its header is missing
             if not (row_label and measure) and not (labelled and squash(ln.cell(c))):
                 continue
             em.emit(ln, c, row_label=row_label, row_role="item", item=item, column_label=measure,
-                    column_code=column_code_of(t.table_code, measure), unit="%" if "率" in measure else None,
+                    column_code=_code_of(t.table_code, measure), unit="%" if "率" in measure else None,
                     column_no=_int(numbering.cell(c)) if numbering else None)
 
 
