@@ -37,7 +37,7 @@ WELL_FORMED = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?%?")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: Callable[[str], bool] = lambda text: True
+    kind: Callable[[str], bool] = bool  # the printed text is of the column's kind (the empty text: may be blank)
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,8 @@ def place_rows(rows: list[list[dict[str, str]]], sums: Sequence[Sum]) -> list[Pl
     are kept only when some choice of the other rows' candidates satisfies every table-wide sum;
     a row is placed when exactly one of its candidates is left. Repeated until nothing changes.
     The figures summed are never negative: a row none of whose candidates survived on its own adds
-    an unknown figure >= 0, so with such a row only the sums' upper bounds are used."""
+    an unknown figure >= 0, so with such a row only the sums' upper bounds are used. When no choice
+    satisfies the sums the table breaks one of them, and each row keeps its own candidates."""
     live = [list(c) for c in rows]
     unknown = any(not c for c in live)
     changed = True
@@ -192,4 +193,6 @@ def place_rows(rows: list[list[dict[str, str]]], sums: Sequence[Sum]) -> list[Pl
                 keep = [c for c in cands if any(s.fits(s.figure(c) + o) for o in others)]
                 if len(keep) < len(cands):
                     live[i], changed = keep, True
+    if any(rows[i] and not live[i] for i in range(len(rows))):
+        live = rows  # no choice satisfies the sums: the table breaks one, it cannot place anything
     return [unique(c, "split") for c in live]
