@@ -22,10 +22,9 @@ table layer) say which columns there are and which identities hold between them.
 """
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
 Identity = Callable[[dict[str, str]], "bool | None"]
@@ -53,50 +52,52 @@ class Placement:
         return self.values is not None
 
 
-def number(text: str | None) -> Decimal | None:
-    """The number of a printed value (`100%` -> 100, `≥8` -> 8); None when there is none."""
-    if text is None:
-        return None
-    m = re.search(r"\d+(?:\.\d+)?", str(text))
-    if not m:
-        return None
-    try:
-        return Decimal(m.group(0))
-    except InvalidOperation:
-        return None
-
-
 def holds(m: dict[str, str], identities: Iterable[Identity]) -> bool:
     """No identity broken by the (partial) placement."""
     return all(i(m) is not False for i in identities)
 
 
-def _kind_ok(columns: Sequence[Column], m: dict[str, str]) -> bool:
-    kinds = {c.name: c.kind for c in columns}
-    return all(kinds[f](t) for f, t in m.items())
-
-
 def candidates(values: Sequence[str], columns: Sequence[Column], identities: Sequence[Identity] = (),
-               *, ordered: bool = True, limit: int = 200_000) -> list[dict[str, str]]:
+               *, ordered: bool = True, limit: int = 100_000) -> list[dict[str, str]]:
     """Every placement of the printed values under the columns (each value under one column, at most
     one value a column) that keeps the kinds and breaks no identity. `ordered`: the values keep the
-    columns' printed order (blank cells vanished); else any order (cells printed out of order)."""
+    columns' printed order (blank cells vanished); else any order (cells printed out of order).
+    Searched value by value, a branch dropped as soon as an identity its values allow checking
+    breaks; more than `limit` steps: not decided (no candidate)."""
     n, k = len(columns), len(values)
     if k > n:
         return []
+    fits = [[columns[c].kind(v) for c in range(n)] for v in values]
     out: list[dict[str, str]] = []
     seen: set[tuple] = set()
-    picks = itertools.combinations(range(n), k) if ordered else itertools.permutations(range(n), k)
-    for count, idx in enumerate(picks):
-        if count >= limit:
-            return []  # too many to enumerate: not decided
-        m = {columns[i].name: v for i, v in zip(idx, values)}
-        sig = tuple(sorted(m.items()))
-        if sig in seen or not _kind_ok(columns, m) or not holds(m, identities):
-            continue
-        seen.add(sig)
-        out.append(m)
-    return out
+    steps = 0
+    acc: dict[str, str] = {}
+    used: set[int] = set()
+
+    def rec(vi: int, first: int) -> bool:
+        nonlocal steps
+        if vi == k:
+            sig = tuple(sorted(acc.items()))
+            if sig not in seen:
+                seen.add(sig)
+                out.append(dict(acc))
+            return True
+        for c in (range(first, n - (k - vi - 1)) if ordered else range(n)):
+            steps += 1
+            if steps > limit:
+                return False
+            if c in used or not fits[vi][c]:
+                continue
+            acc[columns[c].name] = values[vi]
+            used.add(c)
+            ok = not holds(acc, identities) or rec(vi + 1, c + 1)
+            used.discard(c)
+            del acc[columns[c].name]
+            if not ok:
+                return False
+        return True
+
+    return out if rec(0, 0) else []
 
 
 def unique(cands: list[dict[str, str]], what: str = "placement") -> Placement:
