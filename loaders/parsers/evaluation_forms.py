@@ -299,15 +299,13 @@ def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> 
         return {f: v for f, v in zip(amounts, values) if not is_dash(v)}
     if len(values) > len(cols):
         return None
+    # a column may appear twice (SKIP): placed by position, each position a column of its own
+    slots = [placement.Column(str(i), lambda t, f=f: _type_ok(f, t)) for i, f in enumerate(cols)]
     cands = []
-    for idx in itertools.combinations(range(len(cols)), len(values)):
-        m = {cols[i]: v for i, v in zip(idx, values)}
-        if not all(_type_ok(f, v) for f, v in m.items()):
-            continue
-        held = _identities(m, weight)
-        if held is None:
-            continue
-        cands.append((held, {f: v for f, v in m.items() if not is_dash(v)}))
+    for p in placement.candidates(values, slots, [lambda p: _identities({cols[int(i)]: t for i, t in p.items()},
+                                                                        weight) is not None]):
+        m = {cols[int(i)]: t for i, t in sorted(p.items(), key=lambda it: int(it[0]))}
+        cands.append((_identities(m, weight), {f: v for f, v in m.items() if not is_dash(v)}))
     if not cands:
         return None
     best = max(h for h, _ in cands)
@@ -783,16 +781,8 @@ def _ind_type_ok(fld: str, text: str) -> bool:
 
 
 def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None:
-    if len(values) > len(cols):
-        return None
-    found = None
-    for idx in itertools.combinations(range(len(cols)), len(values)):
-        m = {cols[i]: v for i, v in zip(idx, values)}
-        if all(_ind_type_ok(f, t) for f, t in m.items()):
-            if found is not None and found != m:
-                return None
-            found = m
-    return found
+    """The row's values under the columns when exactly one placement in order keeps their kinds."""
+    return placement.place(values, [placement.Column(f, lambda t, f=f: _ind_type_ok(f, t)) for f in cols]).values
 
 
 def _level_of(text: str) -> str | None:
