@@ -1305,6 +1305,9 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
+    from loaders.parsers.eval_reading_order import reading_order_indicators, with_reading_order_items
+    items = with_reading_order_items(items, rows)  # (a module that imports this one)
+    inds = inds or reading_order_indicators(rows, warnings)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
