@@ -16,8 +16,10 @@ Nothing is guessed: a token sequence of any other shape is left unread.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from loaders.model import Line, squash
@@ -268,3 +270,126 @@ def _starts_level1(toks: list[tuple[str, Line]], i: int) -> tuple[list[str], int
         return None
     h = _wrapped_header(toks, i)
     return h if h and {"target", "target_initial"} & set(h[0]) and "actual" in h[0] else None
+
+
+# ---------------------------------------------------------------------------------------- breakdowns
+
+NO_PARENT = "-"  # eval_funds.parent_source of a line that adds up into nothing (stg_eval_funds)
+_LABELLED = re.compile(r"([^\d:：.%]+)[:：]((?:0|[1-9]\d*)(?:\.\d+)?)?")
+_QIZHONG = re.compile(r"^其中[:：]?")
+
+
+@lru_cache(maxsize=None)
+def breakdown_vocab() -> dict[str, frozenset[str]]:
+    """Breakdown heading (按收入性质分) -> the lines it is made of (一般公共预算, 其他资金 …)."""
+    out: dict[str, set[str]] = {}
+    for r in _rows("eval_vocabulary.csv"):
+        if r["block"] == "funds_breakdown":
+            out.setdefault(key(r["field"]), set()).add(key(r["word"]))
+    return {h: frozenset(m) for h, m in out.items()}
+
+
+def breakdown_lines(rows: list[Row], funds: list[dict]) -> list[dict]:
+    """Funds lines of the breakdowns printed under the 年度资金总额 row as `label: amount` with no
+    column of their own (按收入性质分: 2456.18 按支出性质分: 2456.18 其中:一般公共预算: 2456.18 其中:基本支出:
+    2299.98 …: two breakdowns side by side, their lines interleaved row by row). Each line belongs to the
+    breakdown whose members the vocabulary names (funds_breakdown), wherever it is printed; a line
+    with an amount that no heading names leaves the breakdowns unread. An amount lands under 全年预算数
+    (the figure the year's funds are stated in), marked `alignment: label` — its column is not
+    printed; the lines add up into their heading (PE-009), the headings into nothing (each restates
+    the total). Blank lines land nothing (blank is not 0)."""
+    words = breakdown_vocab()
+    total = next((f for f in funds if f["fund_source"] == "total"), None)
+    if total is None or not words or any(_QIZHONG.sub("", key(f["fund_label"] or "")) in words
+                                         or any(_QIZHONG.sub("", key(f["fund_label"] or "")) in m for m in words.values())
+                                         for f in funds):
+        return []  # no funds block, or its breakdowns were read as rows of the block
+    stops = vocab().funds_stop
+    for n, r in enumerate(rows):
+        own = squash(normalize(r.text))
+        if not any(h in own for h in words):
+            continue
+        text = squash(normalize(" ".join(x.text for x in rows[n:n + 8])))
+        seg = text[min(text.find(h) for h in words if h in text):]
+        seg = seg[:min([i for w in stops if (i := seg.find(w)) > 0] or [len(seg)])]
+        items: list[tuple[str, str]] = []
+        for m in _LABELLED.finditer(seg):
+            label, amount = m.group(1), m.group(2) or ""
+            if items and _QIZHONG.fullmatch(items[-1][0]) and not items[-1][1]:
+                label = items.pop()[0] + ":" + label  # 其中: 一般公共预算
+            items.append((label, amount))
+        heads = {key(lab): (lab, amount) for lab, amount in items if key(lab) in words}
+        if not heads:
+            return []
+        members: dict[str, list[tuple[str, str]]] = {h: [] for h in heads}
+        for lab, amount in items:
+            k = _QIZHONG.sub("", key(lab))
+            if k in heads:
+                continue
+            owner = next((h for h in heads if k in words[h]), None)
+            if owner is None:
+                if amount:
+                    return []
+                continue
+            if amount:
+                members[owner].append((lab, amount))
+        scale = _scale_of(total)
+        out: list[dict] = []
+        for h, (head_label, head_amount) in heads.items():
+            for lab, amount, parent in [(head_label, head_amount, NO_PARENT)] + [(x, a, h) for x, a in members[h]]:
+                out.append(_breakdown_line(len(funds) + len(out) + 1, r.line, lab, amount, parent, scale))
+        return out
+    return []
+
+
+def _scale_of(total: dict) -> Decimal:
+    """万元 per printed unit of the funds block, as its total line was read (a block in 元: 0.0001)."""
+    from loaders.parsers.evaluation_forms import amount_of
+
+    printed = json.loads(total["printed"] or "{}")
+    for f in ("budget_full_year_wan", "executed_wan", "budget_initial_wan"):
+        a = amount_of(printed.get(f) or "")
+        if total.get(f) is not None and a:
+            return total[f] / a
+    return Decimal(1)
+
+
+def _breakdown_line(seq: int, line: Line, label: str, amount: str, parent: str, scale: Decimal) -> dict:
+    from loaders.parsers.indicators import fund_record
+
+    printed = {"budget_full_year_wan": amount, "alignment": "label"} if amount else {}
+    rec = fund_record(seq=seq, line=line, fund_source=key(label), fund_label=label, printed=printed,
+                      budget_full_year_wan=(Decimal(amount) * scale) if amount else None)
+    rec["parent_source"] = parent
+    return rec
+
+
+# ---------------------------------------------------------------------------------------- short rows
+
+def continued_row(prev: dict[str, str], cells: list[str], cols: list[str]) -> dict[str, str] | None:
+    """The row above completed by a row that printed no name (`减轻贫困学生家庭经济负担 | 有效` then
+    `有效 | 10 | 10`: the target, then the actual, weight and score on the next printed row): when the
+    row above stopped before its score, and this row's cells, all of them values, fit the columns
+    after the last one the row above filled in exactly one way. A qualitative target has no unit:
+    its unit column is not a place for a value."""
+    from loaders.parsers.evaluation_forms import place_indicator
+    from loaders.parsers.indicators import parse_value
+
+    if not prev or "score" not in cols or prev.get("score") or not cells:
+        return None
+    last = max((cols.index(f) for f in prev if f in cols), default=-1)
+    qualitative = not parse_value(prev.get("target") or prev.get("target_initial") or "").is_numeric
+    rest = [f for f in cols[last + 1:] if not (f == "unit" and qualitative)]
+    m = place_indicator(cells, rest)
+    return {**prev, **m} if m else None
+
+
+def cut_off_row(values: list[str], cols: list[str]) -> dict[str, str] | None:
+    """The values of a row the text ends in (the form cut off before its 总分 row): the row's first
+    cells, in column order, each of its column's kind."""
+    from loaders.parsers.evaluation_forms import _ind_type_ok
+
+    if not values or len(values) > len(cols):
+        return None
+    m = dict(zip(cols, values))
+    return m if all(_ind_type_ok(f, t) for f, t in m.items()) else None
