@@ -6,8 +6,8 @@ A human reads such a table by the kinds of its tokens, not by their positions:
   (seeds/eval_vocabulary.csv, block score_item, and the indicator group words) followed by `N 分` is a
   group's weight; followed by two bare numbers it is a criterion's weight and score (score <= weight).
   A criterion whose numbers are not beside it (its cell's text was printed before a merged group cell
-  that sits in the middle of its rows: `组织机构 项目管理 13 分 2 2`) takes the first bare pair that
-  no word claims, when it is the only criterion waiting. The rubric text around (`…计 2 分,没有不得分`)
+  that sits in the middle of its rows: `组织机构 项目管理 13 分 2 2`) takes the bare pair printed right
+  after that group's `N 分`, when it is the only criterion waiting. The rubric text around (`…计 2 分,没有不得分`)
   is never read: its points are followed by punctuation, not by a word of the sheet;
 - an indicator row whose cells wrapped onto a second printed line (`乡村道路建设 300 公 300 公 15 …
   养护里程 里 里`): the second line holds, in column order, the rest of the name and the rest of each
@@ -90,7 +90,7 @@ def _is_fen(toks: list[tuple[str, Line]], i: int) -> bool:
 def _pair(toks: list[tuple[str, Line]], i: int) -> tuple[str, str] | None:
     """Two bare numbers at i (weight, score: score <= weight), the second not a `N 分` of text."""
     a, b = _points(toks, i), _points(toks, i + 1)
-    if a is None or b is None or _is_fen(toks, i + 2) or float(b) > float(a):
+    if a is None or b is None or _is_fen(toks, i + 2) or Decimal(b) > Decimal(a):
         return None
     return a, b
 
@@ -104,6 +104,7 @@ def reading_order_score_items(rows: list[Row]) -> list[dict]:
         return []
     out: list[dict] = []
     waiting: list[tuple[str, Line]] = []  # criteria whose numbers were not printed beside them
+    group_end = -1  # the index after the last group's `N 分`
 
     def add(label: str, line: Line, weight: str, score: str | None, group: bool):
         out.append(score_item_record(seq=len(out) + 1, line=line, section=label if group else None,
@@ -113,7 +114,7 @@ def reading_order_score_items(rows: list[Row]) -> list[dict]:
     while i < len(toks):
         lab = _label_at(toks, i)
         if lab is None:
-            if (pair := _pair(toks, i)) and (i == 0 or not _points(toks, i - 1)) and len(waiting) == 1:
+            if i == group_end and len(waiting) == 1 and (pair := _pair(toks, i)):
                 label, line = waiting.pop()
                 add(label, line, pair[0], pair[1], False)
                 i += 2
@@ -124,7 +125,7 @@ def reading_order_score_items(rows: list[Row]) -> list[dict]:
         line = toks[i][1]
         if (w := _points(toks, j)) is not None and _is_fen(toks, j + 1):
             add(label, line, w, None, True)  # 项目管理 13 分: a group's weight
-            i = j + 2
+            i = group_end = j + 2
         elif (pair := _pair(toks, j)) is not None:
             add(label, line, pair[0], pair[1], False)  # 决策依据 2 2: weight and score
             i = j + 2
