@@ -816,8 +816,10 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     body = rows[hi + 1:]
     if any(raw[last_hit + 1:]):  # the header row runs on into the first data row
         body = [Row(raw[last_hit + 1:], rows[hi].line, rows[hi].last)] + body
+    from loaders.parsers.eval_reading_order import continued_row, cut_off_row  # (imports this module)
     out: list[dict] = []
     items: list[dict] = []
+    placed: list[tuple] = []  # (name, values placed, row, level1, level2) of each row landed
     l1 = l2 = None
     end = None
     for j, r in enumerate(body, start=hi + 1 - (len(body) - (len(rows) - hi - 1))):
@@ -861,6 +863,12 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
             m = {f: t for f, t in zip(cols, raw_values) if t}
             m = m if all(_ind_type_ok(f, t) for f, t in m.items()) else None
         m = m if m is not None else place_indicator(values, cols)
+        if m is None and placed and (cont := continued_row(placed[-1][1], [c for c in cells if c], cols)) is not None:
+            out.pop()  # a row printing no name: the rest of the row above, which stopped short
+            (name, _, r, l1, l2), m = placed.pop(), cont
+        if m is None and r is body[-1] and end is None:
+            m = cut_off_row(values, cols)  # the text ends inside this row: its first cells are printed
+        placed.append((name, m or {}, r, l1, l2))
         aligned = m is not None
         if m is None:
             warnings.append(f"line {r.line.lineno}: indicator {squash(name)!r}: {len(values)} values could not be "
@@ -1470,6 +1478,10 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
+    from loaders.parsers.eval_reading_order import breakdown_lines, reading_order_indicators, with_reading_order_items
+    items = with_reading_order_items(items, rows)  # (a module that imports this one)
+    inds = inds or reading_order_indicators(rows, warnings)
+    funds = funds + breakdown_lines(rows, funds)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     if not inds:  # a table whose cells ran together into runs of digits: split where the identities decide
         inds = _fused_run_indicators(rows, warnings, funds, total_text, weight_text)
