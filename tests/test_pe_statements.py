@@ -26,7 +26,7 @@ CITED_08 = "林业局2022年度部门整体绩效自评表"
 
 
 def _copies(corpus: Path) -> None:
-    for name in ("pe_02.txt", "pe_08.txt", "pe_14.txt"):
+    for name in ("pe_02.txt", "pe_08.txt", "pe_09.txt", "pe_14.txt"):
         (corpus / name).write_bytes((EXCERPTS / name).read_bytes())
     # the note states the weights the table uses (70 / 20): PE-017 has nothing to report
     altered_copy(EXCERPTS / "pe_02.txt", corpus / "pe_02_note_agrees.txt", 1, NOTE_02, "产出指标70分、效益指标20分")
@@ -36,6 +36,8 @@ def _copies(corpus: Path) -> None:
     # the same text saved under a file name of the other year: the file's own name is a source too
     # (a trailing newline more: documents are keyed by their bytes, an identical copy would be skipped)
     (corpus / "梁平区林业局2022年度部门整体绩效自评表.txt").write_bytes((corpus / "pe_08_same_year.txt").read_bytes() + b"\n")
+    # pe_09.txt line 29: 年度资金总额 分值 printed 100 (line 25 is its label) -> the template's 10
+    altered_copy(EXCERPTS / "pe_09.txt", corpus / "pe_09_weight_10.txt", 29, "100 |", "10 |")
     # the count agrees with its 9 names; the 3 budget units become 4 (more than the 2–3 names listed)
     altered_copy(EXCERPTS / "pe_14.txt", corpus / "pe_14_count_agrees.txt", 6, "直属事业单位10个", "直属事业单位9个")
     altered_copy(EXCERPTS / "pe_14.txt", corpus / "pe_14_four_units.txt", 10, "单位有3个", "单位有4个")
@@ -126,3 +128,14 @@ def test_stated_weights_need_two_known_groups():
     assert got == [("产出指标", 50), ("效益指标", 30), ("满意度指标", 10), ("预算执行率", 10)]
     # a sentence naming one group's points is no statement of the template's weights
     assert eval_statements.stated_weights([_line("三级指标分值为:产出指标50分")], 1) == []
+
+
+@needs_corpus
+def test_pe001_on_a_form_cut_off_when_the_weights_read_already_exceed_100(built):
+    # pe_09: the excerpt ends inside 效益指标 (not read to 总分), yet 年度资金总额 分值 100 (line 29) plus the
+    # indicators read (20+10+10+10+10 产出, 10 效益) is 170: the whole form's weights can only be more
+    [w] = _findings(built, "pe_09.txt", "PE-001")
+    assert (w["severity"], w["actual"], w["expected"]) == ("error", Decimal(170), Decimal(100))
+    assert "已读部分" in w["row_label"] and "预算执行率 100" in w["row_label"]
+    # with the template's 10 the part read adds up to 80: the cut-off form's sum is not checkable
+    assert _findings(built, "pe_09_weight_10.txt", "PE-001") == []

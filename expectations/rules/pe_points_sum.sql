@@ -5,7 +5,8 @@
     sums would be partial. One instance per evaluation with at least one part printed. The row label
     spells the sum out by group (weights: the budget-execution line and each 一级指标; scores: the
     budget-execution score and the indicators' scores; score sheets: each section), so the reader sees
-    where a total of 110 comes from. -#}
+    where a total of 110 comes from. A form not read whole has no instance, except for the weights when
+    those read already exceed 100 (weights are never negative: the whole form's sum can only be larger). -#}
 {% from '_pe.sql' import evaluations, line_of, head, points %}
 with ev as ({{ evaluations() }}),
 sheet_evals as (
@@ -56,7 +57,9 @@ sums as (
 select
     {{ head() }},
 {%- if measure == 'weight' %}
-    '分值合计 total weight：' || coalesce(b.spelled, '') as row_label,
+    case when ev.complete then '分值合计 total weight：'
+         else '已读部分的分值合计（表未读完，全表合计只会更大）weights of the part read (the form is not read whole; its full sum can only be larger)：'
+    end || coalesce(b.spelled, '') as row_label,
     '分值 weight' as column_label,
     'weights' as check_key,
     s.expected as actual,
@@ -80,4 +83,6 @@ left join breakdown b using (eval_id)
 where s.n > 0
   and s.n_parts > 0
   and s.execution_printed
-  and ev.complete  -- a form cut off before its 总分 row: its sums are not checkable
+  -- a form cut off before its 总分 row: its sums are not checkable, except that weights are never
+  -- negative, so weights read that already exceed 100 prove the whole form's do
+  and (ev.complete{{ ' or s.expected > 100 + s.tol' if measure == 'weight' else '' }})
