@@ -139,3 +139,16 @@ def test_pe001_on_a_form_cut_off_when_the_weights_read_already_exceed_100(built)
     assert "已读部分" in w["row_label"] and "预算执行率 100" in w["row_label"]
     # with the template's 10 the part read adds up to 80: the cut-off form's sum is not checkable
     assert _findings(built, "pe_09_weight_10.txt", "PE-001") == []
+
+
+def test_enumeration_going_on_after_a_comma_is_a_range():
+    # pe_14.txt line 6 as printed (9 names, then 。) is exactly 9; the same list going on after a comma
+    # (…县经济开发区财政所,负责…) may be 9 names and a clause, or 10 names: 10个 is not reported then
+    line6 = ("直属事业单位10个,即县国库集中支付中心、县财政信息中心、县工资统发中心、县财政投资评审中心、县政府债务研究评估中心、"
+             "县财政预算编审中心、县国有资产服务中心、县会计服务中心、县经济开发区财政所。")
+    counts = [{"label": "直属事业单位", "printed_text": "10个", "line": 1}]
+    eval_statements.listed_counts([_line(line6)], counts)
+    assert (counts[0]["listed_min"], counts[0]["listed_max"]) == (9, 9)
+    counts = [{"label": "直属事业单位", "printed_text": "10个", "line": 1}]
+    eval_statements.listed_counts([_line(line6.replace("财政所。", "财政所,负责全县财政业务。"))], counts)
+    assert (counts[0]["listed_min"], counts[0]["listed_max"]) == (9, 10)

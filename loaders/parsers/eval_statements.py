@@ -73,14 +73,16 @@ def stated_weights(lines: list[Line], first_seq: int) -> list[dict]:
 
 # ------------------------------------------------------------------------------ enumerations
 
-_LIST_MARK = re.compile(r"^[,:]?(?:即|包括|分别是|分别为|具体是|具体为|具体包括)[:,]?")
+_LIST_MARK = re.compile(r"^[,:]?(?:即(?![将时可使便])|包括|分别是|分别为|具体是|具体为|具体包括)[:,]?")
 _LIST_END = re.compile(r"[。;]")
 _JOIN = re.compile(r"以及|和|及|与")
 
 
 def _enumeration(text: str, end: int) -> tuple[int, int, str] | None:
     """(fewest, most items, the list as printed) of an enumeration that starts right after `end`
-    (即A、B和C。), else None: no marker, a list left open (等), or numbers inside it (sub-counts)."""
+    (即A、B和C。), else None: no marker, a list left open (等), or numbers inside it (sub-counts).
+    The list surely holds the names up to its first comma (a comma may go on to another clause:
+    即A、B、C,负责…); it holds at most every piece up to the sentence end, each 和/及 counted as two."""
     m = _LIST_MARK.match(text[end:])
     if not m:
         return None
@@ -90,10 +92,11 @@ def _enumeration(text: str, end: int) -> tuple[int, int, str] | None:
     if not body or re.search(r"\d|等|其中|其他|若干", body) or len(body) > 400:
         return None
     pieces = [p for p in re.split(r"[、,]", body) if p]
+    surely = [p for p in body.split(",")[0].split("、") if p]
     if len(pieces) < 2 or any(len(p) < 2 for p in pieces):
         return None
     joins = sum(len(_JOIN.findall(p)) for p in pieces)
-    return len(pieces), len(pieces) + joins, body
+    return len(surely), len(pieces) + joins, body
 
 
 def listed_counts(lines: list[Line], counts: list[dict]) -> None:
