@@ -66,7 +66,8 @@ def _parse_evaluation_doc(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
     if not records:
         raise DocumentError("parse", "classified as a performance self-evaluation, but no evaluation form "
                                      "(funds block, indicator table or total score) could be read")
-    return evaluations.summary_fields(records), evaluations.to_tables(records)
+    return (evaluations.summary_fields(records),
+            {**evaluations.to_tables(records), "narrative_defects": evaluations.defects(doc, records)})
 
 
 def _parse_budget(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:

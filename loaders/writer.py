@@ -107,6 +107,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "eval_counts": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("label", S), ("count_value", DEC),
         ("count_unit", S), ("printed_text", S), ("page", I), ("line", I), ("source_ref", S),
+        ("listed_min", I), ("listed_max", I), ("listed_text", S),
     ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),

@@ -39,6 +39,10 @@ group by eval_id
 cast(0.5 / power(10, case when {{ decimals_of(text_expr) }} > 0 then {{ decimals_of(text_expr) }}
                           else coalesce({{ form_decimals }}, 0) end) as decimal(20, 6))
 {%- endmacro %}
+{% macro points(expr) -%}
+{#- a sum of points as a reader writes it: 70, 7.5 (two decimals at most, trailing zeros dropped) -#}
+regexp_replace(regexp_replace(cast(cast({{ expr }} as decimal(20, 2)) as varchar), '0+$', ''), '[.]$', '')
+{%- endmacro %}
 {% macro unit_printed(text_expr) -%}
 {#- the unit printed after an indicator value's number (万元, 人, %), '' when none -#}
 trim(regexp_extract({{ text_expr }}, '[0-9][0-9.,]*\s*([^0-9]*)$', 1))

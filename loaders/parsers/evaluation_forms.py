@@ -807,8 +807,8 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
         flat = _flattened_indicators(rows, warnings)
         if flat:
             return flat, [], None
-        fused, items = _fused_indicators(rows, warnings)
-        return fused, items, None
+        fused, items, end = _fused_indicators(rows, warnings)
+        return fused, items, end
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
     raw = rows[hi].raw
@@ -1009,12 +1009,14 @@ def _fused_row_ok(m: dict[str, str]) -> bool:
 _POINT_MARK = "\ue000"
 
 
-def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict]]:
+def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict], int | None]:
     """Indicator rows of a table whose cells were run together with no separator (一级指标二级指标三级指标
     分值年度指标值全年实际值得分…产出指标(70分)数量指标安装坡面水标尺10≥266米≥266米10…): the value
     columns' order from the header words, then each row a name (after the group words) and its run of
     values, landed only when exactly one split of the run fits the columns (a qualitative target and
-    actual printed alike, 显著提升显著提升, split into their two equal halves)."""
+    actual printed alike, 显著提升显著提升, split into their two equal halves). The third value is the
+    index of the row that holds the table's end (its 总分 row) when every row of the run was landed:
+    else None (a row left out, or no end printed: sums over the table are not checkable)."""
     v = vocab()
     words = sorted((w for w in v.ind_cols if len(w) >= 2), key=len, reverse=True)
     word_re = re.compile("|".join(map(re.escape, words)))
@@ -1038,6 +1040,7 @@ def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict],
             continue
         body = text[pos:]
         end = min([i for w in stops if (i := body.find(w)) >= 0] or [len(body)])
+        ended, skipped = end < len(body), 0
         body = body[:end]
         points: list[str] = []  # 产出指标(70分): the points replaced by a mark that holds no digit
 
@@ -1068,11 +1071,13 @@ def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict],
                                                    score=None))
                 name = name[lm.end():]
             if not run or len(name) < 2:
+                skipped += bool(run)  # values with no name: a row not understood
                 continue
             sols = _fused_values(run, cols)
             if not sols and n < len(pairs) and (q := _qualitative_pair(run, pairs[n], cols)):
                 sols, n = [q], n + 1  # 10显著提升显著提升10: the text between two runs is the target and actual
             if len(sols) != 1:
+                skipped += 1
                 continue
             f = sols[0]
             out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=name,
@@ -1081,8 +1086,8 @@ def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict],
         if out or items:
             warnings.append(f"line {r.line.lineno}: indicator table run together without separators; {len(out)} rows "
                             "read where exactly one split of the values fits the columns")
-            return out, items
-    return [], []
+            return out, items, (rows.index(r) if ended and not skipped else None)
+    return [], [], None
 
 
 @lru_cache(maxsize=None)

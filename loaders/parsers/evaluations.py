@@ -11,13 +11,13 @@ import re
 from collections import Counter
 
 from loaders.model import SourceDoc
-from loaders.parsers import (evaluation_city, evaluation_forms, evaluation_city_columns, evaluation_county, evaluation_department,
-                             evaluation_province)
+from loaders.parsers import (eval_statements, evaluation_city, evaluation_forms, evaluation_city_columns, evaluation_county,
+                             evaluation_department, evaluation_province)
 from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 LAYOUTS = (evaluation_province.parse_province, evaluation_department.parse_department, evaluation_city.parse_city,
            evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)
@@ -40,6 +40,8 @@ def parse_evaluations(doc: SourceDoc) -> list[EvaluationRecords]:
     done = [(r.evaluation["line_start"] or 0, r.evaluation["line_end"] or 0) for r in found]
     found.extend(evaluation_forms.parse_general(doc, doc_year=year, skip=done))
     found.sort(key=lambda r: (r.evaluation["line_start"] or 0))
+    for r in found:
+        eval_statements.annotate(doc, r)
     return [finish(doc.doc_id, n, r) for n, r in enumerate(found, start=1)]
 
 
@@ -49,6 +51,11 @@ def to_tables(records: list[EvaluationRecords]) -> dict[str, list[dict]]:
             "eval_indicators": [i for r in records for i in r.indicators],
             "eval_score_items": [s for r in records for s in r.score_items],
             "eval_counts": [c for r in records for c in r.counts]}
+
+
+def defects(doc: SourceDoc, records: list[EvaluationRecords]) -> list[dict]:
+    """`narrative_defects` rows of an evaluation document (PE-015: a file name of another year)."""
+    return eval_statements.year_defects(doc, records)
 
 
 def summary_fields(records: list[EvaluationRecords]) -> dict:

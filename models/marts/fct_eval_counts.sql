@@ -11,6 +11,9 @@ select
     c.count_value,
     c.count_unit,
     c.printed_text,
+    c.listed_min,
+    c.listed_max,
+    c.listed_text,
     c.source_ref,
     c.page,
     c.line
