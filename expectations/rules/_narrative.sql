@@ -9,12 +9,13 @@
     from stg_narrative_figures n
     join dim_document d using (doc_id)
 {%- endmacro %}
-{#- The table cell a narrative figure of (item, measure) restates (seed narrative_table_cells), one per
-    document: n_item, n_measure, cell_zh and the fct_final_account_lines columns. -#}
-{% macro table_cells() -%}
+{#- The table cell a narrative figure of (item, measure) restates (seed narrative_table_cells, or
+    budget_narrative_cells for a budget's tables in fct_budget_lines), one per document: n_item,
+    n_measure, cell_zh and the lines model's columns. -#}
+{% macro table_cells(cells_seed='narrative_table_cells', lines_model='fct_final_account_lines') -%}
     select s.item as n_item, s.measure as n_measure, s.cell_zh, l.*
-    from narrative_table_cells s
-    join fct_final_account_lines l
+    from {{ cells_seed }} s
+    join {{ lines_model }} l
       on l.table_code = s.table_code
      and (s.side is null or l.side = s.side)
      and (s.section is null or l.section = s.section)
