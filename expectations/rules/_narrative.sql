@@ -39,3 +39,15 @@
     where c.measure = 'change' and c.den_no is null and c.base = 'budget' and t.cell_state = 'value'
       and c.direction in ('up', 'down', 'flat')
 {%- endmacro %}
+{#- The leading columns of a narrative-vs-table instance (FA-070, BU-070): the 说明 figure is the actual
+    side; check_key = key_prefix:figure_no. -#}
+{% macro vs_table_head(key_prefix) -%}
+    doc_id, unit_id, fiscal_year,
+    cast(null as varchar) as table_code,
+    where_printed as table_title,
+    coalesce(item, '') as row_label,
+    seed_cell_zh as column_label,
+    '{{ key_prefix }}:' || figure_no as check_key,
+    cast(v as decimal(20, 6)) as actual,
+    printed_text as actual_printed,
+{%- endmacro %}

@@ -6,7 +6,7 @@
     is no rounding hint. A figure stated while
     the table prints the cell blank is a mismatch; when the table or its row is not there the instance
     is not checkable. The finding is the 说明's; the operand names the 报表 file and the cell. -#}
-{% from '_narrative.sql' import figures, table_cells %}
+{% from '_narrative.sql' import figures, table_cells, vs_table_head %}
 with f as ({{ figures() }}),
 pairs as (
     select p.narrative_doc_id, p.tables_doc_id, d.source_name as tables_name
@@ -27,14 +27,7 @@ i as (
     where n.amount_wan is not null
 )
 select
-    doc_id, unit_id, fiscal_year,
-    cast(null as varchar) as table_code,
-    where_printed as table_title,
-    coalesce(item, '') as row_label,
-    seed_cell_zh as column_label,
-    'budget_table:' || figure_no as check_key,
-    cast(v as decimal(20, 6)) as actual,
-    printed_text as actual_printed,
+    {{ vs_table_head('budget_table') }}
     -- a table printing more digits than the 说明 (万元 to 6 places) is compared rounded to the 说明's digit
     cast(case when cell_half < half then round(cell_v / (2 * half)) * (2 * half) else cell_v end as decimal(20, 6)) as expected,
     cast(half + case when cell_state = 'value' then cell_half else 0 end as decimal(20, 6)) as tolerance,
