@@ -51,10 +51,31 @@ def _parse_tables_doc(doc: SourceDoc, kind: str) -> tuple[dict, dict[str, list[d
               "n_tables": len(parsed.tables), "n_cells": len(parsed.cells), "warnings": "\n".join(parsed.warnings)}
     tables = {"fa_tables": parsed.tables, "final_account_cells": parsed.cells, "narrative_figures": parsed.narrative,
               "narrative_defects": parsed.defects}
-    if kind == FINAL_ACCOUNTS:
-        # self-evaluation forms attached to the final accounts land in the same write
-        tables.update(evaluations.to_tables(evaluations.parse_evaluations(doc)))
+    # self-evaluation forms attached to the final accounts, and a budget's 绩效目标表 (targets, no
+    # actuals), land in the same write: the evaluation marts keyed to this document
+    forms = evaluations.parse_evaluations(doc)
+    if kind == BUDGET:
+        forms, unread = _budget_target_forms(forms)
+        if unread:
+            fields["warnings"] = "\n".join(filter(None, [fields["warnings"], unread]))
+    tables.update(evaluations.to_tables(forms))
     return fields, tables
+
+
+def _budget_target_forms(forms: list) -> tuple[list, str]:
+    """A budget's 绩效目标表 land as targets only: a form whose every indicator row has its target read
+    (and nothing read as an actual or a score). Another form (a layout whose columns were not all
+    placed) lands nothing rather than an indicator without its target; the warning names it."""
+    kept, dropped = [], []
+    for rec in forms:
+        inds = rec.indicators
+        if inds and all(i["target_text"] and not i["actual_text"] and i.get("score_text") is None for i in inds):
+            kept.append(rec)
+        else:
+            dropped.append(rec.evaluation.get("source_ref") or "?")
+    unread = (f"绩效目标表 not read (a target not placed in every indicator row): {', '.join(dropped)}"
+              if dropped else "")
+    return [evaluations.finish(rec.evaluation["doc_id"], n, rec) for n, rec in enumerate(kept, start=1)], unread
 
 
 def _parse_final_accounts(doc: SourceDoc) -> tuple[dict, dict[str, list[dict]]]:
@@ -125,7 +146,7 @@ PARSERS: dict[str, tuple[str, str, Callable]] = {
     PROJECT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     DEPARTMENT_EVALUATION: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
     EVALUATION_REPORT: (evaluations.PARSER_NAME, _EVAL_VERSION, _parse_evaluation_doc),
-    BUDGET: (final_accounts.PARSER_NAME, f"budget-{final_accounts.PARSER_VERSION}+narrative-{narrative.PARSER_VERSION}+unit-cover",
+    BUDGET: (final_accounts.PARSER_NAME, f"budget-{final_accounts.PARSER_VERSION}+{_EVAL_VERSION}+narrative-{narrative.PARSER_VERSION}+unit-cover",
              _parse_budget),
 }
 

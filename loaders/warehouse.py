@@ -228,10 +228,19 @@ def _build(home: Home, staged: Path, full_refresh: bool) -> tuple[Path, BuildPla
                     select key from fdw_build_state b where not exists (select 1 from m where m.key = b.key)
                 )
                 select c.key, u.unit_id as unit_id_before from changed c
-                left join (select doc_id, unit_id from stg_documents union select doc_id, unit_id from int_evaluations) u
+                left join (select doc_id, unit_id from int_documents union select doc_id, unit_id from int_evaluations) u
                   on u.doc_id = c.key
                 union all
-                select key, unit_id_before from fdw_changes where not (select checked from fdw_build_meta)""")
+                select key, unit_id_before from fdw_changes where not (select checked from fdw_build_meta)
+                union all
+                -- a budget's 报表 file that prints no unit or year takes them from its 说明 file
+                -- (int_budget_parts), which may land in another run: when anything changed, the 报表
+                -- files without a unit of their own, or paired before, are re-derived as well
+                select d.doc_id, d.unit_id from int_documents d
+                where exists (select 1 from changed)
+                  and (d.doc_id in (select tables_doc_id from int_budget_parts)
+                       or (d.doc_kind = 'budget' and d.n_tables > 0 and d.parts_of is null
+                           and (d.unit_name is null or d.fiscal_year is null)))""")
             con.execute("create or replace table fdw_changes as select distinct key, unit_id_before from changes")
             # the segments that hold them: the only raw files the models read (macros/landed.sql)
             con.execute("create or replace table fdw_change_segments as select distinct segment from m where key in (select key from fdw_changes)")

@@ -130,7 +130,8 @@ def test_bu_rules_are_the_fa_identities_on_the_budget_lines():
     for r in bu:
         fa = rules["FA-" + r.id[3:]]
         assert r.lines_model == "fct_budget_lines"
-        assert r.checks == fa.checks or r.id in ("BU-003", "BU-004")  # own checks: rows after 本年收入合计
+        # own checks: BU-003/004 the rows after 本年收入合计; BU-070 a 说明 file against its 报表 file
+        assert r.checks == fa.checks or r.id in ("BU-003", "BU-004", "BU-070")
         assert "from fct_budget_lines" in r.sql(r.checks[0]) and "from fct_final_account_lines" not in r.sql(r.checks[0])
     assert "from fct_final_account_lines" in rules["FA-005"].sql(rules["FA-005"].checks[0])
 
@@ -143,15 +144,18 @@ def test_budget_tables_land_in_their_mart_and_an_altered_total_is_found(tmp_path
     src.parent.mkdir()
     src.write_text(XINFANG_SUMMARY, encoding="utf-8")
     bad = altered_copy(src, tmp_path / "in" / "xinfang_2026_budget_summary_altered.txt", 14, "50,616.94", "50,661.94")
-    con = fdw_run(tmp_path / "home", src, bad)
+    # 二、教育支出 118.01 -> 181.01 (line 7): 本年支出合计 50,616.94 no longer the sum of its items (BU-002)
+    bad2 = altered_copy(src, tmp_path / "in" / "xinfang_2026_budget_summary_altered2.txt", 7, "118.01", "181.01")
+    con = fdw_run(tmp_path / "home", src, bad, bad2)
     docs = dict(con.execute("select source_name, doc_id from dim_document where doc_kind = 'budget'").fetchall())
-    assert set(docs) == {src.name, bad.name}
+    assert set(docs) == {src.name, bad.name, bad2.name}
     lines = con.execute("select row_label, printed_text, amount_wan, source_ref from fct_budget_lines "
                     "where doc_id = ? and table_code = 'T_SUMMARY' and cell_state = 'value' and side = 'income' "
                     "order by source_ref", [docs[src.name]]).fetchall()
     assert ("本年收入合计", "48,362.82", D("48362.820000"), "l11") in lines
     assert con.execute("select count(*) from fct_final_account_lines").fetchone()[0] == 0
     found = con.execute("select doc_id, rule_id, severity from dq_findings where rule_id like 'BU-%' and severity = 'error'").fetchall()
-    assert sorted((d == docs[bad.name], r) for d, r, _ in found) == [(True, "BU-003"), (True, "BU-005")]
+    assert sorted((next(n for n, i in docs.items() if i == d), r) for d, r, _ in found) == [
+        (bad.name, "BU-003"), (bad.name, "BU-005"), (bad2.name, "BU-002")]
     checked = con.execute("select rule_id from dq_rule_results where rule_id like 'BU-%' and n_instances > 0").fetchall()
-    assert {"BU-003", "BU-004", "BU-005"} <= {r for (r,) in checked}
+    assert {"BU-002", "BU-003", "BU-004", "BU-005"} <= {r for (r,) in checked}

@@ -9,12 +9,13 @@
     from stg_narrative_figures n
     join dim_document d using (doc_id)
 {%- endmacro %}
-{#- The table cell a narrative figure of (item, measure) restates (seed narrative_table_cells), one per
-    document: n_item, n_measure, cell_zh and the fct_final_account_lines columns. -#}
-{% macro table_cells() -%}
+{#- The table cell a narrative figure of (item, measure) restates (seed narrative_table_cells, or
+    budget_narrative_cells for a budget's tables in fct_budget_lines), one per document: n_item,
+    n_measure, cell_zh and the lines model's columns. -#}
+{% macro table_cells(cells_seed='narrative_table_cells', lines_model='fct_final_account_lines') -%}
     select s.item as n_item, s.measure as n_measure, s.cell_zh, l.*
-    from narrative_table_cells s
-    join fct_final_account_lines l
+    from {{ cells_seed }} s
+    join {{ lines_model }} l
       on l.table_code = s.table_code
      and (s.side is null or l.side = s.side)
      and (s.section is null or l.section = s.section)
@@ -37,4 +38,16 @@
     join ({{ table_cells() }}) t on t.doc_id = c.doc_id and t.n_item = c.item and t.n_measure = c.base
     where c.measure = 'change' and c.den_no is null and c.base = 'budget' and t.cell_state = 'value'
       and c.direction in ('up', 'down', 'flat')
+{%- endmacro %}
+{#- The leading columns of a narrative-vs-table instance (FA-070, BU-070): the 说明 figure is the actual
+    side; check_key = key_prefix:figure_no. -#}
+{% macro vs_table_head(key_prefix) -%}
+    doc_id, unit_id, fiscal_year,
+    cast(null as varchar) as table_code,
+    where_printed as table_title,
+    coalesce(item, '') as row_label,
+    seed_cell_zh as column_label,
+    '{{ key_prefix }}:' || figure_no as check_key,
+    cast(v as decimal(20, 6)) as actual,
+    printed_text as actual_printed,
 {%- endmacro %}

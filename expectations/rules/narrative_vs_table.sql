@@ -5,7 +5,7 @@
     A change stated against a base only the table prints (`公务接待费支出5.21万元,与2021年度预算相比,减少0.1万元`
     beside the 三公 table's 预算数 14.9) equals the stated level minus that cell, when its word agrees with
     the figures (a contradicting word is FA-073's). -#}
-{% from '_narrative.sql' import figures, table_cells, changes_against_table %}
+{% from '_narrative.sql' import figures, table_cells, changes_against_table, vs_table_head %}
 with f as ({{ figures() }}),
 docs_with_tables as (select distinct doc_id from fct_final_account_lines),
 cells as ({{ table_cells() }}),
@@ -21,14 +21,7 @@ i as (
     left join cells c on c.doc_id = n.doc_id and c.n_item = n.item and c.n_measure = n.measure
 )
 select
-    doc_id, unit_id, fiscal_year,
-    cast(null as varchar) as table_code,
-    where_printed as table_title,
-    coalesce(item, '') as row_label,
-    seed_cell_zh as column_label,
-    'table:' || figure_no as check_key,
-    cast(v as decimal(20, 6)) as actual,
-    printed_text as actual_printed,
+    {{ vs_table_head('table') }}
     cast(cell_v as decimal(20, 6)) as expected,
     cast(half + case when cell_state = 'value' then cell_half else 0 end as decimal(20, 6)) as tolerance,
     coalesce(cell_table, seed_cell_zh) || ' ' || coalesce(case when cell_state = 'value' then cell_printed end, '（空白 blank）')

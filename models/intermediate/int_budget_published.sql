@@ -6,7 +6,7 @@
 -- row roles and column codes: the tables are the same with 预算数 for 决算数).
 with scopes as (select * from {{ ref('budget_vs_final_scopes') }}),
 budget_docs as (
-    select doc_id, fiscal_year, unit_id from {{ ref('stg_documents') }}
+    select doc_id, fiscal_year, unit_id from {{ ref('int_documents') }}
     where doc_kind = 'budget' and {{ fdw_changed() }}
 ),
 cells as (

@@ -20,7 +20,7 @@ published as (
 final_side as (
     select r.*, d.source_name as final_source_name
     from {{ ref('int_final_restated') }} r
-    join {{ ref('stg_documents') }} d using (doc_id)
+    join {{ ref('int_documents') }} d using (doc_id)
 )
 select
     coalesce(f.doc_id, p.final_doc_id) as doc_id,
@@ -46,8 +46,8 @@ select
 from final_side f
 full join published p
   on p.final_doc_id = f.doc_id and p.scope = f.scope and p.subject_code is not distinct from f.subject_code
-join {{ ref('stg_documents') }} fd on fd.doc_id = coalesce(f.doc_id, p.final_doc_id)
-left join {{ ref('stg_documents') }} bd on bd.doc_id = p.doc_id
+join {{ ref('int_documents') }} fd on fd.doc_id = coalesce(f.doc_id, p.final_doc_id)
+left join {{ ref('int_documents') }} bd on bd.doc_id = p.doc_id
 join {{ ref('budget_vs_final_scopes') }} s on s.scope = coalesce(f.scope, p.scope)
 left join (select final_doc_id, {{ sorted_string_agg('budget_doc_id', "','") }} as budget_doc_ids
            from matches group by final_doc_id) hb on hb.final_doc_id = coalesce(f.doc_id, p.final_doc_id)

@@ -13,7 +13,7 @@
 with e as (
     select e.*, d.unit_name as doc_unit_name, d.unit_id as doc_unit_id, d.doc_kind
     from {{ ref('stg_evaluations') }} e
-    left join {{ ref('stg_documents') }} d using (doc_id)
+    left join {{ ref('int_documents') }} d using (doc_id)
     where {{ fdw_changed('e.doc_id') }}
 ),
 code_names as (

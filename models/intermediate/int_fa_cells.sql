@@ -4,7 +4,7 @@ with cells as (
     select * from {{ ref('stg_final_account_cells') }} where {{ fdw_changed() }}
 ),
 docs as (
-    select doc_id, doc_kind, unit_id, fiscal_year from {{ ref('stg_documents') }}
+    select doc_id, doc_kind, unit_id, fiscal_year from {{ ref('int_documents') }}
 ),
 classes as (
     select code, name from {{ ref('function_subjects') }} where level = 1

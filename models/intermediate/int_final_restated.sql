@@ -4,7 +4,7 @@
 -- A 其中 part (基本支出, 项目支出) of the 说明 counts only under the total the scope names.
 with scopes as (select * from {{ ref('budget_vs_final_scopes') }}),
 fa_docs as (
-    select doc_id, fiscal_year, unit_id from {{ ref('stg_documents') }}
+    select doc_id, fiscal_year, unit_id from {{ ref('int_documents') }}
     where doc_kind = 'final_accounts' and {{ fdw_changed() }}
 ),
 cells as (

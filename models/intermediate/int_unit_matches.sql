@@ -11,7 +11,7 @@
 with docs as (
     select doc_id, doc_kind, fiscal_year, unit_id, unit_name, nullif(trim(unit_code), '') as unit_code,
            {{ unit_name_key('unit_name') }} as name_key
-    from {{ ref('stg_documents') }}
+    from {{ ref('int_documents') }}
     where doc_kind in ('budget', 'final_accounts') and status = 'parsed'
       and unit_name is not null and fiscal_year is not null
 ),

@@ -1,4 +1,5 @@
--- one row per source document: landed ones (status parsed) and quarantined ones (with the reason)
+-- one row per source document: landed ones (status parsed) and quarantined ones (with the reason);
+-- parts_of: the other file of a budget published as a 说明 file and a 报表 file (int_budget_parts)
 select
     doc_id,
     source_name,
@@ -19,8 +20,10 @@ select
     pages,
     size_bytes,
     warnings,
-    text_source
-from {{ ref('stg_documents') }}
+    text_source,
+    parts_of,
+    parts_match
+from {{ ref('int_documents') }}
 union all
 select
     doc_id,
@@ -42,6 +45,8 @@ select
     null as pages,
     size_bytes,
     null as warnings,
-    null as text_source
+    null as text_source,
+    null as parts_of,
+    null as parts_match
 from {{ ref('stg_rejects') }}
-where doc_id not in (select doc_id from {{ ref('stg_documents') }})
+where doc_id not in (select doc_id from {{ ref('int_documents') }})

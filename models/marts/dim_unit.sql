@@ -5,7 +5,7 @@ with named as (
     select unit_id, unit_name, unit_code, admin_level, region, fiscal_year, doc_id,
            case when unit_code is not null then split_part(unit_code, '-', 1) end as department_code,
            1 as from_document
-    from {{ ref('stg_documents') }}
+    from {{ ref('int_documents') }}
     where unit_id is not null
     union all
     select unit_id, unit_name, unit_code, null, null, fiscal_year, doc_id, department_code, 0

@@ -1,6 +1,6 @@
 -- one row per fiscal year that any landed document or self-evaluation form reports on
 with years as (
-    select fiscal_year, doc_id, unit_id from {{ ref('stg_documents') }}
+    select fiscal_year, doc_id, unit_id from {{ ref('int_documents') }}
     union all
     select fiscal_year, doc_id, unit_id from {{ ref('int_evaluations') }}
 )

@@ -137,7 +137,7 @@ select
     'final_accounts' as source,
     {{ cross_document_columns_blank }}
 from final_accounts f
-join {{ ref('stg_documents') }} d using (doc_id)
+join {{ ref('int_documents') }} d using (doc_id)
 {{ union_all_by_name() }}
 select
     cast(null as {{ type_text() }}) as eval_id,

@@ -20,5 +20,5 @@ select
     n.line,
     n.source_ref
 from {{ ref('stg_narrative_figures') }} n
-join {{ ref('stg_documents') }} d using (doc_id)
+join {{ ref('int_documents') }} d using (doc_id)
 where n.measure <> 'comparison' and {{ fdw_changed('n.doc_id') }}

@@ -11,7 +11,7 @@ from_narrative as (
            'narrative' as source, n.source_ref,
            row_number() over (partition by n.doc_id, n.item order by n.line) as k
     from {{ ref('stg_narrative_figures') }} n
-    join {{ ref('stg_documents') }} d using (doc_id)
+    join {{ ref('int_documents') }} d using (doc_id)
     where n.item in ('awarded_to_sme', 'awarded_to_small_micro') and n.measure = 'current' and {{ fdw_changed('n.doc_id') }}
 )
 select * from from_table
