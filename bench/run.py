@@ -119,7 +119,8 @@ def full_run(home_dir: Path, docs: list[Path], workers: int | None, sampler: Sam
         if sampler:
             sampler.stage = name
         now = time.perf_counter()
-        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s; {name} ...", flush=True)
+        peak = f", peak {sampler.peak.get(marks[-1][0], 0):.0f} MB" if sampler else ""
+        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s{peak} (load {os.getloadavg()[0]:.1f}); {name} ...", flush=True)
         marks.append((name, now))
 
     t0 = time.perf_counter()
@@ -223,11 +224,12 @@ def cached_corpus(work: Path, n: int, seed: int, fault_rate: float) -> tuple[Pat
     return folder, counts, elapsed
 
 
-def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None) -> dict:
+def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True) -> dict:
     home_dir = work / f"home_{n}"
     shutil.rmtree(home_dir, ignore_errors=True)
     corpus, counts, synth_s = cached_corpus(work, n, seed, fault_rate)
     res = {"documents": counts["documents"], "synth_s": round(synth_s, 2), "synth_cached": synth_s == 0.0,
+           "load_avg_1min_before": round(os.getloadavg()[0], 1),
            "memory_limit": duckdb_settings(home_dir)["memory_limit"]}
     sampler = Sampler(home_dir / ".build" / "duckdb_tmp")
     res.update(full_run(home_dir, [corpus / "docs"], workers, sampler))
@@ -245,8 +247,9 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     res["warehouse_mb"] = round((home_dir / "warehouse.duckdb").stat().st_size / 1024 / 1024, 1)
     res["raw_mb"] = du_mb(home_dir / "raw")
     res.update(score(corpus, home_dir))
+    res["load_avg_1min_after_run"] = round(os.getloadavg()[0], 1)
     try:
-        res["direct_sql_s"] = direct_sql_s(home_dir)
+        res["direct_sql_s"] = direct_sql_s(home_dir) if direct_sql else None
     except duckdb.Error as e:  # report it, keep the other figures
         res["direct_sql_s"], res["direct_sql_error"] = None, str(e).splitlines()[0]
     res["dbt_over_direct"] = round(res["dbt_build_s"] / res["direct_sql_s"], 1) if res["direct_sql_s"] else None
@@ -404,6 +407,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fdw-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    ap.add_argument("--no-direct-sql", action="store_true", help="skip the dbt-over-direct-SQL comparison (a second full build)")
     ap.add_argument("--readme", action="store_true", help="write the table into README.md (section Benchmark)")
     ap.add_argument("--ocr", type=int, default=0, metavar="PAGES",
                     help="also the OCR row, on this many scanned pages of the real Shanghai PDF (0: no OCR row)")
@@ -417,7 +421,7 @@ def main() -> None:
     runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} documents ...", flush=True)
-        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers)
+        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers, direct_sql=not args.no_direct_sql)
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
         runs[str(r["documents"])] = r
         print(json.dumps(r, ensure_ascii=False), flush=True)
