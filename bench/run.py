@@ -20,6 +20,7 @@ others' jobs than about OCR. Stored under "ocr" in bench/results.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -105,7 +106,7 @@ def du_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024, 1)
 
 
-def full_run(home_dir: Path, docs: Path, workers: int | None, sampler: Sampler | None = None) -> dict:
+def full_run(home_dir: Path, docs: list[Path], workers: int | None, sampler: Sampler | None = None) -> dict:
     """What `fdw run` does, stage by stage: ingest, build (incremental when the home has a warehouse
     built by this project), checks, publish."""
     from expectations.runner import run_checks
@@ -118,12 +119,13 @@ def full_run(home_dir: Path, docs: Path, workers: int | None, sampler: Sampler |
         if sampler:
             sampler.stage = name
         now = time.perf_counter()
-        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s; {name} ...", flush=True)
+        peak = f", peak {sampler.peak.get(marks[-1][0], 0):.0f} MB" if sampler else ""
+        print(f"   {marks[-1][0]} done in {now - marks[-1][1]:.1f} s{peak} (load {os.getloadavg()[0]:.1f}); {name} ...", flush=True)
         marks.append((name, now))
 
     t0 = time.perf_counter()
     stage("ingest")
-    summary = ingest([docs], home.root, workers=workers)
+    summary = ingest(docs, home.root, workers=workers)
     out["ingest_s"] = round(time.perf_counter() - t0, 2)
     out["parsed"], out["quarantined"] = summary.count("parsed"), summary.count("quarantined")
     out["skipped"] = summary.count("skipped")
@@ -200,16 +202,37 @@ def score(corpus: Path, home_dir: Path) -> dict:
             "by_kind": {k: f"{a}/{b}" for k, (a, b) in sorted(by_kind.items())}}
 
 
-def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None) -> dict:
-    corpus, home_dir = work / f"corpus_{n}", work / f"home_{n}"
-    shutil.rmtree(corpus, ignore_errors=True)
-    shutil.rmtree(home_dir, ignore_errors=True)
+def cached_corpus(work: Path, n: int, seed: int, fault_rate: float) -> tuple[Path, dict, float]:
+    """The generated corpus of n documents (one year), kept under `work/corpus-cache/` and reused while
+    the generator's source is unchanged (its hash is in the folder's name): (folder, counts, seconds
+    spent generating now, 0 when cached). The benchmark never writes into it."""
+    cache = work / "corpus-cache"
+    src = hashlib.sha256((ROOT / "loaders" / "synth.py").read_bytes()).hexdigest()[:12]
+    folder = cache / f"n{n}_seed{seed}_faults{fault_rate}_{src}"
+    done = folder / "counts.json"
+    if done.exists():
+        return folder, json.loads(done.read_text()), 0.0
+    if cache.exists():  # corpora of an older generator
+        for old in cache.iterdir():
+            if not old.name.endswith(src):
+                shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     t = time.perf_counter()
-    counts = generate(corpus, n, 1, seed, fault_rate, n)
-    res = {"documents": counts["documents"], "synth_s": round(time.perf_counter() - t, 2),
+    counts = generate(folder, n, 1, seed, fault_rate, n, workers=os.cpu_count() or 1)
+    elapsed = time.perf_counter() - t
+    done.write_text(json.dumps(counts))  # written last: a half-generated corpus is never reused
+    return folder, counts, elapsed
+
+
+def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True) -> dict:
+    home_dir = work / f"home_{n}"
+    shutil.rmtree(home_dir, ignore_errors=True)
+    corpus, counts, synth_s = cached_corpus(work, n, seed, fault_rate)
+    res = {"documents": counts["documents"], "synth_s": round(synth_s, 2), "synth_cached": synth_s == 0.0,
+           "load_avg_1min_before": round(os.getloadavg()[0], 1),
            "memory_limit": duckdb_settings(home_dir)["memory_limit"]}
     sampler = Sampler(home_dir / ".build" / "duckdb_tmp")
-    res.update(full_run(home_dir, corpus / "docs", workers, sampler))
+    res.update(full_run(home_dir, [corpus / "docs"], workers, sampler))
     sampler.stop()
     # peak memory of the pipeline itself, before the benchmark's own direct-SQL run: the sum over
     # the processes running at the same time, sampled every 0.25 s, per stage; and the kernel's
@@ -224,8 +247,9 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     res["warehouse_mb"] = round((home_dir / "warehouse.duckdb").stat().st_size / 1024 / 1024, 1)
     res["raw_mb"] = du_mb(home_dir / "raw")
     res.update(score(corpus, home_dir))
+    res["load_avg_1min_after_run"] = round(os.getloadavg()[0], 1)
     try:
-        res["direct_sql_s"] = direct_sql_s(home_dir)
+        res["direct_sql_s"] = direct_sql_s(home_dir) if direct_sql else None
     except duckdb.Error as e:  # report it, keep the other figures
         res["direct_sql_s"], res["direct_sql_error"] = None, str(e).splitlines()[0]
     res["dbt_over_direct"] = round(res["dbt_build_s"] / res["direct_sql_s"], 1) if res["direct_sql_s"] else None
@@ -235,13 +259,13 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     res["reingest_s"] = round(time.perf_counter() - t, 2)
     res["reingest_skipped"] = again.count("skipped")
     # 100 new documents (another seed) added to the warehouse: a whole incremental run
-    extra = work / f"extra_{n}"
-    shutil.rmtree(extra, ignore_errors=True)
-    generate(extra, 100, 1, seed + 1000, 0.0, 100)
-    (corpus / "docs" / "added").mkdir(exist_ok=True)
+    extra, _, _ = cached_corpus(work, 100, seed + 1000, 0.0)
+    added = work / f"added_{n}"  # the same names as the corpus's first documents: renamed
+    shutil.rmtree(added, ignore_errors=True)
+    added.mkdir()
     for f in (extra / "docs").iterdir():
-        shutil.copy(f, corpus / "docs" / "added" / f"x_{f.name}")
-    inc = full_run(home_dir, corpus / "docs", workers)
+        shutil.copy(f, added / f"x_{f.name}")
+    inc = full_run(home_dir, [corpus / "docs", added], workers)
     res["incremental"] = {k: inc[k] for k in ("parsed", "skipped", "ingest_s", "build_mode", "dbt_build_s", "checks_s", "end_to_end_s")}
     res["incremental_share_pct"] = round(100 * inc["end_to_end_s"] / res["end_to_end_s"], 1)
     return res
@@ -383,6 +407,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fdw-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    ap.add_argument("--no-direct-sql", action="store_true", help="skip the dbt-over-direct-SQL comparison (a second full build)")
     ap.add_argument("--readme", action="store_true", help="write the table into README.md (section Benchmark)")
     ap.add_argument("--ocr", type=int, default=0, metavar="PAGES",
                     help="also the OCR row, on this many scanned pages of the real Shanghai PDF (0: no OCR row)")
@@ -396,7 +421,7 @@ def main() -> None:
     runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} documents ...", flush=True)
-        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers)
+        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers, direct_sql=not args.no_direct_sql)
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
         runs[str(r["documents"])] = r
         print(json.dumps(r, ensure_ascii=False), flush=True)

@@ -209,9 +209,10 @@ def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def batch(frames: list[pd.DataFrame], db_path: Path) -> pd.DataFrame:
-    """All instances of the run in one dataframe, with each document's file name."""
-    frames = [f for f in frames if not f.empty]
+def batch(frames: list, db_path: Path) -> pd.DataFrame:
+    """All instances of the run in one dataframe, with each document's file name (`frames`: dataframes,
+    or Arrow tables as the runner keeps them)."""
+    frames = [f.to_pandas() if hasattr(f, "to_pandas") else f for f in frames if len(f)]
     df = pd.concat(frames, ignore_index=True) if frames else batch_rows(pd.DataFrame())
     with duckdb.connect(str(db_path), read_only=True) as con:
         names = dict(con.sql("select doc_id, source_name from dim_document").fetchall())
@@ -348,7 +349,7 @@ def prune(project: Path, keep: int) -> list[str]:
     return dropped
 
 
-def run_checkpoint(home_root: Path, db_path: Path, frames: list[pd.DataFrame], run_id: str) -> GXRun:
+def run_checkpoint(home_root: Path, db_path: Path, frames: list, run_id: str) -> GXRun:
     """Write the project into <home>/gx, run the checkpoint on the run's instances, build Data Docs."""
     from great_expectations.core.run_identifier import RunIdentifier
 

@@ -6,6 +6,7 @@ itself could not complete (dbt failed, no warehouse to check, another run holds 
 """
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -333,11 +334,13 @@ def synth_cmd(units: int = typer.Option(..., "--units", help="Budget units (prov
               seed: int = typer.Option(0, "--seed", help="Same seed, same corpus."),
               out: Path = typer.Option(..., "--out", help="Folder: documents go to OUT/docs, ground truth to OUT/manifest.jsonl."),
               fault_rate: float = typer.Option(0.0, "--fault-rate", help="Share of documents given one injected fault."),
-              max_docs: Optional[int] = typer.Option(None, "--max-docs", help="Stop after this many documents.")):
+              max_docs: Optional[int] = typer.Option(None, "--max-docs", help="Stop after this many documents."),
+              workers: int = typer.Option(os.cpu_count() or 1, "--workers",
+                                          help="Processes generating units (the corpus is the same for any number).")):
     """A synthetic corpus in the sample layouts (决算公开 of 002, province and 晋中 forms) with a fault manifest."""
     from loaders.synth import generate
 
-    counts = generate(out, units, years, seed, fault_rate, max_docs)
+    counts = generate(out, units, years, seed, fault_rate, max_docs, workers=workers)
     console.print(f"{counts['documents']} documents in {out / 'docs'}, {counts['faults']} faults in {out / 'manifest.jsonl'}")
 
 

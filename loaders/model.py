@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 
 
+# Labels repeat across documents (the same row labels, headers and titles in thousands of them): the
+# pure functions that compare them are cached by their text, bounded (ingest profile, issue 13).
+TEXT_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def squash(text: str) -> str:
     """Text with all whitespace removed: how labels are compared (PDF and Word insert spaces
     inside Chinese words, e.g. `上缴 上级 支出`)."""
@@ -79,7 +86,7 @@ class Line:
 
     @property
     def is_blank(self) -> bool:
-        return not any(t.strip() for t in self.texts)
+        return not any(c.text.strip() for c in self.cells)
 
     @property
     def source_ref(self) -> str:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 BLANK = "blank"
 VALUE = "value"
@@ -36,12 +37,14 @@ class Amount:
 MAX_INTEGER_DIGITS = 14  # DECIMAL(20,6)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Full-width digits and separators folded (`１２３．４５` -> `123.45`, NFKC), and the minus
     sign U+2212 read as a hyphen-minus."""
     return unicodedata.normalize("NFKC", text or "").replace("\u2212", "-").strip()
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the printed text; Amount is frozen
 def parse_amount(text: str) -> Amount:
     raw = normalize(text)
     if raw == "":

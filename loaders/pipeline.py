@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import pyarrow as pa
+
 from loaders.classify import (BUDGET, DEPARTMENT_EVALUATION, EVALUATION_REPORT, FINAL_ACCOUNTS, PROJECT_EVALUATION,
                               classify)
 from loaders.model import DocumentError, SourceDoc, squash
@@ -304,8 +306,38 @@ def _init_worker(home: str) -> None:
     ocr.PAGE_WORKERS = 1  # the pool already runs one document per core: a scan's pages go one by one
 
 
-def _parse_in_worker(path: Path) -> Parsed:
-    return parse_file(path, _worker_store)
+# Documents a worker parses per task. Their records go back to the writer as one Arrow table per raw
+# table: pickling a document's own small tables (about five) cost more CPU in the worker and in the
+# writer's result thread than parsing it (issue 13's ingest profile).
+PACK_DOCS = 16
+
+
+def _pack(results: list[Parsed]) -> tuple[list[Parsed], dict[str, pa.Table]]:
+    """The results with each document's tables replaced by (offset, rows) into one table per raw table."""
+    parts: dict[str, list[pa.Table]] = {}
+    sizes: dict[str, int] = {}
+    for r in results:
+        if r.staged is None:
+            continue
+        spans = {}
+        for name, table in r.staged.tables.items():
+            spans[name] = (sizes.get(name, 0), table.num_rows)
+            parts.setdefault(name, []).append(table)
+            sizes[name] = sizes.get(name, 0) + table.num_rows
+        r.staged.tables = spans
+    return results, {name: pa.concat_tables(ts).combine_chunks() for name, ts in parts.items()}
+
+
+def _unpack(results: list[Parsed], tables: dict[str, pa.Table]) -> list[Parsed]:
+    """The inverse of `_pack`: each document's tables as zero-copy slices of the shared ones."""
+    for r in results:
+        if r.staged is not None:
+            r.staged.tables = {name: tables[name].slice(offset, rows) for name, (offset, rows) in r.staged.tables.items()}
+    return results
+
+
+def _parse_in_worker(paths: list[Path]) -> tuple[list[Parsed], dict[str, pa.Table]]:
+    return _pack([parse_file(path, _worker_store) for path in paths])
 
 
 def default_workers() -> int:
@@ -328,7 +360,8 @@ def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], N
         pool = None
     else:
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(str(home),))
-        results = pool.imap(_parse_in_worker, files, chunksize=16)
+        packs = pool.imap(_parse_in_worker, [files[i:i + PACK_DOCS] for i in range(0, len(files), PACK_DOCS)])
+        results = (r for pack in packs for r in _unpack(*pack))
     try:
         for result in results:
             outcome = write_parsed(result, store)

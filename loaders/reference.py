@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from loaders.model import squash
+from loaders.model import TEXT_CACHE, squash
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT_ROOT / "seeds"
@@ -16,6 +16,7 @@ _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．](?![0-9])|[①-⑳])")
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def label_key(text: str) -> str:
     """How labels are compared: no whitespace, no quotes, no leading ordinal, full-width brackets."""
     s = _QUOTES.sub("", squash(text))

@@ -99,3 +99,36 @@ def test_a_document_over_the_time_limit_is_quarantined(tmp_path, monkeypatch):
     assert o.status == "quarantined" and o.reason.startswith("parsing took longer than")
     stage = duckdb.connect().execute(f"select stage from ({RawStore(tmp_path).scan_sql('rejects')})").fetchall()
     assert stage == [("limit",)]
+
+
+def test_a_workers_pack_gives_back_each_documents_tables(corpus, tmp_path):
+    # the pool sends a worker's documents back as one table per raw table; each document's tables
+    # come back as the rows it parsed, in order, and a quarantined input in between keeps its place
+    docs, _ = corpus
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no fiscal words here\n", encoding="utf-8")
+    store = RawStore(tmp_path / "home")
+    files = sorted(docs.iterdir())[:5] + [bad] + sorted(docs.iterdir())[5:9]
+    direct = [pipeline.parse_file(f, store) for f in files]
+    packed = pipeline._unpack(*pipeline._pack([pipeline.parse_file(f, store) for f in files]))
+    assert [(r.path, r.status) for r in packed] == [(r.path, r.status) for r in direct]
+    assert packed[5].status == "quarantined" and packed[5].staged is None
+    for a, b in zip(direct, packed):
+        if a.staged is not None:
+            assert a.staged.tables.keys() == b.staged.tables.keys()
+            assert all(a.staged.tables[n].equals(b.staged.tables[n]) for n in a.staged.tables)
+
+
+def test_the_writer_merges_each_run_of_small_tables_once(tmp_path):
+    # 600 one-row documents: two runs of 256 merged into one table each, the last 88 as they came
+    # (merging the whole buffer again every 256 documents made the writer's cost grow with its batch)
+    import pyarrow as pa
+
+    from loaders.writer import _Batch
+
+    batch = _Batch(tmp_path, "seg")
+    for i in range(600):
+        batch.add(f"d{i}", {"documents": pa.Table.from_pylist([{"doc_id": f"d{i}"}], schema=SCHEMAS["documents"])}, {})
+    sizes = [t.num_rows for t in batch.buffers["documents"]]
+    assert sizes[:2] == [256, 256] and sizes[2:] == [1] * 88
+    assert [r["doc_id"] for t in batch.buffers["documents"] for r in t.select(["doc_id"]).to_pylist()] == [f"d{i}" for i in range(600)]

@@ -57,6 +57,7 @@ _BRACKET = re.compile(r"[（(][^（()）]{0,12}[)）]")
 _FORMULA = re.compile(r"(?<=.)[①-⑳](?:[=＝][①-⑳+\-/×*÷]+)?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """How a printed label is compared with the vocabulary: no whitespace, no trailing colon,
     half-width brackets, bracketed notes ((A), (万元), (20分), (B/A)) dropped."""

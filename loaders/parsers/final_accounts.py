@@ -90,7 +90,12 @@ def title_kind(line: Line) -> str | None:
 def _title_parts(line: Line) -> tuple[tuple[str, str], str | None, int | None, str] | None:
     """((table_code, layout), unit name, year, vocabulary kind) of a title line; the unit and year
     printed before the title words, when they are."""
-    key = label_key("".join(line.texts))
+    return _title_parts_of("".join(line.texts))
+
+
+@lru_cache(maxsize=1 << 16)  # every line is asked up to three times (classify, table_lines, find_tables)
+def _title_parts_of(text: str) -> tuple[tuple[str, str], str | None, int | None, str] | None:
+    key = label_key(text)
     titles = table_titles()
     if key in titles:
         return titles[key], None, None, table_title_kinds()[key]

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from loaders.model import Line, squash
 from loaders.numbers import normalize, parse_amount
@@ -139,6 +140,7 @@ def achieved(target: Value, actual: Value, completion: str | None = None) -> boo
 GRADES = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
 
 
+@lru_cache(maxsize=1 << 16)
 def num(text: str | None) -> Decimal | None:
     """A printed score, weight or rate as Decimal (a trailing % dropped); None for blank or words."""
     s = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
