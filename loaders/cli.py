@@ -81,12 +81,17 @@ def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb") -> tu
     return staged, plan
 
 
-def _check(home: Home, staged: Path, run_id: str, incremental: bool = False):
+def _check(home: Home, staged: Path, run_id: str, incremental: bool = False, engine: str = "duckdb"):
     from expectations.runner import run_checks
 
     t = time.perf_counter()
-    with console.status("checks (Great Expectations) …"):
-        result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp)
+    spark_tables = None
+    if engine == "spark":  # the rules' SQL in Spark SQL over the Spark-built tables, GE on Spark
+        from loaders import spark
+
+        spark_tables = spark.tables_folder(home, staged)
+    with console.status(f"checks (Great Expectations, {engine}) …"):
+        result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp, spark_tables=spark_tables)
     console.print(f"checks: ok ({time.perf_counter() - t:.1f} s)")
     _gx_checkpoint(home, staged, result, run_id)
     return result
@@ -174,12 +179,13 @@ def _session(home: Optional[Path], command: str):
         _fail(e, h, record)
 
 
-def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool):
-    """make_staged(home) -> a staged file, or (staged file, BuildPlan) for a build."""
+def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool,
+                       engine: str = "duckdb"):
+    """make_staged(home) -> a staged file, or (staged file, BuildPlan) for a build; checked on engine."""
     made = make_staged(h)
     path, plan = made if isinstance(made, tuple) else (made, None)
     staged.append(path)
-    result = _check(h, path, record.run_id, incremental=bool(plan and plan.incremental)) if check else None
+    result = _check(h, path, record.run_id, incremental=bool(plan and plan.incremental), engine=engine) if check else None
     _publish(h, path, record, result)
     staged.remove(path)
     return result
@@ -234,7 +240,7 @@ def check_cmd(home: Optional[Path] = HomeOpt, engine: str = EngineOpt):
     with _session(home, "check") as (h, record, staged):
         if engine == "spark":
             _require_spark_built(h)
-        result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True)
+        result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True, engine=engine)
         _print_findings(result, h, record.run_id)
 
 
@@ -251,7 +257,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
         summary = _ingest(paths, h, workers)
         _print_ingest(summary)
         _count(record, summary)
-        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True)
+        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True, engine=engine)
         _print_findings(result, h, record.run_id)
 
 

@@ -44,6 +44,44 @@ def _importable(module: str) -> bool:
         return False
 
 
+def session_conf() -> dict[str, str]:
+    """The Spark settings of the `spark` target in profiles.yml, for the sessions fdw starts itself
+    (the checks): the same master, memory and SQL behaviour as the build."""
+    return {
+        "spark.master": os.environ.get("FDW_SPARK_MASTER") or "local[*]",
+        "spark.sql.catalogImplementation": os.environ.get("FDW_SPARK_CATALOG") or "in-memory",
+        "spark.driver.memory": os.environ.get("FDW_SPARK_DRIVER_MEMORY") or "1g",
+        "spark.sql.shuffle.partitions": os.environ.get("FDW_SPARK_PARTITIONS") or "8",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.sql.parser.escapedStringLiterals": "true",
+        "spark.sql.parquet.mergeSchema": "true",
+        "spark.sql.ansi.enabled": "false",  # as dbt-spark sets it for the build: x / 0 is NULL, as in DuckDB
+    }
+
+
+def session(app: str = "fdw"):
+    """A Spark session (the running one, or a new one with session_conf())."""
+    reason = unavailable()
+    if reason:
+        raise RunError(f"cannot run on Spark: {reason}")
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app)
+    for key, value in session_conf().items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def tables_folder(home: Home, staged: Path) -> Path:
+    """The Spark tables the checks of a staged warehouse read: those built with it in this run, else
+    the published <home>/spark-warehouse (fdw check --engine spark)."""
+    folder = staged_folder(staged)
+    return folder if folder.is_dir() else home.root / PUBLISHED
+
+
 def staged_folder(staged: Path) -> Path:
     """The Spark warehouse folder built with a staged DuckDB file (published with it)."""
     return staged.with_name(staged.name + ".spark")
