@@ -92,7 +92,7 @@ def _check(home: Home, staged: Path, run_id: str, incremental: bool = False, eng
         spark_tables = spark.tables_folder(home, staged)
     with console.status(f"checks (Great Expectations, {engine}) …"):
         result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp, spark_tables=spark_tables)
-    console.print(f"checks: ok ({time.perf_counter() - t:.1f} s)")
+    console.print(f"checks: ok ({time.perf_counter() - t:.1f} s{'; rules in Spark SQL, Great Expectations on Spark' if spark_tables else ''})")
     _gx_checkpoint(home, staged, result, run_id)
     return result
 

@@ -54,6 +54,7 @@ def session_conf() -> dict[str, str]:
         "spark.sql.shuffle.partitions": os.environ.get("FDW_SPARK_PARTITIONS") or "8",
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.parser.escapedStringLiterals": "true",
         "spark.sql.parquet.mergeSchema": "true",
         "spark.sql.ansi.enabled": "false",  # as dbt-spark sets it for the build: x / 0 is NULL, as in DuckDB
@@ -184,3 +185,37 @@ def _write_findings(home: Home, folder: Path) -> None:
                 tmp = db / name / ".part-00000.parquet.tmp"
                 con.execute(f"copy {name} to '{tmp}' (format parquet)")
                 os.replace(tmp, db / name / "part-00000.parquet")
+
+
+# the columns of the findings that name the run, not the finding
+RUN_COLUMNS = {"run_id", "checked_at", "created_at"}
+
+
+def compare_warehouses(left: Path, right: Path) -> dict[str, tuple[int, int, int]]:
+    """Every mart (dim_*, fct_*) and check table (dq_*) of two warehouse files, row for row (the
+    columns naming the run left out): {table: (rows only in left, rows only in right, rows in left)}.
+    A table or column present in one only is reported as (-1, -1, n)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"attach '{left}' as l (read_only)")
+    con.execute(f"attach '{right}' as r (read_only)")
+
+    def tables(db: str) -> set[str]:
+        return {t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'",
+                                          [db]).fetchall() if t.startswith(("dim_", "fct_", "dq_"))}
+
+    def columns(table: str) -> list[str]:
+        return [c for (c,) in con.execute(f'select column_name from (describe {table})').fetchall() if c not in RUN_COLUMNS]
+
+    out = {}
+    for t in sorted(tables("l") | tables("r")):
+        n = con.execute(f'select count(*) from l."{t}"').fetchall()[0][0] if t in tables("l") else 0
+        if t not in tables("l") or t not in tables("r") or sorted(columns(f'l."{t}"')) != sorted(columns(f'r."{t}"')):
+            out[t] = (-1, -1, n)
+            continue
+        cols = ", ".join(f'"{c}"' for c in columns(f'l."{t}"'))
+        only = [con.execute(f'select count(*) from (select {cols} from {a}."{t}" except all select {cols} from {b}."{t}")').fetchall()[0][0]
+                for a, b in (("l", "r"), ("r", "l"))]
+        out[t] = (only[0], only[1], n)
+    return out
