@@ -40,7 +40,7 @@ def _check_paths(paths: list[Path]) -> None:
 WorkersOpt = typer.Option(None, "--workers", help="Parsing processes (default: $FDW_WORKERS, else one per core).")
 
 
-def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> IngestSummary:
+def _ingest(paths: list[Path], home: Home, workers: int | None = None, engine: str = "duckdb") -> IngestSummary:
     files = expand_inputs(paths)
     with Progress(TextColumn("[bold]ingest[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False, disable=not files) as progress:
@@ -49,7 +49,7 @@ def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> Ingest
         def step(outcome):
             progress.update(task, advance=1, description=Path(outcome.path).name[:40])
 
-        summary = ingest(files, home.root, on_progress=step, workers=workers)
+        summary = ingest(files, home.root, on_progress=step, workers=workers, engine=engine)
     return summary
 
 
@@ -193,11 +193,19 @@ def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], ma
 
 @app.command("ingest")
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .pdf .docx .xlsx .xls)."),
-               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
+               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt,
+               engine: str = typer.Option("duckdb", "--engine", help="duckdb (default: local worker processes) or spark: "
+                                          "the documents parsed as Spark tasks; the same raw layer is written")):
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
+    engine = _engine(engine)
     _check_paths(paths)
     with _session(home, "ingest") as (h, record, _):
-        summary = _ingest(paths, h, workers)
+        if engine == "spark":
+            from loaders import spark
+
+            if spark.unavailable():
+                raise RunError(f"cannot ingest on Spark: {spark.unavailable()}")
+        summary = _ingest(paths, h, workers, engine)
         _print_ingest(summary)
         _count(record, summary)
         runlog.append(h.root, record.finish("completed"))

@@ -76,6 +76,35 @@ def session(app: str = "fdw"):
     return spark
 
 
+def parse_files(files: list[Path], home: Path):
+    """`fdw ingest --engine spark`: the files parsed as Spark tasks, each partition calling
+    loaders.pipeline.parse_file per document as a worker process of the local pool does. Yields the
+    results (records serialised, nothing landed) in input order; the caller lands them through the one
+    writer (segments + manifest, atomic), so the raw layer is the same as a local ingest's. The file
+    list and <home> must be readable by the executors (local mode, or a shared filesystem)."""
+    import sys
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors import loaders from this venv
+    spark = session("fdw-ingest")
+    sc = spark.sparkContext
+    root = str(home)
+
+    def parse_partition(paths):
+        from loaders.pipeline import parse_file
+        from loaders.readers import ocr
+        from loaders.writer import RawStore
+
+        ocr.PAGE_WORKERS = 1  # Spark runs one task per core already: a scan's pages go one by one
+        store = RawStore(Path(root))
+        for p in paths:
+            yield parse_file(Path(p), store)
+
+    if not files:
+        return iter(())
+    slices = max(1, min(len(files), sc.defaultParallelism * 4))
+    return sc.parallelize([str(f) for f in files], slices).mapPartitions(parse_partition).toLocalIterator()
+
+
 def tables_folder(home: Home, staged: Path) -> Path:
     """The Spark tables the checks of a staged warehouse read: those built with it in this run, else
     the published <home>/spark-warehouse (fdw check --engine spark)."""
