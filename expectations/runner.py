@@ -11,6 +11,9 @@ target with full marks) return a 0/1 `flag` per instance; the shortfall is that 
 0, so GE decides them the same way. A check may carry its own severity (e.g. a warning-only check of
 an error rule); flag checks may return `expected_printed` (what the rule expects, as text).
 Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
+On Spark (`fdw check --engine spark`, run_checks(spark_tables=…)): the same templates, translated to
+Spark SQL (dialect.py), run over the Spark-built Parquet tables and GE decides on its Spark execution
+engine (spark_checks.py); `decided` and the writing below are shared.
 """
 from __future__ import annotations
 
