@@ -93,6 +93,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("target_value", DEC), ("target_value_high", DEC), ("actual_value", DEC), ("value_unit", S),
         ("weight", DEC), ("weight_text", S), ("score", DEC), ("score_text", S), ("completion_text", S),
         ("is_achieved", B), ("deviation_reason", S), ("aligned", B), ("page", I), ("line", I), ("source_ref", S),
+        # the row's values as printed when they could not be placed under the columns (aligned = False)
+        ("unaligned_text", S),
     ]),
     "eval_score_items": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("criterion", S), ("sub_criterion", S),

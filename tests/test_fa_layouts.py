@@ -177,3 +177,67 @@ def test_unit_name_wrapped_over_two_cover_lines():
     assert unit_from_cover(doc("上海市普陀区财政局", "2024年度部门决算")) == "上海市普陀区财政局"
     # a name that ends like one is not joined to the line above it
     assert unit_from_cover(doc("收入支出决算总表", "上海市普陀区财政局", "2024年度部门决算")) == "上海市普陀区财政局"
+
+
+# ------------------------------------------------------------------ 三公: one reading, any orientation
+
+# 西安市卫生健康委员会 2022 决算, 公开09表 (XIAN p161, lines 3516-3521: 预算数 and 决算数 as rows under
+# items as columns), and the same figures retyped in the other orientations 三公 tables are printed in:
+# items as rows (the 项目 | 预算数 | 决算数 form), measures as column groups over the items (the national
+# template) and a 预算数/决算数 pair under each item (上海 表七).
+_XIAN_P161 = {
+    "measures as rows": """项目 | 财政拨款安排的“三公”经费 | | | | |
+| | 小计 | 因公出国（境）费用 | 公务用车购置及运行维护费 | | | 公务接待费
+| | | | 小计 | 公务用车购置费 | 公务用车运行维护费 |
+栏次 | 1 | 2 | 3 | 4 | 5 | 6
+预算数 | 593.46 | | 591.60 | 136.48 | 455.12 | 1.86
+决算数 | 587.55 | | 587.44 | 136.48 | 450.96 | 0.11""",
+    "items as rows": """项目 | 预算数 | 决算数
+合计 | 593.46 | 587.55
+因公出国（境）费用 | |
+公务用车购置及运行维护费 | 591.60 | 587.44
+其中：公务用车购置费 | 136.48 | 136.48
+公务用车运行维护费 | 455.12 | 450.96
+公务接待费 | 1.86 | 0.11""",
+    "measures over items": """预算数 | | | | | | 决算数 | | | | |
+合计 | 因公出国（境）费用 | 公务用车购置及运行维护费 | | | 公务接待费 | 合计 | 因公出国（境）费用 | 公务用车购置及运行维护费 | | | 公务接待费
+| | | 小计 | 公务用车购置费 | 公务用车运行维护费 | | | | 小计 | 公务用车购置费 | 公务用车运行维护费 |
+1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12
+593.46 | | 591.60 | 136.48 | 455.12 | 1.86 | 587.55 | | 587.44 | 136.48 | 450.96 | 0.11""",
+    "a pair under each item": """合计 | | 因公出国（境）费用 | | 公务用车购置及运行维护费 | | | | | | 公务接待费 |
+| | | | | 小计 | | 公务用车购置费 | | 公务用车运行维护费 | | |
+预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数 | 预算数 | 决算数
+593.46 | 587.55 | | | 591.60 | 587.44 | 136.48 | 136.48 | 455.12 | 450.96 | 1.86 | 0.11""",
+}
+
+
+@pytest.mark.parametrize("orientation", sorted(_XIAN_P161))
+def test_three_public_read_alike_whichever_way_the_table_is_turned(tmp_path, orientation):
+    path = tmp_path / "three_public.txt"
+    path.write_text("财政拨款“三公”经费支出决算表\n单位：万元\n" + _XIAN_P161[orientation] + "\n", encoding="utf-8")
+    fa = parse_final_accounts(read_document(path))
+    got = {(c["item"], c["column_code"]): c["printed_text"] for c in fa.cells if c["item"]}
+    assert got == {("total", "budget"): "593.46", ("total", "actual"): "587.55",
+                   ("outbound_travel", "budget"): "", ("outbound_travel", "actual"): "",
+                   ("vehicle_subtotal", "budget"): "591.60", ("vehicle_subtotal", "actual"): "587.44",
+                   ("vehicle_purchase", "budget"): "136.48", ("vehicle_purchase", "actual"): "136.48",
+                   ("vehicle_operation", "budget"): "455.12", ("vehicle_operation", "actual"): "450.96",
+                   ("reception", "budget"): "1.86", ("reception", "actual"): "0.11"}
+    assert all(c["cell_state"] == "blank" for c in fa.cells if c["item"] == "outbound_travel")
+
+
+CHONGQING = FILES / "chongqing_govt_office_2026_dept_budget.pdf"
+
+
+@pytest.mark.skipif(not CHONGQING.exists(), reason="real file not available")
+def test_three_public_measure_of_another_year_is_not_this_tables():
+    """重庆市人民政府办公厅 2026 预算, 表九 2026年财政拨款“三公”经费支出情况表 (p20 l302-l305): `2025年预算数`
+    over six columns, `2026年预算数` over the next six. The 2026 figures are the table's 预算数; last
+    year's are not landed as it (both would be column `budget` for one item)."""
+    doc = read_document(CHONGQING)
+    fa = parse_final_accounts(doc, "budget")
+    got = {c["item"]: (c["printed_text"], c["column_code"], c["source_ref"])
+           for c in fa.cells if c["table_code"] == "T_THREE_PUBLIC"}
+    assert got == {"total": ("394.49", "budget", "p20:l305"), "outbound_travel": ("184.49", "budget", "p20:l305"),
+                   "vehicle_subtotal": ("200.00", "budget", "p20:l305"), "vehicle_purchase": ("", "budget", "p20:l305"),
+                   "vehicle_operation": ("200.00", "budget", "p20:l305"), "reception": ("10.00", "budget", "p20:l305")}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from loaders import placement
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
 from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
@@ -298,15 +299,13 @@ def place(values: list[str], cols: list[str], weight: Decimal | None = None) -> 
         return {f: v for f, v in zip(amounts, values) if not is_dash(v)}
     if len(values) > len(cols):
         return None
+    # a column may appear twice (SKIP): placed by position, each position a column of its own
+    slots = [placement.Column(str(i), lambda t, f=f: _type_ok(f, t)) for i, f in enumerate(cols)]
     cands = []
-    for idx in itertools.combinations(range(len(cols)), len(values)):
-        m = {cols[i]: v for i, v in zip(idx, values)}
-        if not all(_type_ok(f, v) for f, v in m.items()):
-            continue
-        held = _identities(m, weight)
-        if held is None:
-            continue
-        cands.append((held, {f: v for f, v in m.items() if not is_dash(v)}))
+    for p in placement.candidates(values, slots, [lambda p: _identities({cols[int(i)]: t for i, t in p.items()},
+                                                                        weight) is not None]):
+        m = {cols[int(i)]: t for i, t in sorted(p.items(), key=lambda it: int(it[0]))}
+        cands.append((_identities(m, weight), {f: v for f, v in m.items() if not is_dash(v)}))
     if not cands:
         return None
     best = max(h for h, _ in cands)
@@ -505,7 +504,7 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings), 0
+        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -662,6 +661,69 @@ def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
     return []
 
 
+def _funds_identities(weight: Decimal | None = None) -> list:
+    """The funds row's identities (执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率, 0 <= 得分 <= 分值) as
+    placement identities: False when the placement breaks one. 执行数 = 执行率 × 预算数 also holds
+    for a budget of 0: no rate makes a positive 执行数 out of it."""
+    def zero_budget(m: dict[str, str]) -> bool | None:
+        full, exe = amount_of(m.get("budget_full_year_wan") or ""), amount_of(m.get("executed_wan") or "")
+        if full is None or exe is None or num(m.get("execution_rate_pct")) is None:
+            return None
+        return not (full == 0 and exe != 0)
+
+    return [lambda m: _identities(m, weight) is not None, zero_budget]
+
+
+def _funds_columns(cols: list[str]) -> list[placement.Column]:
+    return [placement.Column(f, lambda t, f=f: not is_dash(t) and _type_ok(f, t)) for f in cols]
+
+
+def _flat_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
+    """The total line of a funds block flattened into one line of words and values (a sheet rendered
+    in reading order, its merged header cells pushing words away from their values): the header words
+    anywhere in the line (a word wrapped over two, 年初预算 数, is one), the total line's label before
+    the values, then — after the last header word — its values, one per column, maybe out of column
+    order. Landed only when exactly one placement keeps the kinds and the identities (in order first,
+    else in any order); else landed unaligned with the values as printed."""
+    v = vocab()
+    for r in rows:
+        toks = " ".join(r.cells).split()
+        cols: list[str] = []
+        label = None
+        i = 0
+        while i < len(toks):
+            word = next(((key("".join(toks[i:i + n])), n) for n in (2, 1)
+                         if i + n <= len(toks) and key("".join(toks[i:i + n])) in v.funds_cols), None)
+            if word is not None and v.funds_cols[word[0]] not in cols:
+                cols.append(v.funds_cols[word[0]])
+                i += word[1]
+                continue
+            if label is None and _fund_source(toks[i]) == "total":
+                label = toks[i]
+            if is_valueish(toks[i]) and label is not None and "executed_wan" in cols and len(cols) >= 3 \
+                    and {"budget_full_year_wan", "budget_initial_wan"} & set(cols):
+                break
+            i += 1
+        else:
+            continue
+        cols = [f for f in cols if f not in (SKIP, ROW_NO)]
+        values = list(itertools.takewhile(is_valueish, toks[i:]))[:len(cols)]
+        columns, ids = _funds_columns(cols), _funds_identities()
+        got = placement.place(values, columns, ids)
+        alignment = "identities"
+        if got.candidates == 0 and len(values) == len(cols):
+            got, alignment = placement.place(values, columns, ids, ordered=False), "identities, out of order"
+        if got.values is None:
+            warnings.append(f"line {r.line.lineno}: funds row {label!r}: {len(values)} values could not be placed "
+                            f"under the {len(cols)} columns ({got.why}); landed unaligned")
+            return [fund_record(seq=1, line=r.line, fund_source="total", fund_label=label,
+                                printed={"unaligned": " ".join(values)})]
+        amounts = {f: (_wan(t, Decimal(1)) if f in _AMOUNT_FIELDS else num(t)) for f, t in got.values.items()}
+        return [fund_record(seq=1, line=r.line, fund_source="total", fund_label=label,
+                            printed={**got.values, "alignment": alignment}, **amounts)]
+    return []
+
+
 # ---------------------------------------------------------------------------------------- indicators
 
 _COMPARATOR_WORDS = {"≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "=": "=", "═": "=", ">": ">", "<": "<",
@@ -719,16 +781,8 @@ def _ind_type_ok(fld: str, text: str) -> bool:
 
 
 def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None:
-    if len(values) > len(cols):
-        return None
-    found = None
-    for idx in itertools.combinations(range(len(cols)), len(values)):
-        m = {cols[i]: v for i, v in zip(idx, values)}
-        if all(_ind_type_ok(f, t) for f, t in m.items()):
-            if found is not None and found != m:
-                return None
-            found = m
-    return found
+    """The row's values under the columns when exactly one placement in order keeps their kinds."""
+    return placement.place(values, [placement.Column(f, lambda t, f=f: _ind_type_ok(f, t)) for f in cols]).values
 
 
 def _level_of(text: str) -> str | None:
@@ -762,8 +816,10 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     body = rows[hi + 1:]
     if any(raw[last_hit + 1:]):  # the header row runs on into the first data row
         body = [Row(raw[last_hit + 1:], rows[hi].line, rows[hi].last)] + body
+    from loaders.parsers.eval_reading_order import continued_row, cut_off_row  # (imports this module)
     out: list[dict] = []
     items: list[dict] = []
+    placed: list[tuple] = []  # (name, values placed, row, level1, level2) of each row landed
     l1 = l2 = None
     end = None
     for j, r in enumerate(body, start=hi + 1 - (len(body) - (len(rows) - hi - 1))):
@@ -807,6 +863,12 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
             m = {f: t for f, t in zip(cols, raw_values) if t}
             m = m if all(_ind_type_ok(f, t) for f, t in m.items()) else None
         m = m if m is not None else place_indicator(values, cols)
+        if m is None and placed and (cont := continued_row(placed[-1][1], [c for c in cells if c], cols)) is not None:
+            out.pop()  # a row printing no name: the rest of the row above, which stopped short
+            (name, _, r, l1, l2), m = placed.pop(), cont
+        if m is None and r is body[-1] and end is None:
+            m = cut_off_row(values, cols)  # the text ends inside this row: its first cells are printed
+        placed.append((name, m or {}, r, l1, l2))
         aligned = m is not None
         if m is None:
             warnings.append(f"line {r.line.lineno}: indicator {squash(name)!r}: {len(values)} values could not be "
@@ -1021,6 +1083,117 @@ def _fused_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict],
                             "read where exactly one split of the values fits the columns")
             return out, items
     return [], []
+
+
+@lru_cache(maxsize=None)
+def _value_units() -> tuple[str, ...]:
+    """Units of measure printed in an indicator table's own unit column (计量单位), longest first."""
+    return tuple(sorted((normalize(r["word"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "value_unit"),
+                        key=len, reverse=True))
+
+
+def _half_unit(text: str | None) -> Decimal:
+    """Half a unit of the last printed digit: 97.93 -> 0.005."""
+    d = len(normalize(text or "").partition(".")[2].rstrip("%分"))
+    return Decimal(5) / Decimal(10) ** (d + 1)
+
+
+def _points_bounds(funds: list[dict], total_text: str | None, weight_text: str | None):
+    """What the form's point identities say about its indicator rows, whatever rows are read:
+    PE-001 Σ 分值 = 100 (or the printed total weight) with every 分值 >= 0, so the indicator rows'
+    分值 add up to at most 100 - the 执行率 分值 (cap); PE-002 总分 = Σ 得分 and PE-003 0 <= 得分 <= 分值,
+    so Σ (分值 - 得分) over the indicator rows is at most 100 - 总分 - (执行率分值 - 执行率得分) (slack).
+    Returns (cap, slack, tolerance); slack None when no 总分 is printed."""
+    full = num(weight_text) or Decimal(100)
+    exe = next((f for f in funds if f.get("execution_weight") is not None and f.get("execution_score") is not None), None)
+    w_exe = exe["execution_weight"] if exe else Decimal(0)
+    cap = full - w_exe
+    total = num(total_text)
+    if total is None:
+        return cap, None, Decimal(0)
+    slack = full - total - ((exe["execution_weight"] - exe["execution_score"]) if exe else Decimal(0))
+    tol = _half_unit(total_text) + (_half_unit(str(exe["execution_score"])) if exe else Decimal(0))
+    return cap, slack, tol
+
+
+def _run_columns(cols: list[str]) -> list[placement.Column]:
+    plain = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+    return [placement.Column(f, lambda t, f=f: bool(plain.fullmatch(t)) and (f not in ("weight", "score") or
+                                                                              Decimal(t) <= 100)) for f in cols]
+
+
+def _run_identities(cap: Decimal, slack: Decimal | None, tol: Decimal) -> list:
+    def score_le_weight(m):  # PE-003
+        return None if "weight" not in m or "score" not in m else Decimal(m["score"]) <= Decimal(m["weight"])
+
+    def weight_le_cap(m):  # PE-001, every other weight >= 0
+        return None if "weight" not in m else Decimal(m["weight"]) <= cap
+
+    def lost_le_slack(m):  # PE-001 + PE-002 + PE-003
+        if slack is None or "weight" not in m or "score" not in m:
+            return None
+        return Decimal(m["weight"]) - Decimal(m["score"]) <= slack + tol
+
+    return [score_le_weight, weight_le_cap, lost_le_slack]
+
+
+def _fused_run_indicators(rows: list[Row], warnings: list[str], funds: list[dict], total_text: str | None,
+                          weight_text: str | None, complete: bool = False) -> list[dict]:
+    """Indicator rows run together with their cells (OCR of a docx: 指标名称计量单位指标性质指标值指标权重
+    (分)全年完成值指标得分(分)说明 then 天然林…完成率%901010010): each row a name, its unit (from the
+    vocabulary, printed in the unit column before the values) and a run of digits split into the
+    value columns. A split is landed only when it is the only well-formed one (no leading zeros,
+    decimals as printed) that keeps the form's point identities (`_points_bounds`), the rows of the
+    table taken together; else the row lands unaligned with its run as printed."""
+    v = vocab()
+    words = sorted((w for w in v.ind_cols if len(w) >= 2), key=len, reverse=True)
+    word_re = re.compile("|".join(map(re.escape, words)))
+    units = _value_units()
+    for r in rows:
+        text = squash(normalize(r.text)).replace("（", "(").replace("）", ")")
+        m = re.search(r"指标名称|三级指标", text)
+        if not m:
+            continue
+        pos, cols = m.start(), []
+        while hm := word_re.match(text, pos):
+            cols.append(v.ind_cols[hm.group(0)])
+            pos = hm.end()
+            pos = bm.end() if (bm := _BRACKET.match(text, pos)) else pos  # 指标权重(分)
+        vals = [f for f in cols if f in ("target", "weight", "actual", "score")]
+        if not {"weight", "score"} <= set(vals) or "unit" not in cols or len(vals) < 3:
+            continue
+        body = text[pos:]
+        runs = []
+        for rm in re.finditer(r"([^\d%.]{2,}?)(%?)(\d[\d.]*)", body):
+            name, unit, run = rm.group(1), rm.group(2), rm.group(3)
+            if not unit:
+                unit = next((u for u in units if name.endswith(u) and len(name) > len(u) + 1), "")
+                name = name[:len(name) - len(unit)]
+            runs.append((name, unit, run))
+        if not runs:
+            continue
+        cap, slack, tol = _points_bounds(funds, total_text, weight_text)
+        columns, ids = _run_columns(vals), _run_identities(cap, slack, tol)
+        cands = [placement.split_run(run, columns, ids) for _, _, run in runs]
+        sums = [placement.Sum(lambda c: Decimal(c["weight"]), cap if complete else None, cap)]
+        if slack is not None:
+            sums.append(placement.Sum(lambda c: Decimal(c["weight"]) - Decimal(c["score"]),
+                                      slack if complete else None, slack, tol))
+        placed = placement.place_rows(cands, sums)
+        out = []
+        for (name, unit, run), got in zip(runs, placed):
+            f = got.values or {}
+            rec = indicator_record(seq=len(out) + 1, line=r.line, level1=None, level2=None, name=name,
+                                   target_initial=None, target=f.get("target"), actual=f.get("actual"),
+                                   weight=f.get("weight"), score=f.get("score"), aligned=got.aligned,
+                                   unit=unit or None)
+            rec["unaligned_text"] = None if got.aligned else unit + run
+            if not got.aligned:
+                warnings.append(f"line {r.line.lineno}: indicator {name!r}: run {unit + run!r} not split ({got.why}); "
+                                "landed unaligned")
+            out.append(rec)
+        return out
+    return []
 
 
 # ---------------------------------------------------------------------------------------- summary
@@ -1305,7 +1478,13 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
+    from loaders.parsers.eval_reading_order import breakdown_lines, reading_order_indicators, with_reading_order_items
+    items = with_reading_order_items(items, rows)  # (a module that imports this one)
+    inds = inds or reading_order_indicators(rows, warnings)
+    funds = funds + breakdown_lines(rows, funds)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
+    if not inds:  # a table whose cells ran together into runs of digits: split where the identities decide
+        inds = _fused_run_indicators(rows, warnings, funds, total_text, weight_text)
     grade_text = grade_text or _grade(rows)
     if not funds and not inds and total_text is None:
         return None

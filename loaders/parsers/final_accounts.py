@@ -17,7 +17,7 @@ from loaders.parsers import narrative
 from loaders.numbers import (BLANK, NOT_APPLICABLE, VALUE, half_unit_wan,
                              parse_amount, to_wan)
 from loaders.reference import (budget_column_codes, column_code_of, column_codes, label_key, row_roles, stats_items, table_title_kinds, table_titles,
-                               three_public_item, three_public_items)
+                               three_public_item)
 from loaders.tables import amount_like, ends_table, reflow, split_pipes
 
 PARSER_NAME = "final_accounts"
@@ -521,132 +521,161 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
                 column_label="决算数", column_code="actual")
 
 
-# ---------------------------------------------------------------- 三公 (预算数 / 决算数 × items)
-
-def _parse_three_public(t: Table, em: _Emitter) -> None:
-    if _parse_three_public_rows(t, em) or _parse_three_public_by_row_kind(t, em):
-        return
-    # the header line naming the column groups: 预算数 and 决算数 (a 决算), 预算数 alone (a 预算, its
-    # year printed before it: `2026 年预算数`)
-    kinds = ("预算数", "决算数") if t.kind != "budget" else ("预算数",)
-    grp_i = next((i for i, ln in enumerate(t.body) if all(k in ln.squashed for k in kinds)), None)
-    if grp_i is None:
-        raise DocumentError("parse", f"{t.title}: {'/'.join(kinds)} header not found (line {t.title_line.lineno})")
-    grp = t.body[grp_i]
-    group_starts = sorted((c.col, g) for c in grp.cells for g in ("预算数", "决算数")
-                          if squash(c.text) == g or (t.kind == "budget" and re.fullmatch(r"(?:\d{4}年度?)?" + g, squash(c.text))))
-    if sum(1 for _, g in group_starts if g == "预算数") > 1:
-        _parse_three_public_pairs(t, em, grp_i, group_starts)
-        return
-    rest = t.body[grp_i + 1:]
-    data_i = next((i for i, ln in enumerate(rest)
-                   if all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts)
-                   and not all(_NUMBERING_ROW.match(squash(x)) or not squash(x) for x in ln.texts)), None)
-    if data_i is None:
-        return
-    item_lines = [ln for ln in rest[:data_i]
-                  if not all(_NUMBERING_ROW.match(squash(x)) or not squash(x) for x in ln.texts)]
-    width = max(ln.width for ln in t.body[grp_i:])
-    items = three_public_items()
-    for ln in rest[data_i:]:
-        if not all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts):
-            break
-        for c in range(width):
-            label = next((squash(h.cell(c)) for h in reversed(item_lines) if squash(h.cell(c))), "")
-            group = next((g for s, g in reversed(group_starts) if s <= c), None)
-            if not label or group is None:
-                continue
-            em.emit(ln, c, row_label=label, row_role="item", item=items.get(label_key(label)),
-                    column_label=group, column_code=column_codes().get((t.table_code, group)))
-
-
-def _parse_three_public_rows(t: Table, em: _Emitter) -> bool:
-    """Items as rows under a header `项目 | 预算数 | 决算数 …` (any value columns, e.g. `2020年度支出
-    (万元)`, `支出减少率`); False when the table is not laid out that way."""
-    hdr_i = next((i for i, ln in enumerate(t.body) if squash(ln.cell(0)).endswith("项目") and ln.width >= 2), None)
-    if hdr_i is None:
-        return False
-    rows = []
-    for ln in t.body[hdr_i + 1:]:
-        if ends_table(ln.cell(0)):
-            break
-        if squash(ln.cell(0)) and ln.width > 1:  # a label with nothing printed after it lands nothing
-            rows.append(ln)
-    if sum(1 for ln in rows if three_public_item(ln.cell(0))) < 2:
-        return False
-    hdr = t.body[hdr_i]
-    labels = {c: squash(hdr.cell(c)) for c in range(1, max(ln.width for ln in t.body[hdr_i:]))}
-    if t.amount_unit is None:
-        unit = next((m.group(1) for x in labels.values() if (m := _HEADER_UNIT.search(x))), None)
-        if unit:
-            em.unit = t.amount_unit = unit
-    for ln in rows:
-        label = ln.cell(0).strip()
-        for c, col_label in labels.items():
-            if not col_label and not squash(ln.cell(c)):
-                continue
-            unit = "%" if "率" in col_label else None
-            em.emit(ln, c, row_label=label, row_role="item", item=three_public_item(label),
-                    column_label=col_label, column_code=column_code_of(t.table_code, col_label),
-                    unit=unit)
-    return True
-
-
-def _parse_three_public_by_row_kind(t: Table, em: _Emitter) -> bool:
-    """Items as columns under a header of several lines, 预算数 and 决算数 as rows (西安 公开09表:
-    `财政拨款安排的“三公”经费` over 小计 | 因公出国（境）费用 | 公务用车… over 小计 | 购置费 | 运行维护费,
-    then 会议费, 培训费). A 小计 takes the item of the label above it (a group that is not an item
-    itself but names the 三公经费 is their total). False when no row is labelled 预算数/决算数."""
-    kinds = {"预算数", "决算数"}
-    data = [i for i, ln in enumerate(t.body) if squash(ln.cell(0)) in kinds
-            and any(amount_like(c.text) for c in ln.cells if c.col > 0)]
-    if not data:
-        return False
-    header = [ln for ln in t.body[:data[0]] if not _is_numbering(ln, 0)]
-    numbering = next((ln for ln in t.body[:data[0]] if _is_numbering(ln, 0)), None)
-    cols = sorted({c.col for i in data for c in t.body[i].cells if c.col > 0}
-                  | {c.col for ln in header for c in ln.cells if c.col > 0})
-    for i in data:
-        ln = t.body[i]
-        kind = squash(ln.cell(0))
-        for c in cols:
-            path = [squash(h.cell(c)) for h in header if squash(h.cell(c))]
-            if not path:
-                continue
-            item = three_public_item(path[-1])
-            if label_key(path[-1]) in ("小计", "合计") and len(path) > 1:
-                item = three_public_item(path[-2]) or ("total" if "三公" in label_key(path[-2]) else None)
-            em.emit(ln, c, row_label=path[-1], row_role="item", item=item, column_label=kind,
-                    column_code=column_code_of(t.table_code, kind),
-                    column_no=_int(numbering.cell(c)) if numbering else None)
-    return True
-
+# ---------------------------------------------------------------- 三公 (items × measures, either way round)
+#
+# One reading for every orientation: label rows × header columns. Each value cell is read at its row
+# and its column; one of the two names the 三公 item (seeds/three_public_items.csv), the other the
+# measure (预算数 / 决算数 / `2020年度支出(万元)` …, seeds/fa_column_codes.csv). Which is which the
+# vocabulary says, whichever way the table is turned:
+#   items as rows under `项目 | 预算数 | 决算数` (the row names the item, the header the measure);
+#   预算数 / 决算数 as rows under items as columns (西安 公开09表: the header names the item);
+#   items and measures both in the header over rows of amounts, the measures as groups above the
+#   items (the national template) or as a 预算数/决算数 pair under each item (上海 表七).
 
 _HEADER_UNIT = re.compile(r"[（(](万元|元|千元|亿元)[)）]")
+_code_of = lru_cache(maxsize=4096)(column_code_of)  # header words repeat across cells and documents
+_LEADING_YEAR = re.compile(r"^(\d{4})年度?")
 
 
-def _parse_three_public_pairs(t: Table, em: _Emitter, grp_i: int, group_starts: list[tuple[int, str]]) -> None:
-    """Items as column groups, each with its own 预算数/决算数 pair under it (上海 表七): the item of a
-    pair is the lowest header label printed at the pair's first column (a merged header cell is
-    placed at its first column by every reader: 公务用车购置及运行费 over 小计/购置费/运行费)."""
-    items = three_public_items()
-    header = t.body[:grp_i]
-    pair_start = {}
-    start = None
-    for col, g in group_starts:
-        if g == "预算数":
-            start = col
-        pair_start[col] = start if start is not None else col
-    for ln in t.body[grp_i + 1:]:
-        if not all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts):
-            break
-        for col, group in group_starts:
-            label = next((squash(h.cell(pair_start[col])) for h in reversed(header)
-                          if squash(h.cell(pair_start[col]))), "")
-            if not label:
+def _three_public_measure(t: Table, label: str) -> str | None:
+    """The measure a row or header label names: a seed column label of the table (预算数, 决算数 …),
+    or one with a year before it (`2026 年预算数`) when that is the table's year (the year in its title,
+    else the only year printed before its measures: a `2025年预算数` beside `2026年预算数` is last
+    year's figure). None for an item or any other word."""
+    key = label_key(label)
+    if not key or three_public_item(label):
+        return None
+    codes = column_codes()
+    if (t.table_code, key) in codes:
+        return codes[(t.table_code, key)]
+    m = _LEADING_YEAR.match(key)
+    if not m or (t.table_code, key[m.end():]) not in codes:
+        return None
+    if int(m.group(1)) != (t.fiscal_year or _measure_year(t)):
+        return None
+    return codes[(t.table_code, key[m.end():])]
+
+
+def _measure_year(t: Table) -> int | None:
+    """The year printed before the table's measures when only one is (None when none or several are)."""
+    years = set()
+    for ln in t.body:
+        for c in ln.cells:
+            key = label_key(c.text)
+            if (m := _LEADING_YEAR.match(key)) and (t.table_code, key[m.end():]) in column_codes():
+                years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
+
+
+def _numbers_only(ln: Line) -> bool:
+    return all(_NUMBERING_ROW.match(squash(x)) or not squash(x) for x in ln.texts)
+
+
+def _is_amounts(ln: Line) -> bool:
+    """A row of amounts only (no label), not the line numbering the columns (1 | 2 | 3 …)."""
+    return all(parse_amount(x).state in (VALUE, BLANK, NOT_APPLICABLE) for x in ln.texts) and not _numbers_only(ln)
+
+
+def _is_column_numbers(ln: Line) -> bool:
+    return _is_numbering(ln, 0) or (_numbers_only(ln) and any(squash(x) for x in ln.texts))
+
+
+def _header_path(header: list[Line], c: int) -> list[str]:
+    """The header labels over column c, top to bottom: on each line the label printed at c, else a
+    group label printed to its left whose group covers c (a lower line has a label at c, and no label
+    on this line or above begins between them)."""
+    path = []
+    for n, h in enumerate(header):
+        text = squash(h.cell(c))
+        if not text and any(squash(lo.cell(c)) for lo in header[n + 1:]):
+            for k in range(c, -1, -1):
+                if k < c and (text := squash(h.cell(k))):
+                    break
+                if any(squash(up.cell(k)) for up in header[:n]):
+                    break
+        if text:
+            path.append(text)
+    return path
+
+
+def _item_of(path: list[str]) -> str | None:
+    """The item a header path names: its lowest label; a 小计/合计 under a label is that label's
+    total (a group that is not an item itself but names the 三公经费 is their total)."""
+    if label_key(path[-1]) in ("小计", "合计") and len(path) > 1:
+        return three_public_item(path[-2]) or ("total" if "三公" in label_key(path[-2]) else None)
+    return three_public_item(path[-1])
+
+
+def _three_public_grid(t: Table) -> tuple[list[Line], list[Line], bool]:
+    """(header lines, rows read, whether the rows name the items). Items as rows: under a line whose
+    label column says 项目, at least two row labels name items; the rows run to the end of the table.
+    Otherwise the rows are those labelled with a measure, or the first run of rows of amounts."""
+    body = t.body
+    hdr_i = next((i for i, ln in enumerate(body) if squash(ln.cell(0)).endswith("项目") and ln.width >= 2), None)
+    if hdr_i is not None:
+        rows = []
+        for ln in body[hdr_i + 1:]:
+            if ends_table(ln.cell(0)):
+                break
+            if squash(ln.cell(0)) and ln.width > 1 and not _is_numbering(ln, 0):  # a label with nothing after it lands nothing
+                rows.append(ln)
+        if sum(1 for ln in rows if three_public_item(ln.cell(0))) >= 2:
+            return body[:hdr_i + 1], rows, True
+    by_measure = [i for i, ln in enumerate(body) if _three_public_measure(t, ln.cell(0))
+                  and any(amount_like(c.text) for c in ln.cells if c.col > 0)]
+    if by_measure:
+        first, rows = by_measure[0], [body[i] for i in by_measure]
+    else:
+        first = next((i for i, ln in enumerate(body) if _is_amounts(ln)), len(body))
+        # a header that does not name the measures, even within a longer label, is not read this way
+        # (a budget table is then read as a listing); one that names them only within another label
+        # (`“三公”经费预算数`) or for another year (`2025年预算数`) lands nothing
+        if not any(not amount_like(c.text) and _code_of(t.table_code, c.text) and not three_public_item(c.text)
+                   for ln in body[:first] for c in ln.cells):
+            raise DocumentError("parse", f"{t.title}: no 预算数/决算数 in its rows or header (line {t.title_line.lineno})")
+        rows = []
+        for ln in body[first:]:
+            if not _is_amounts(ln):
+                break
+            rows.append(ln)
+    return [ln for ln in body[:first] if not _is_column_numbers(ln)], rows, False
+
+
+def _parse_three_public(t: Table, em: _Emitter) -> None:
+    header, rows, items_as_rows = _three_public_grid(t)
+    numbering = next((ln for ln in t.body if _is_numbering(ln, 0)), None)
+    labelled = items_as_rows or any(_three_public_measure(t, ln.cell(0)) for ln in rows)
+    first_col = 1 if labelled else 0
+    cols = sorted({c.col for ln in header + rows for c in ln.cells if c.col >= first_col and squash(c.text)}
+                  | ({c.col for ln in rows for c in ln.cells if c.col >= first_col} if labelled else set()))
+    if t.amount_unit is None:
+        unit = next((m.group(1) for h in header for c in h.cells if c.col >= first_col
+                     if (m := _HEADER_UNIT.search(squash(c.text)))), None)
+        if unit:
+            em.unit = t.amount_unit = unit
+    # per column: its header path, and (when the header names the items) the item it names and the
+    # measure a header label names
+    columns = {}
+    for c in cols:
+        path = _header_path(header, c)
+        measures = [p for p in path if _three_public_measure(t, p)]
+        items = [p for p in path if p not in measures]
+        columns[c] = (path, measures[-1] if measures else "", items[-1] if items else "", _item_of(items) if items else None)
+    for ln in rows:
+        label = ln.cell(0).strip() if labelled else ""
+        for c in cols:
+            path, header_measure, header_item, item = columns[c]
+            if items_as_rows:  # the row names the item, the header the measure
+                row_label, item, measure = label, three_public_item(label), "/".join(path)
+            else:  # the header names the item; the measure is the row's label or a header label
+                row_label, measure = header_item, squash(label) if labelled else header_measure
+            # a cell is read under both its labels; a value printed in a labelled row is landed even
+            # where its header is missing
+            if not (row_label and measure) and not (labelled and squash(ln.cell(c))):
                 continue
-            em.emit(ln, col, row_label=label, row_role="item", item=items.get(label_key(label)),
-                    column_label=group, column_code=column_codes().get((t.table_code, group)))
+            em.emit(ln, c, row_label=row_label, row_role="item", item=item, column_label=measure,
+                    column_code=_code_of(t.table_code, measure), unit="%" if "率" in measure else None,
+                    column_no=_int(numbering.cell(c)) if numbering else None)
 
 
 # ---------------------------------------------------------------- 相关信息统计表 (procurement, running costs, assets)

@@ -29,6 +29,7 @@ select
     i.is_achieved,
     i.deviation_reason,
     i.aligned,
+    i.unaligned_text,
     i.source_ref,
     i.page,
     i.line

@@ -15,6 +15,7 @@ select
     -- four government levels into 财政资金小计
     case
         when fund_source = 'total' then null
+        when parent_source = '-' then null  -- a breakdown heading restating the total (按支出性质分): into nothing
         when parent_source is not null then parent_source
         when form = 'county_report' and fund_source in ('中央级', '省级', '市级', '县区级') then '财政资金小计'
         else 'total'

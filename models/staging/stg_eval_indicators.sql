@@ -19,6 +19,7 @@ select
     is_achieved,
     nullif(trim(deviation_reason), '') as deviation_reason,
     coalesce(aligned, true) as aligned,
+    unaligned_text,
     page,
     line,
     source_ref
