@@ -11,6 +11,9 @@ target with full marks) return a 0/1 `flag` per instance; the shortfall is that 
 0, so GE decides them the same way. A check may carry its own severity (e.g. a warning-only check of
 an error rule); flag checks may return `expected_printed` (what the rule expects, as text).
 Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
+On Spark (`fdw check --engine spark`, run_checks(spark_tables=…)): the same templates, translated to
+Spark SQL (dialect.py), run over the Spark-built Parquet tables and GE decides on its Spark execution
+engine (spark_checks.py); `decided` and the writing below are shared.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ import jinja2
 import pandas as pd
 import pyarrow as pa
 import yaml
+
+from expectations.dialect import translate
 
 HERE = Path(__file__).resolve().parent
 RULES_PATH = HERE / "rules.yaml"
@@ -55,12 +60,26 @@ class Rule:
     lines_model: str = "fct_final_account_lines"
     kind: str = "table"  # table (arithmetic inside tables and forms) | narrative | consistency | completeness | publication
 
-    def sql(self, check: dict) -> str:
+    def sql(self, check: dict, engine: str = "duckdb") -> str:
+        """The check's template rendered; in Spark SQL for engine spark (expectations/dialect.py)."""
         params = {k: v for k, v in check.items() if k not in ("template", "severity", "formula")}
         params.setdefault("value_column", self.value_column)
         params.setdefault("lines_model", self.lines_model)
         params.setdefault("ocr_doubtful_below", OCR_DOUBTFUL_BELOW)
-        return TEMPLATES.get_template(f"{check['template']}.sql").render(**params)
+        return translate(TEMPLATES.get_template(f"{check['template']}.sql").render(**params), engine)
+
+    def instance_sql(self, check: dict, engine: str = "duckdb") -> str:
+        """Every instance of one check with its difference, envelope, shortfall and excess."""
+        shortfall = {"eq": "abs(difference)", "ge": "greatest(-difference, 0)", "flag": "flag"}[self.comparison]
+        tolerance = "tolerance" if self.tolerance == "rounding" and self.comparison != "flag" else "0"
+        return f"""
+            with i as ({self.sql(check, engine)}),
+            d as (select *, coalesce(actual, 0) - coalesce(expected, 0) as difference,
+                         cast({tolerance} as decimal(20, 6)) as envelope from i)
+            select *, cast({shortfall} as double) as shortfall,
+                   cast({shortfall} - envelope as double) as excess
+            from d
+        """
 
 
 def load_rules(path: Path = RULES_PATH) -> list[Rule]:
@@ -87,18 +106,9 @@ def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
     """Every instance of the rule in the warehouse, with difference, shortfall and excess. An instance
     a template marks `checkable = false` (an operand not printed) is kept, with its
     `not_checkable_reason`, and never decided."""
-    shortfall = {"eq": "abs(difference)", "ge": "greatest(-difference, 0)", "flag": "flag"}[rule.comparison]
-    tolerance = "tolerance" if rule.tolerance == "rounding" and rule.comparison != "flag" else "0"
     frames = []
     for n, check in enumerate(rule.checks, start=1):
-        sql = f"""
-            with i as ({rule.sql(check)}),
-            d as (select *, coalesce(actual, 0) - coalesce(expected, 0) as difference,
-                         cast({tolerance} as decimal(20, 6)) as envelope from i)
-            select *, cast({shortfall} as double) as shortfall,
-                   cast({shortfall} - envelope as double) as excess
-            from d
-        """
+        sql = rule.instance_sql(check)
         df = con.sql(sql).fetch_arrow_table().to_pandas()
         for col, default in (("checkable", True), ("not_checkable_reason", None), ("sentence", None)):
             if col not in df.columns:
@@ -115,25 +125,33 @@ def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
 
 
 class GEValidator:
-    """One ephemeral GE context for a run; validates a rule's instances as a dataframe batch."""
+    """One ephemeral GE context for a run; validates a rule's instances as a dataframe batch: a pandas
+    dataframe (GE's pandas execution engine), or for engine spark a Spark dataframe (GE's Spark
+    execution engine: the expectation is computed by Spark, only the unexpected check_ids come back)."""
 
-    def __init__(self):
+    def __init__(self, engine: str = "duckdb"):
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        self.gx = gx
+        self.gx, self.engine = gx, engine
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = self.context.data_sources.add_pandas("fiscal_dw_checks")
+        sources = self.context.data_sources
+        source = sources.add_spark("fiscal_dw_checks") if engine == "spark" else sources.add_pandas("fiscal_dw_checks")
         self.batch_definition = source.add_dataframe_asset("rule_instances").add_batch_definition_whole_dataframe("all")
 
-    def failing(self, df: pd.DataFrame, column: str) -> tuple[set[str], dict]:
+    def failing(self, df, column: str) -> tuple[set[str], dict]:
         """check_ids whose `column` is above 0, as GE's expect_column_values_to_be_between sees it."""
-        if df.empty:
+        if self.engine == "spark":
+            batch_df = df.select("check_id", column)
+            empty = batch_df.isEmpty()
+        else:
+            batch_df, empty = (None if df.empty else df[["check_id", column]]), df.empty
+        if empty:
             return set(), {"success": True, "unexpected_count": 0}
-        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": df[["check_id", column]]})
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": batch_df})
         expectation = self.gx.expectations.ExpectColumnValuesToBeBetween(column=column, max_value=0)
         result = batch.validate(expectation, result_format={"result_format": "COMPLETE",
                                                             "unexpected_index_column_names": ["check_id"]})
@@ -313,16 +331,84 @@ def _incremental_possible(con: duckdb.DuckDBPyConnection) -> bool:
     return {"dq_findings", "dq_rule_instances", "dq_document_checks", "fdw_changes"} <= tables
 
 
-def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incremental: bool = False,
-               temp_dir: Path | None = None) -> CheckResult:
-    """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there.
-    incremental: only the documents the last build changed (and their units' documents) are checked
-    again; the findings of every other document are kept as they were."""
+@dataclass
+class Decided:
+    """One rule over the warehouse: its findings, instances per document, coverage and GE batch rows."""
+    findings: list[dict]
+    counts: pa.Table
+    coverage: pa.Table
+    gx_rows: pa.Table
+
+
+def finding_rows(rule: Rule, run_id: str, rows: pd.DataFrame, broken: set[str]) -> list[dict]:
+    """The findings of a rule: `rows` are the instances GE reported (beyond the envelope when their
+    check_id is in `broken`, else rounding hints)."""
+    out = []
+    for row in rows.to_dict("records"):
+        severity = row["check_severity"] if row["check_id"] in broken else "hint"
+        if severity == "error" and _doubtful(row):
+            severity = "warning"
+        zh, en = message(rule, row, severity)
+        out.append({
+            "run_id": run_id, "rule_id": rule.id, "severity": severity, "doc_id": _s(row["doc_id"]),
+            "unit_id": _s(row["unit_id"]), "fiscal_year": None if pd.isna(row["fiscal_year"]) else int(row["fiscal_year"]),
+            "table_code": _s(row["table_code"]), "table_title": _s(row["table_title"]), "row_label": _s(row["row_label"]),
+            "column_label": _s(row["column_label"]), "check_key": _s(row["check_key"]), "message": zh, "message_en": en,
+            "expected": _dec(row["expected"]), "actual": _dec(row["actual"]),
+            "actual_printed": _s(row["actual_printed"]), "difference": _dec(row["difference"]),
+            "tolerance": _dec(row["envelope"]), "operands": _s(row["operands"]), "source_ref": _s(row["source_ref"]),
+            "page": None if pd.isna(row["page"]) else int(row["page"]),
+            "line": None if pd.isna(row["line"]) else int(row["line"]),
+            "kind": rule.kind, "sentence": _s(row.get("sentence")),
+        })
+    return out
+
+
+def decide(con: duckdb.DuckDBPyConnection, validator: GEValidator, rule: Rule, run_id: str) -> Decided:
+    """The rule's SQL in DuckDB, its instances decided by GE's pandas source."""
+    every = instances(con, rule)
+    df = every[every["checkable"]] if not every.empty else every
+    # GE decides among the instances off their identity at all (shortfall or excess above 0): an
+    # instance at or below 0 on both is never one GE reports, and validating every instance twice
+    # per rule cost more than the rules' SQL; the checkpoint (gx_project) validates them all
+    off_any = df[(df["shortfall"] > 0) | (df["excess"] > 0)] if not df.empty else df
+    broken, _ = validator.failing(off_any, "excess")
+    off, _ = validator.failing(off_any, "shortfall")
+    return decided(rule, run_id, off_any[off_any["check_id"].isin(off | broken)], broken, every)
+
+
+def decided(rule: Rule, run_id: str, reported: pd.DataFrame, broken: set[str], every: pd.DataFrame) -> Decided:
+    """The rule's outcome from the instances GE reported and (the columns the bookkeeping reads of)
+    every instance: findings, checked instances per document, coverage, the checkpoint's batch."""
     from expectations.gx_project import batch_rows
 
+    df = every[every["checkable"]] if not every.empty else every
+    counts = INSTANCE_SCHEMA.empty_table()
+    if not df.empty:
+        by_doc = df.groupby("doc_id", dropna=False).size().reset_index(name="n_instances")
+        by_doc.insert(0, "rule_id", rule.id)
+        counts = pa.Table.from_pandas(by_doc, preserve_index=False).cast(INSTANCE_SCHEMA)
+    # the checkpoint's batch kept as Arrow: pandas' object columns of every rule's instances were most of
+    # the checks' peak memory (2 GB at 20,000 documents; issue 13)
+    return Decided(finding_rows(rule, run_id, reported, broken), counts, _coverage(run_id, rule, every),
+                   pa.Table.from_pandas(batch_rows(df), preserve_index=False))
+
+
+def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incremental: bool = False,
+               temp_dir: Path | None = None, spark_tables: Path | None = None) -> CheckResult:
+    """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there.
+    incremental: only the documents the last build changed (and their units' documents) are checked
+    again; the findings of every other document are kept as they were.
+    spark_tables: a Spark warehouse folder (<schema>.db/<table>/ Parquet): the rules' SQL runs in Spark
+    SQL over those tables and GE validates Spark dataframes (expectations/spark_checks.py); the
+    results are written to db_path the same way. Always a full check."""
     rules = rules or load_rules()
-    validator = GEValidator()
     findings, instance_counts, coverage, gx_rows = [], [], [], []
+    spark_source = None
+    if spark_tables is not None:
+        from expectations.spark_checks import SparkChecks
+
+        spark_source, incremental = SparkChecks(spark_tables), False
     with duckdb.connect(str(db_path)) as con:
         if temp_dir is not None:
             from loaders.warehouse import duckdb_settings
@@ -332,41 +418,16 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         incremental = incremental and _incremental_possible(con)
         if incremental:
             _scope(con)
-        for rule in rules:
-            every = instances(con, rule)
-            df = every[every["checkable"]] if not every.empty else every
-            coverage.append(_coverage(run_id, rule, every))
-            # kept for the checkpoint as Arrow: pandas' object columns of every rule's instances were
-            # most of the checks' peak memory (2 GB at 20,000 documents; issue 13)
-            gx_rows.append(pa.Table.from_pandas(batch_rows(df), preserve_index=False))
-            # GE decides among the instances off their identity at all (shortfall or excess above 0): an
-            # instance at or below 0 on both is never one GE reports, and validating every instance twice
-            # per rule cost more than the rules' SQL; the checkpoint (gx_project) validates them all
-            off_any = df[(df["shortfall"] > 0) | (df["excess"] > 0)] if not df.empty else df
-            broken, _ = validator.failing(off_any, "excess")
-            off, _ = validator.failing(off_any, "shortfall")
-            hints = off - broken
-            for row in off_any[off_any["check_id"].isin(broken | hints)].to_dict("records"):
-                severity = row["check_severity"] if row["check_id"] in broken else "hint"
-                if severity == "error" and _doubtful(row):
-                    severity = "warning"
-                zh, en = message(rule, row, severity)
-                findings.append({
-                    "run_id": run_id, "rule_id": rule.id, "severity": severity, "doc_id": _s(row["doc_id"]),
-                    "unit_id": _s(row["unit_id"]), "fiscal_year": None if pd.isna(row["fiscal_year"]) else int(row["fiscal_year"]),
-                    "table_code": _s(row["table_code"]), "table_title": _s(row["table_title"]), "row_label": _s(row["row_label"]),
-                    "column_label": _s(row["column_label"]), "check_key": _s(row["check_key"]), "message": zh, "message_en": en,
-                    "expected": _dec(row["expected"]), "actual": _dec(row["actual"]),
-                    "actual_printed": _s(row["actual_printed"]), "difference": _dec(row["difference"]),
-                    "tolerance": _dec(row["envelope"]), "operands": _s(row["operands"]), "source_ref": _s(row["source_ref"]),
-                    "page": None if pd.isna(row["page"]) else int(row["page"]),
-                    "line": None if pd.isna(row["line"]) else int(row["line"]),
-                    "kind": rule.kind, "sentence": _s(row.get("sentence")),
-                })
-            if not df.empty:
-                counts = df.groupby("doc_id", dropna=False).size().reset_index(name="n_instances")
-                counts.insert(0, "rule_id", rule.id)
-                instance_counts.append(pa.Table.from_pandas(counts, preserve_index=False).cast(INSTANCE_SCHEMA))
+        if spark_source:
+            every_rule = spark_source.decide_all(rules, run_id)
+        else:
+            validator = GEValidator()
+            every_rule = (decide(con, validator, rule, run_id) for rule in rules)
+        for decided in every_rule:
+            findings += decided.findings
+            instance_counts.append(decided.counts)
+            coverage.append(decided.coverage)
+            gx_rows.append(decided.gx_rows)
         con.execute("set search_path = 'main'")
         ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
         it = pa.concat_tables(instance_counts) if instance_counts else INSTANCE_SCHEMA.empty_table()

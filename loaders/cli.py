@@ -41,7 +41,7 @@ def _check_paths(paths: list[Path]) -> None:
 WorkersOpt = typer.Option(None, "--workers", help="Parsing processes (default: $FDW_WORKERS, else one per core).")
 
 
-def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> IngestSummary:
+def _ingest(paths: list[Path], home: Home, workers: int | None = None, engine: str = "duckdb") -> IngestSummary:
     files = expand_inputs(paths)
     with Progress(TextColumn("[bold]ingest[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=False, disable=not files) as progress:
@@ -50,7 +50,7 @@ def _ingest(paths: list[Path], home: Home, workers: int | None = None) -> Ingest
         def step(outcome):
             progress.update(task, advance=1, description=Path(outcome.path).name[:40])
 
-        summary = ingest(files, home.root, on_progress=step, workers=workers)
+        summary = ingest(files, home.root, on_progress=step, workers=workers, engine=engine)
     return summary
 
 
@@ -82,13 +82,18 @@ def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb") -> tu
     return staged, plan
 
 
-def _check(home: Home, staged: Path, run_id: str, incremental: bool = False):
+def _check(home: Home, staged: Path, run_id: str, incremental: bool = False, engine: str = "duckdb"):
     from expectations.runner import run_checks
 
     t = time.perf_counter()
-    with console.status("checks (Great Expectations) …"):
-        result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp)
-    console.print(f"checks: ok ({time.perf_counter() - t:.1f} s)")
+    spark_tables = None
+    if engine == "spark":  # the rules' SQL in Spark SQL over the Spark-built tables, GE on Spark
+        from loaders import spark
+
+        spark_tables = spark.tables_folder(home, staged)
+    with console.status(f"checks (Great Expectations, {engine}) …"):
+        result = run_checks(staged, run_id, incremental=incremental, temp_dir=home.duckdb_tmp, spark_tables=spark_tables)
+    console.print(f"checks: ok ({time.perf_counter() - t:.1f} s{'; rules in Spark SQL, Great Expectations on Spark' if spark_tables else ''})")
     _gx_checkpoint(home, staged, result, run_id)
     return result
 
@@ -175,12 +180,13 @@ def _session(home: Optional[Path], command: str):
         _fail(e, h, record)
 
 
-def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool):
-    """make_staged(home) -> a staged file, or (staged file, BuildPlan) for a build."""
+def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], make_staged, check: bool,
+                       engine: str = "duckdb"):
+    """make_staged(home) -> a staged file, or (staged file, BuildPlan) for a build; checked on engine."""
     made = make_staged(h)
     path, plan = made if isinstance(made, tuple) else (made, None)
     staged.append(path)
-    result = _check(h, path, record.run_id, incremental=bool(plan and plan.incremental)) if check else None
+    result = _check(h, path, record.run_id, incremental=bool(plan and plan.incremental), engine=engine) if check else None
     _publish(h, path, record, result)
     staged.remove(path)
     return result
@@ -188,11 +194,19 @@ def _stage_and_publish(h: Home, record: runlog.RunRecord, staged: list[Path], ma
 
 @app.command("ingest")
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.txt .pdf .docx .xlsx .xls)."),
-               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt):
+               home: Optional[Path] = HomeOpt, workers: Optional[int] = WorkersOpt,
+               engine: str = typer.Option("duckdb", "--engine", help="duckdb (default: local worker processes) or spark: "
+                                          "the documents parsed as Spark tasks; the same raw layer is written")):
     """Parse documents into raw Parquet; every input is parsed or quarantined with a reason."""
+    engine = _engine(engine)
     _check_paths(paths)
     with _session(home, "ingest") as (h, record, _):
-        summary = _ingest(paths, h, workers)
+        if engine == "spark":
+            from loaders import spark
+
+            if spark.unavailable():
+                raise RunError(f"cannot ingest on Spark: {spark.unavailable()}")
+        summary = _ingest(paths, h, workers, engine)
         _print_ingest(summary)
         _count(record, summary)
         runlog.append(h.root, record.finish("completed"))
@@ -235,7 +249,7 @@ def check_cmd(home: Optional[Path] = HomeOpt, engine: str = EngineOpt):
     with _session(home, "check") as (h, record, staged):
         if engine == "spark":
             _require_spark_built(h)
-        result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True)
+        result = _stage_and_publish(h, record, staged, stage_copy_of_published, check=True, engine=engine)
         _print_findings(result, h, record.run_id)
 
 
@@ -252,7 +266,7 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
         summary = _ingest(paths, h, workers)
         _print_ingest(summary)
         _count(record, summary)
-        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True)
+        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True, engine=engine)
         _print_findings(result, h, record.run_id)
 
 

@@ -345,9 +345,10 @@ def default_workers() -> int:
 
 
 def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], None] | None = None,
-           workers: int | None = None) -> IngestSummary:
-    """Parse every file (in `workers` processes) and land each result through the one writer, in
-    input order: the raw data do not depend on which worker finished first."""
+           workers: int | None = None, engine: str = "duckdb") -> IngestSummary:
+    """Parse every file (in `workers` processes, or as Spark tasks for engine spark) and land each
+    result through the one writer, in input order: the raw data do not depend on which worker finished
+    first."""
     store = RawStore(home)
     store.ensure()
     store.discard_stale()
@@ -355,9 +356,13 @@ def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], N
     summary = IngestSummary()
     files = expand_inputs(paths)
     workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(files) < 2 * workers:
+    pool = None
+    if engine == "spark":  # parse_file in Spark tasks (mapPartitions), results back in input order
+        from loaders.spark import parse_files
+
+        results = parse_files(files, home)
+    elif workers <= 1 or len(files) < 2 * workers:
         results = (parse_file(f, store) for f in files)
-        pool = None
     else:
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(str(home),))
         packs = pool.imap(_parse_in_worker, [files[i:i + PACK_DOCS] for i in range(0, len(files), PACK_DOCS)])

@@ -44,6 +44,74 @@ def _importable(module: str) -> bool:
         return False
 
 
+def session_conf() -> dict[str, str]:
+    """The Spark settings of the `spark` target in profiles.yml, for the sessions fdw starts itself
+    (the checks): the same master, memory and SQL behaviour as the build."""
+    return {
+        "spark.master": os.environ.get("FDW_SPARK_MASTER") or "local[*]",
+        "spark.sql.catalogImplementation": os.environ.get("FDW_SPARK_CATALOG") or "in-memory",
+        "spark.driver.memory": os.environ.get("FDW_SPARK_DRIVER_MEMORY") or "1g",
+        "spark.sql.shuffle.partitions": os.environ.get("FDW_SPARK_PARTITIONS") or "8",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.parser.escapedStringLiterals": "true",
+        "spark.sql.parquet.mergeSchema": "true",
+        "spark.sql.ansi.enabled": "false",  # as dbt-spark sets it for the build: x / 0 is NULL, as in DuckDB
+    }
+
+
+def session(app: str = "fdw"):
+    """A Spark session (the running one, or a new one with session_conf())."""
+    reason = unavailable()
+    if reason:
+        raise RunError(f"cannot run on Spark: {reason}")
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app)
+    for key, value in session_conf().items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def parse_files(files: list[Path], home: Path):
+    """`fdw ingest --engine spark`: the files parsed as Spark tasks, each partition calling
+    loaders.pipeline.parse_file per document as a worker process of the local pool does. Yields the
+    results (records serialised, nothing landed) in input order; the caller lands them through the one
+    writer (segments + manifest, atomic), so the raw layer is the same as a local ingest's. The file
+    list and <home> must be readable by the executors (local mode, or a shared filesystem)."""
+    import sys
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors import loaders from this venv
+    spark = session("fdw-ingest")
+    sc = spark.sparkContext
+    root = str(home)
+
+    def parse_partition(paths):
+        from loaders.pipeline import parse_file
+        from loaders.readers import ocr
+        from loaders.writer import RawStore
+
+        ocr.PAGE_WORKERS = 1  # Spark runs one task per core already: a scan's pages go one by one
+        store = RawStore(Path(root))
+        for p in paths:
+            yield parse_file(Path(p), store)
+
+    if not files:
+        return iter(())
+    slices = max(1, min(len(files), sc.defaultParallelism * 4))
+    return sc.parallelize([str(f) for f in files], slices).mapPartitions(parse_partition).toLocalIterator()
+
+
+def tables_folder(home: Home, staged: Path) -> Path:
+    """The Spark tables the checks of a staged warehouse read: those built with it in this run, else
+    the published <home>/spark-warehouse (fdw check --engine spark)."""
+    folder = staged_folder(staged)
+    return folder if folder.is_dir() else home.root / PUBLISHED
+
+
 def staged_folder(staged: Path) -> Path:
     """The Spark warehouse folder built with a staged DuckDB file (published with it)."""
     return staged.with_name(staged.name + ".spark")
@@ -146,3 +214,37 @@ def _write_findings(home: Home, folder: Path) -> None:
                 tmp = db / name / ".part-00000.parquet.tmp"
                 con.execute(f"copy {name} to '{tmp}' (format parquet)")
                 os.replace(tmp, db / name / "part-00000.parquet")
+
+
+# the columns of the findings that name the run, not the finding
+RUN_COLUMNS = {"run_id", "checked_at", "created_at"}
+
+
+def compare_warehouses(left: Path, right: Path) -> dict[str, tuple[int, int, int]]:
+    """Every mart (dim_*, fct_*) and check table (dq_*) of two warehouse files, row for row (the
+    columns naming the run left out): {table: (rows only in left, rows only in right, rows in left)}.
+    A table or column present in one only is reported as (-1, -1, n)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"attach '{left}' as l (read_only)")
+    con.execute(f"attach '{right}' as r (read_only)")
+
+    def tables(db: str) -> set[str]:
+        return {t for (t,) in con.execute("select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'",
+                                          [db]).fetchall() if t.startswith(("dim_", "fct_", "dq_"))}
+
+    def columns(table: str) -> list[str]:
+        return [c for (c,) in con.execute(f'select column_name from (describe {table})').fetchall() if c not in RUN_COLUMNS]
+
+    out = {}
+    for t in sorted(tables("l") | tables("r")):
+        n = con.execute(f'select count(*) from l."{t}"').fetchall()[0][0] if t in tables("l") else 0
+        if t not in tables("l") or t not in tables("r") or sorted(columns(f'l."{t}"')) != sorted(columns(f'r."{t}"')):
+            out[t] = (-1, -1, n)
+            continue
+        cols = ", ".join(f'"{c}"' for c in columns(f'l."{t}"'))
+        only = [con.execute(f'select count(*) from (select {cols} from {a}."{t}" except all select {cols} from {b}."{t}")').fetchall()[0][0]
+                for a, b in (("l", "r"), ("r", "l"))]
+        out[t] = (only[0], only[1], n)
+    return out

@@ -25,13 +25,14 @@ select
     printed_text as actual_printed,
     -- the computed percentage rounded as printed: a correct figure differs by nothing, a wrong one by
     -- at least one printed digit (truncation, a wrong base)
-    cast(case when den_v <> 0 then round(100 * num_v / den_v, coalesce(decimals, 0)) end as decimal(20, 6)) as expected,
-    cast(case when den_v <> 0 then 100 * num_v / den_v end as decimal(20, 6)) as computed,
+    {#- the ratios in double, as DuckDB divides decimals (Spark's decimal quotient prints 100.00, not 100.0) #}
+    cast(case when den_v <> 0 then round(cast(100 * num_v as double) / cast(den_v as double), coalesce(decimals, 0)) end as decimal(20, 6)) as expected,
+    cast(case when den_v <> 0 then cast(100 * num_v as double) / cast(den_v as double) end as decimal(20, 6)) as computed,
     cast(half as decimal(20, 6)) as tolerance,
     num_printed || ' ÷ ' || case den_kind when 'figure' then den_printed
         else '(' || den_printed || case when direction = 'down' then ' + ' else ' − ' end || num_printed
              || ' = ' || cast(round(den_v, 2) as varchar) || ')' end
-        || ' × 100% = ' || coalesce(cast(round(100 * num_v / nullif(den_v, 0), 2) as varchar) || '%', '—') as operands,
+        || ' × 100% = ' || coalesce(cast(round(cast(100 * num_v as double) / cast(nullif(den_v, 0) as double), 2) as varchar) || '%', '—') as operands,
     den_v is not null and den_v <> 0 as checkable,
     case when den_v = 0 then '分母为0 the base is 0' end as not_checkable_reason,
     sentence,

@@ -11,9 +11,11 @@ select
     f.execution_rate_pct as actual,
     json_extract_string(f.printed, '$.execution_rate_pct') as actual_printed,
     cast(100 * f.executed_wan / f.budget_full_year_wan as decimal(20, 6)) as expected,
+    {#- in double, as DuckDB divides decimals (Spark's decimal division would keep 6 decimals of each ratio) #}
     cast(f.execution_rate_half_unit
-         + 100 * (f.executed_half_unit / f.budget_full_year_wan
-                  + f.executed_wan * f.budget_full_year_half_unit / (f.budget_full_year_wan * f.budget_full_year_wan))
+         + 100 * (cast(f.executed_half_unit as double) / cast(f.budget_full_year_wan as double)
+                  + cast(f.executed_wan * f.budget_full_year_half_unit as double)
+                    / cast(f.budget_full_year_wan * f.budget_full_year_wan as double))
          as decimal(20, 6)) as tolerance,
     '100 × 全年执行数 ' || {{ printed('f', 'executed_wan') }} || ' / 全年预算数 ' || {{ printed('f', 'budget_full_year_wan') }}
         || ' (' || f.source_ref || ')' as operands,
