@@ -13,8 +13,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 import shutil
 from pathlib import Path
+
+# Python workers (ingest's parse tasks) import loaders from this venv; set before any session starts
+# (dbt-spark's in the build, fdw's in the checks), since a running context keeps the interpreter it began with
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 from loaders.warehouse import BuildPlan, Home, RunError, _dbt, connect, discard, project_fingerprint
 
@@ -82,9 +87,6 @@ def parse_files(files: list[Path], home: Path):
     results (records serialised, nothing landed) in input order; the caller lands them through the one
     writer (segments + manifest, atomic), so the raw layer is the same as a local ingest's. The file
     list and <home> must be readable by the executors (local mode, or a shared filesystem)."""
-    import sys
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the executors import loaders from this venv
     spark = session("fdw-ingest")
     sc = spark.sparkContext
     root = str(home)
