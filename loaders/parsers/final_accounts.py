@@ -533,7 +533,7 @@ def _emit_detail_totals(ln: Line, em: _Emitter, t: Table) -> None:
 # measure (预算数 / 决算数 / `2020年度支出(万元)` …, seeds/fa_column_codes.csv). Which is which the
 # vocabulary says, whichever way the table is turned:
 #   items as rows under `项目 | 预算数 | 决算数` (the row names the item, the header the measure);
-#   预算数 / 决算数 as rows under items as columns (西安 公开09表: the header names the item);
+#   预算数 / 决算数 as rows under items as columns (a 公开09表 layout: the header names the item);
 #   items and measures both in the header over rows of amounts, the measures as groups above the
 #   items (the national template) or as a 预算数/决算数 pair under each item (上海 表七).
 
