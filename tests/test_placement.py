@@ -197,3 +197,32 @@ def test_pe08_runs_placed_only_when_the_scoring_rule_confirms_them():
     assert sum("not split" in w for w in rec.warnings) == 3
     # the 执行率 line read from its own run is unchanged: 79.27 | 10 | 7.93
     assert any(f["execution_score"] == Decimal("7.93") for f in rec.funds)
+
+
+@pytest.fixture(scope="module")
+def pe08_warehouse(tmp_path_factory):
+    from conftest import fdw_run
+    corpus = tmp_path_factory.mktemp("pe08")
+    (corpus / "pe_08.txt").write_bytes((EXCERPTS / "pe_08.txt").read_bytes())
+    con = fdw_run(tmp_path_factory.mktemp("pe08_home"), corpus)
+    yield con
+    con.close()
+
+
+@needs_corpus
+def test_pe08_placed_rows_are_marked_and_skipped_by_the_rules_that_placed_them(pe08_warehouse):
+    from expectations.runner import instances, load_rules
+    con = pe08_warehouse
+    placed = con.execute("""select indicator_name, target_text, weight, actual_text, score, placement
+                            from fct_indicator_achievement where placement is not null order by seq""").fetchall()
+    # pe_08.txt line 3
+    assert placed == [("天然林和公益林管护当期任务完成率", "90", Decimal(10), "100", Decimal(10), "scoring rule"),
+                      ("森林火灾受害率", "0.9", Decimal(10), "0", Decimal(10), "scoring rule"),
+                      ("主要林业有害生物成灾率", "0.4", Decimal(10), "0.1", Decimal(10), "scoring rule")]
+    rules = {r.id: r for r in load_rules()}
+    # the rows placed by 0 <= 得分 <= 分值 and the scoring rule are aligned and scored, but no instance of
+    # the rules that test those is about them
+    names = {p[0] for p in placed}
+    for rid in ("PE-003", "PE-008", "PE-012"):
+        assert not names & set(instances(con, rules[rid])["row_label"]), rid
+    assert not con.execute("select * from dq_findings where rule_id in ('PE-003', 'PE-008', 'PE-012')").fetchall()
