@@ -10,9 +10,18 @@ enumerates every way of putting the printed values under the columns that keeps
   broken, None not checkable because an operand is not placed),
 
 and returns the placement only when exactly one survives; otherwise the row is *unaligned* and its
-values are kept as printed, never guessed. Soft preferences (a budget above the initial one, full
-marks meaning the target was met, the look of the neighbouring rows) are not identities and are
-never used here.
+values are kept as printed, never guessed. Soft preferences (a budget above the initial one, the
+look of the neighbouring rows) are not identities and are never used here.
+
+A form's scoring rule (a met target scores the full weight, a missed one weight × actual / target)
+is a rule forms state but sometimes break (PE-008 and PE-012 report those forms), so it is no
+identity either: it never picks a split against the identities, and full marks alone never mean
+"met" (PE-008's case). `confirmed` uses it only as a confirmation a split must also pass: of the
+candidates the identities leave, the one the rule confirms is placed, and when the rule confirms
+none (it is broken, or says nothing: no direction, a weight of 0) nothing is placed. A split whose
+only reading breaks the rule is as likely a misread character as a form breaking its rule (an OCR'd
+"≥" read as "2": "2810810" = 28 | 10 | 8 | 10 where the form printed ≥8 | 10 | 8 | 10), and the run
+alone cannot tell which. A row placed this way records it, and the checks of that rule skip it.
 
 Rows of one table can be placed together (`place_rows`): a table-wide sum (Σ 分值 = 100) keeps,
 for each row, only the candidates that some choice of the other rows' candidates completes.
@@ -172,9 +181,14 @@ def _reachable(options: list[set[Decimal]], cap: int = 5000) -> set[Decimal] | N
 
 
 def place_rows(rows: list[list[dict[str, str]]], sums: Sequence[Sum]) -> list[Placement]:
-    """The rows of one table placed together: each row's candidates (from `candidates`/`split_run`)
-    are kept only when some choice of the other rows' candidates satisfies every table-wide sum;
-    a row is placed when exactly one of its candidates is left. Repeated until nothing changes.
+    """The rows of one table placed together (`narrow_rows`): a row is placed when exactly one of its
+    candidates is left."""
+    return [unique(c, "split") for c in narrow_rows(rows, sums)]
+
+
+def narrow_rows(rows: list[list[dict[str, str]]], sums: Sequence[Sum]) -> list[list[dict[str, str]]]:
+    """Each row's candidates (from `candidates`/`split_run`) kept only when some choice of the other
+    rows' candidates satisfies every table-wide sum. Repeated until nothing changes.
     The figures summed are never negative: a row none of whose candidates survived on its own adds
     an unknown figure >= 0, so with such a row only the sums' upper bounds are used. When no choice
     satisfies the sums the table breaks one of them, and each row keeps its own candidates."""
@@ -196,4 +210,21 @@ def place_rows(rows: list[list[dict[str, str]]], sums: Sequence[Sum]) -> list[Pl
                     live[i], changed = keep, True
     if any(rows[i] and not live[i] for i in range(len(rows))):
         live = rows  # no choice satisfies the sums: the table breaks one, it cannot place anything
-    return [unique(c, "split") for c in live]
+    return live
+
+
+def confirmed(cands: list[dict[str, str]], rule: Identity, what: str = "split") -> Placement:
+    """The one candidate a further rule of the form *confirms* (True: checkable and kept), among
+    candidates the identities left. A rule that is not checkable on a candidate (None) confirms
+    nothing, so a rule that says nothing never places a row; when no candidate is confirmed, or
+    more than one, nothing is placed. Used for a rule forms usually keep but can break (a
+    judgement such as a scoring rule): it may withhold a placement or decide between candidates
+    the identities leave, and the row then records that basis so the check of that rule skips it."""
+    ok = [c for c in cands if rule(c) is True]
+    if len(ok) == 1:
+        return Placement(ok[0], 1)
+    if not cands:
+        return Placement(None, 0, f"no {what} keeps the values' kinds and the table's identities")
+    if not ok:
+        return Placement(None, 0, f"{len(cands)} {what}(s) keep the table's identities, none is confirmed by its scoring rule")
+    return Placement(None, len(ok), f"{len(ok)} {what}s keep the table's identities and its scoring rule")

@@ -95,6 +95,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("is_achieved", B), ("deviation_reason", S), ("aligned", B), ("page", I), ("line", I), ("source_ref", S),
         # the row's values as printed when they could not be placed under the columns (aligned = False)
         ("unaligned_text", S),
+        # how a run of digits printed without separators was split under the columns (NULL: printed apart)
+        ("placement", S),
     ]),
     "eval_score_items": pa.schema([
         ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("criterion", S), ("sub_criterion", S),

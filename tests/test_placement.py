@@ -118,16 +118,111 @@ def test_pe04_total_funds_line_lands_placed_by_identities():
     assert '"alignment": "identities, out of order"' in total["printed"]
 
 
+# pe_04.txt line 2: 指标15:老年人体检数 5662人 4044人 2 1.4 (2 × 4044 / 5662 = 1.43, printed 1.4: the form
+# scores a shortfall proportionally) and 指标16:高血压规范管理数 3807人 3224人 2 1.9 (2 × 3224 / 3807 = 1.69)
+def test_scoring_rule_met_missed_and_silent():
+    up = ef._scoring_rule("up", "人")
+    assert up({"target": "5662", "weight": "2", "actual": "4044", "score": "1.4"}) is True
+    assert up({"target": "3807", "weight": "2", "actual": "3224", "score": "1.9"}) is False
+    # a target met scores the full weight (pe_08.txt line 3: 90 | 10 | 100 | 10)
+    assert ef._scoring_rule("up", "%")({"target": "90", "weight": "10", "actual": "100", "score": "10"}) is True
+    assert ef._scoring_rule("down", "%")({"target": "90", "weight": "10", "actual": "100", "score": "10"}) is False
+    # no direction: the rule says nothing unless actual = target; nor for a weight of 0, nor for a miss of
+    # a lower-is-better target (no proportional reading)
+    assert ef._scoring_rule(None, "%")({"target": "90", "weight": "10", "actual": "100", "score": "10"}) is None
+    assert ef._scoring_rule(None, "人")({"target": "8", "weight": "2", "actual": "8", "score": "2"}) is True
+    assert up({"target": "281", "weight": "0", "actual": "81", "score": "0"}) is None
+    assert ef._scoring_rule("down", "%")({"target": "0.4", "weight": "10", "actual": "0.9", "score": "5"}) is None
+
+
+def test_direction_words_longest_first():
+    # indicator names of pe_08.txt line 3; 不合格率 is lower-is-better although it contains 合格率
+    assert ef._direction("天然林和公益林管护当期任务完成率") == "up"
+    assert ef._direction("森林火灾受害率") == "down"
+    assert ef._direction("主要林业有害生物成灾率") == "down"
+    assert ef._direction("国家级公益林管护面积") is None
+    assert ef._direction("抽检不合格率") == "down"
+
+
+def _pe08_kept():
+    cap, slack, tol = ef._points_bounds(PE08_FUNDS, "97.93", None)
+    cols, ids = ef._run_columns(RUN_COLS), ef._run_identities(cap, slack, tol)
+    return placement.narrow_rows([placement.split_run(r, cols, ids) for r in PE08_RUNS],
+                                 [placement.Sum(lambda c: Decimal(c["weight"]), None, cap)])
+
+
+def test_scoring_rule_confirms_one_split_or_none_pe08():
+    kept = dict(zip(PE08_RUNS, _pe08_kept()))
+    # "%901010010" (天然林和公益林管护当期任务完成率): 90|10|100|10 and 9010|10|0|10 both keep the identities
+    # (with splits of weight 0); only the first keeps the scoring rule of a higher-is-better rate
+    assert {"target": "9010", "weight": "10", "actual": "0", "score": "10"} in kept["901010010"]
+    got = placement.confirmed(kept["901010010"], ef._scoring_rule("up", "%"))
+    assert got.values == {"target": "90", "weight": "10", "actual": "100", "score": "10"}
+    # without a direction the rule confirms nothing: unaligned, not guessed
+    assert not placement.confirmed(kept["901010010"], ef._scoring_rule(None, "%")).aligned
+    # "%0.910010" (森林火灾受害率, lower is better): 0.9|10|0|10; read as higher-is-better no split is confirmed
+    assert placement.confirmed(kept["0.910010"], ef._scoring_rule("down", "%")).values == \
+        {"target": "0.9", "weight": "10", "actual": "0", "score": "10"}
+    assert not placement.confirmed(kept["0.910010"], ef._scoring_rule("up", "%")).aligned
+    assert placement.confirmed(kept["0.4100.110"], ef._scoring_rule("down", "%")).values == \
+        {"target": "0.4", "weight": "10", "actual": "0.1", "score": "10"}
+    # "万亩2810810": the OCR'd ≥8 reads 28 | 10 | 8 | 10, the only split with a weight above 0. Full marks on
+    # 8 of 28 break the rule of a higher-is-better target, and with no direction the rule is silent:
+    # either way nothing is placed (never 28 / 8)
+    for direction in ("up", None):
+        got = placement.confirmed(kept["2810810"], ef._scoring_rule(direction, "万亩"))
+        assert not got.aligned and "none is confirmed" in got.why
+    assert not placement.confirmed(kept["250105010"], ef._scoring_rule("up", "万亩")).aligned
+
+
 @needs_corpus
-def test_pe08_runs_land_unaligned_with_the_printed_run_kept():
+def test_pe08_runs_placed_only_when_the_scoring_rule_confirms_them():
     (rec,) = _forms("pe_08.txt")
     rows = {i["indicator_name"]: i for i in rec.indicators}
+    # pe_08.txt line 3
+    placed = {"天然林和公益林管护当期任务完成率": ("90", "10", "100", "10"), "森林火灾受害率": ("0.9", "10", "0", "10"),
+              "主要林业有害生物成灾率": ("0.4", "10", "0.1", "10")}
+    for name, (target, weight, actual, score) in placed.items():
+        i = rows[name]
+        assert i["aligned"] is True and i["unaligned_text"] is None and i["value_unit"] == "%"
+        assert (i["target_text"], i["weight_text"], i["actual_text"], i["score_text"]) == (target, weight, actual, score)
+        assert i["placement"] == "scoring rule"  # a split of weight 0 keeps the identities too
     assert rows["国家级公益林管护面积"]["unaligned_text"] == "万亩2810810"
-    assert rows["天然林和公益林管护当期任务完成率"]["unaligned_text"] == "%901010010"
+    assert rows["天保工程区森林资源管护面积"]["unaligned_text"] == "万亩250105010"
     assert rows["森林抚育(营林)面积"]["unaligned_text"] == "万亩2110110"  # the name as printed, bracket kept
-    for i in rec.indicators:
-        assert i["aligned"] is False
+    for name in ("国家级公益林管护面积", "天保工程区森林资源管护面积", "森林抚育(营林)面积"):
+        i = rows[name]
+        assert i["aligned"] is False and i["placement"] is None
         assert i["target_text"] is i["actual_text"] is i["weight"] is i["score"] is None
-    assert any("not split" in w for w in rec.warnings)
+    assert sum("not split" in w for w in rec.warnings) == 3
     # the 执行率 line read from its own run is unchanged: 79.27 | 10 | 7.93
     assert any(f["execution_score"] == Decimal("7.93") for f in rec.funds)
+
+
+@pytest.fixture(scope="module")
+def pe08_warehouse(tmp_path_factory):
+    from conftest import fdw_run
+    corpus = tmp_path_factory.mktemp("pe08")
+    (corpus / "pe_08.txt").write_bytes((EXCERPTS / "pe_08.txt").read_bytes())
+    con = fdw_run(tmp_path_factory.mktemp("pe08_home"), corpus)
+    yield con
+    con.close()
+
+
+@needs_corpus
+def test_pe08_placed_rows_are_marked_and_skipped_by_the_rules_that_placed_them(pe08_warehouse):
+    from expectations.runner import instances, load_rules
+    con = pe08_warehouse
+    placed = con.execute("""select indicator_name, target_text, weight, actual_text, score, placement
+                            from fct_indicator_achievement where placement is not null order by seq""").fetchall()
+    # pe_08.txt line 3
+    assert placed == [("天然林和公益林管护当期任务完成率", "90", Decimal(10), "100", Decimal(10), "scoring rule"),
+                      ("森林火灾受害率", "0.9", Decimal(10), "0", Decimal(10), "scoring rule"),
+                      ("主要林业有害生物成灾率", "0.4", Decimal(10), "0.1", Decimal(10), "scoring rule")]
+    rules = {r.id: r for r in load_rules()}
+    # the rows placed by 0 <= 得分 <= 分值 and the scoring rule are aligned and scored, but no instance of
+    # the rules that test those is about them
+    names = {p[0] for p in placed}
+    for rid in ("PE-003", "PE-008", "PE-012"):
+        assert not names & set(instances(con, rules[rid])["row_label"]), rid
+    assert not con.execute("select * from dq_findings where rule_id in ('PE-003', 'PE-008', 'PE-012')").fetchall()

@@ -21,3 +21,4 @@ select
 from fct_indicator_achievement i
 join ev using (eval_id)
 where i.aligned and i.is_achieved is not null and i.weight > 0 and i.score is not null
+  and i.placement is null  -- a split placed by the scoring rule cannot test it

@@ -28,6 +28,7 @@ ind as (
     from fct_indicator_achievement i
     left join sd using (eval_id)
     where i.aligned and i.weight > 0 and i.score is not null
+      and i.placement is null  -- a split placed by the scoring rule cannot test it
       and i.target_value is not null and i.actual_value is not null and i.target_value_high is null
       and regexp_matches(trim(i.actual_text), '^[0-9]') and not regexp_matches(i.actual_text, '以上|以下|以内|左右|不[少低高超]')
 ),

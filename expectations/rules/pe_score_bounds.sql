@@ -5,7 +5,7 @@
 with ev as ({{ evaluations() }}),
 scored as (
     select eval_id, coalesce(indicator_name, level2, level1) as label, weight, weight_text, score, score_text, source_ref
-    from fct_indicator_achievement where aligned and score is not null
+    from fct_indicator_achievement where aligned and score is not null and placement is null  -- a split placed by 0 <= 得分 <= 分值
     union all
     select eval_id, coalesce(sub_criterion, criterion, section), weight, weight_text, score, score_text, source_ref
     from fct_evaluation_score_items where aligned and score is not null and item_kind <> 'unplaced_score'

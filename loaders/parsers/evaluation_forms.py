@@ -1143,14 +1143,61 @@ def _run_identities(cap: Decimal, slack: Decimal | None, tol: Decimal) -> list:
     return [score_le_weight, weight_le_cap, lost_le_slack]
 
 
+@lru_cache(maxsize=None)
+def _directions() -> tuple[tuple[str, str], ...]:
+    """(word, up|down) of seeds/eval_vocabulary.csv block indicator_direction, longest first: the
+    words of an indicator's name that say which way its target is met when no comparator is printed
+    (完成率: up, 受害率: down)."""
+    return tuple(sorted(((normalize(r["word"]), r["field"]) for r in _rows("eval_vocabulary.csv")
+                         if r["block"] == "indicator_direction"), key=lambda t: -len(t[0])))
+
+
+def _direction(name: str) -> str | None:
+    """up / down by the longest direction word in the name (不合格率 before 合格率); None when no word,
+    or words of both directions equally long, say it."""
+    hits = [(w, d) for w, d in _directions() if w in normalize(name or "")]
+    if not hits:
+        return None
+    best = {d for w, d in hits if len(w) == len(hits[0][0])}
+    return best.pop() if len(best) == 1 else None
+
+
+def _scoring_rule(direction: str | None, unit: str | None):
+    """The form's scoring rule as PE-012 states it, on one split of a run (target, weight, actual,
+    score as printed): a met target scores the full weight; a missed one (higher is better) scores
+    weight × actual / target, within half a printed digit of the score plus the rounding of the
+    printed actual and target. True kept, False broken, None when the rule says nothing: a weight
+    of 0, no direction (no comparator printed, no direction word) unless actual = target, or a miss
+    of a lower-is-better target scored below full marks (no proportional reading; full marks on it
+    break the rule)."""
+    def rule(m: dict[str, str]) -> bool | None:
+        if not {"target", "weight", "actual", "score"} <= set(m):
+            return None
+        t, w, a, s = (Decimal(m[k]) for k in ("target", "weight", "actual", "score"))
+        if w <= 0:
+            return None
+        if a == t or (direction == "up" and a > t) or (direction == "down" and a < t):
+            return w - s <= _half_unit(m["score"])
+        if direction == "up" and t > 0:
+            h_a = _half_unit(m["actual"]) if "." in m["actual"] else Decimal("0.5") if unit == "%" else Decimal(0)
+            h_t = _half_unit(m["target"]) if "." in m["target"] else Decimal(0)
+            return abs(s - w * a / t) <= _half_unit(m["score"]) + w * (h_a / t + a * h_t / (t * t))
+        if direction == "down" and w - s <= _half_unit(m["score"]):
+            return False  # full marks on a miss
+        return None
+    return rule
+
+
 def _fused_run_indicators(rows: list[Row], warnings: list[str], funds: list[dict], total_text: str | None,
                           weight_text: str | None, complete: bool = False) -> list[dict]:
     """Indicator rows run together with their cells (OCR of a docx: 指标名称计量单位指标性质指标值指标权重
     (分)全年完成值指标得分(分)说明 then 天然林…完成率%901010010): each row a name, its unit (from the
     vocabulary, printed in the unit column before the values) and a run of digits split into the
-    value columns. A split is landed only when it is the only well-formed one (no leading zeros,
-    decimals as printed) that keeps the form's point identities (`_points_bounds`), the rows of the
-    table taken together; else the row lands unaligned with its run as printed."""
+    value columns. The well-formed splits (no leading zeros, decimals as printed) that keep the form's
+    point identities (`_points_bounds`, the rows of the table taken together) are kept; one of them is
+    landed only when it is the only one the form's scoring rule confirms (`_scoring_rule`, the
+    direction from the indicator's name), with `placement` saying so; else the row lands unaligned
+    with its run as printed (an OCR'd "≥8" read "28" breaks the rule: not placed)."""
     v = vocab()
     words = sorted((w for w in v.ind_cols if len(w) >= 2), key=len, reverse=True)
     word_re = re.compile("|".join(map(re.escape, words)))
@@ -1185,15 +1232,19 @@ def _fused_run_indicators(rows: list[Row], warnings: list[str], funds: list[dict
         if slack is not None:
             sums.append(placement.Sum(lambda c: Decimal(c["weight"]) - Decimal(c["score"]),
                                       slack if complete else None, slack, tol))
-        placed = placement.place_rows(cands, sums)
+        live = placement.narrow_rows(cands, sums)
         out = []
-        for (name, unit, run), got in zip(runs, placed):
+        for (name, unit, run), kept in zip(runs, live):
+            # a split lands only when the form's scoring rule confirms it: the only split the identities
+            # leave ('identities'), or the only one of several that keeps the rule too ('scoring rule')
+            got = placement.confirmed(kept, _scoring_rule(_direction(name), unit or None))
             f = got.values or {}
             rec = indicator_record(seq=len(out) + 1, line=r.line, level1=None, level2=None, name=name,
                                    target_initial=None, target=f.get("target"), actual=f.get("actual"),
                                    weight=f.get("weight"), score=f.get("score"), aligned=got.aligned,
                                    unit=unit or None)
             rec["unaligned_text"] = None if got.aligned else unit + run
+            rec["placement"] = None if not got.aligned else "identities" if len(kept) == 1 else "scoring rule"
             if not got.aligned:
                 warnings.append(f"line {r.line.lineno}: indicator {name!r}: run {unit + run!r} not split ({got.why}); "
                                 "landed unaligned")

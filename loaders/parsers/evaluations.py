@@ -17,7 +17,7 @@ from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"  # 6: runs of digits split when the scoring rule confirms the split (placement)
 
 LAYOUTS = (evaluation_province.parse_province, evaluation_department.parse_department, evaluation_city.parse_city,
            evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)

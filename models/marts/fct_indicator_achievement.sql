@@ -30,6 +30,7 @@ select
     i.deviation_reason,
     i.aligned,
     i.unaligned_text,
+    i.placement,
     i.source_ref,
     i.page,
     i.line

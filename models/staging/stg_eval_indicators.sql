@@ -20,6 +20,7 @@ select
     nullif(trim(deviation_reason), '') as deviation_reason,
     coalesce(aligned, true) as aligned,
     unaligned_text,
+    placement,
     page,
     line,
     source_ref
