@@ -1521,7 +1521,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
     counts = parse_counts(rows) if ev["scope"] == "department" else []
-    return EvaluationRecords(ev, funds, inds, items, warnings, counts)
+    from loaders.parsers.eval_goals import goal_figures
+    return EvaluationRecords(ev, funds, inds, items, warnings, counts, goal_figures(rows))
 
 
 def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[int, int]] = ()) -> list[EvaluationRecords]:
