@@ -55,6 +55,15 @@ _GOAL_NO = "(?<![\\d.]){n}\\s*[:：、.．](?!\\d)"
 
 
 @lru_cache(maxsize=1)
+def _run_together() -> tuple[re.Pattern, re.Pattern]:
+    """The block's label followed by its column words in one cell (年度总体目标预期目标实际完成情况), and
+    one column word."""
+    v = goal_vocab()
+    words = "|".join(map(re.escape, sorted(v.cols, key=len, reverse=True)))
+    return re.compile(rf"({'|'.join(map(re.escape, v.heads))})((?:{words})+)"), re.compile(words)
+
+
+@lru_cache(maxsize=1)
 def _figure() -> re.Pattern:
     units = "|".join(map(re.escape, _value_units()))
     return re.compile(rf"(?<![\d.])([≥≤><=]?\d+(?:\.\d+)?)\s*({units})")
@@ -126,8 +135,9 @@ def goal_figures(rows: list[Row]) -> list[dict]:
     for n, r in enumerate(rows):
         ks = [key(c) for c in r.cells]
         head = next((i for i, k in enumerate(ks) if k in v.heads), None)
-        cols = [(r.cells[i], v.cols[k]) for i, k in enumerate(ks) if k in v.cols]
-        if head is not None and cols and len(cols) == len(ks) - head - 1:
+        after = ks[head + 1:] if head is not None else []
+        if after and all(k in v.cols for k in after):
+            cols = [(r.cells[i], v.cols[ks[i]]) for i in range(head + 1, len(ks))]
             # the statements in cells of their own on the next row, one per column (the block's label
             # cell, merged over both rows, printed once)
             if n + 1 >= len(rows):
@@ -142,12 +152,11 @@ def goal_figures(rows: list[Row]) -> list[dict]:
             return out
         # the header and the statements run together in one cell
         text = squash(normalize(" ".join(r.cells)))
-        heads = "|".join(map(re.escape, v.heads))
-        words = "|".join(map(re.escape, sorted(v.cols, key=len, reverse=True)))
-        m = re.search(rf"({heads})((?:{words})+)", text)
+        together, word = _run_together()
+        m = together.search(text)
         if not m:
             continue
-        labels = re.findall(words, m.group(2))
+        labels = word.findall(m.group(2))
         body = text[m.end():]
         cut = min([i for s in stops if (i := body.find(s)) > 0] or [len(body)])
         for col, no, part in _numbered(body[:cut], len(labels)) or []:
