@@ -278,7 +278,7 @@ _PE_COLUMNS = [
 
 _PE_MARTS = {"funds": ["fct_eval_fund_lines"], "indicator": ["fct_indicator_achievement"],
              "summary": ["fct_performance_evaluation", "fct_indicator_achievement", "fct_evaluation_score_items",
-                         "fct_eval_counts"],
+                         "fct_eval_counts", "fct_eval_goal_figures"],
              "score": ["fct_evaluation_score_items", "fct_performance_evaluation"]}
 
 

@@ -111,6 +111,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("count_unit", S), ("printed_text", S), ("page", I), ("line", I), ("source_ref", S),
         ("listed_min", I), ("listed_max", I), ("listed_text", S),
     ]),
+    # figures stated in the sentences of a form's goal block (年度总体目标: 预期目标 / 实际完成情况)
+    "eval_goals": pa.schema([
+        ("eval_id", S), ("doc_id", S), ("seq", I), ("section", S), ("column_label", S), ("goal_no", I),
+        ("subject", S), ("target_text", S), ("actual_text", S), ("comparator", S), ("value", DEC),
+        ("value_unit", S), ("statement_text", S), ("page", I), ("line", I), ("source_ref", S),
+    ]),
     "rejects": pa.schema([
         ("reject_id", S), ("doc_id", S), ("source_path", S), ("source_name", S), ("file_format", S),
         ("stage", S), ("reason", S), ("detail", S), ("size_bytes", I64),

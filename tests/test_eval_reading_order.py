@@ -1,6 +1,7 @@
 """Evaluation forms whose table reached the text in reading order or interleaved, read from real
 excerpts (../shared/fixtures/real/excerpts, labels in labels_pe.yaml). Every number asserted here is
 read from the excerpt and line named in the test."""
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,3 +117,37 @@ def test_continued_and_cut_off_rows_only_when_unique():
     assert continued_row({"target": "5"}, ["10", "10"], cols) is None
     assert cut_off_row(["20", "20"], ["target", "actual", "score"]) == {"target": "20", "actual": "20"}
     assert cut_off_row(["20%", "20"], ["score", "actual"]) is None  # 20% is no score
+
+
+@needs_corpus
+def test_funds_by_source_columns_in_reading_order_guangshui():
+    # pe_03.txt line 2: 中央 省、地 本级 其他 合计 执行数 执行 (万元)×6 率 309 309 来源 项目年度目 标 单位领导审签:
+    # 乡村道路建设养护项目 项目属性 项目资金 日 309 100 % 1.完成乡村道路建设养护里程 300 公里
+    [rec] = _forms("pe_03.txt")
+    [total] = rec.funds
+    assert total["fund_label"] == "项目资金"
+    # 100 % must be 执行率, so 合计 and 执行数 are printed: the last two 309s; the first is one of the
+    # four sources, which one is not printed — it stays unaligned
+    assert (total["budget_full_year_wan"], total["executed_wan"], total["execution_rate_pct"]) == (309, 309, 100)
+    printed = json.loads(total["printed"])
+    assert printed["execution_rate_pct"] == "100 %" and printed["unaligned"] == "309"
+    assert total["source_ref"] == "l2"
+
+
+def test_funds_by_source_columns_only_what_every_placement_agrees_on():
+    from loaders.parsers.eval_reading_order import reading_order_funds
+
+    head = "中央 省、地 本级 其他 合计 执行数 执行 (万元) (万元) (万元) (万元) (万元) (万元) 率 "
+    # the figures of pe_03.txt line 2 (309 309 … 309 100 %): 合计/执行数/执行率 decided, the source not
+    [f] = reading_order_funds([_row(head + "309 309 来源 项目资金 日 309 100 %")], [])
+    assert (f["budget_full_year_wan"], f["executed_wan"], f["execution_rate_pct"]) == (309, 309, 100)
+    # no rate printed: 309 309 309 fits one source + 合计 + 执行数, or sources alone — nothing is decided
+    warnings: list[str] = []
+    [f] = reading_order_funds([_row(head + "309 309 项目资金 309 1.完成")], warnings)
+    assert f["budget_full_year_wan"] is None and json.loads(f["printed"]) == {"unaligned": "309 309 309"}
+    assert "could not be placed" in warnings[0]
+    # a rate that does not divide the amounts: no placement
+    [f] = reading_order_funds([_row(head + "300 300 项目资金 300 90 %")], [])
+    assert f["executed_wan"] is None
+    # no row label of the block among the words: not this block's row
+    assert reading_order_funds([_row(head + "309 309 309 100 %")], []) == []

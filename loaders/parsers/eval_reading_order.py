@@ -394,3 +394,137 @@ def cut_off_row(values: list[str], cols: list[str]) -> dict[str, str] | None:
         return None
     m = dict(zip(cols, values))
     return m if all(_ind_type_ok(f, t) for f, t in m.items()) else None
+
+
+# ---------------------------------------------------------------------------------------- funds by source
+
+@lru_cache(maxsize=None)
+def source_vocab() -> tuple[dict[str, str], frozenset[str]]:
+    """(header word -> `source` or `total`, row labels) of a funds block whose columns are the funds'
+    sources (中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率), seeds block funds_source_col / funds_source_row."""
+    rows = _rows("eval_vocabulary.csv")
+    return ({key(r["word"]): r["field"] for r in rows if r["block"] == "funds_source_col"},
+            frozenset(key(r["word"]) for r in rows if r["block"] == "funds_source_row"))
+
+
+def _source_header(toks: list[str], i: int) -> tuple[list[str], int] | None:
+    """The columns of a sources header starting at token i, and the index after it. Unit notes
+    ((万元)) are skipped; a word wrapped over the header's two printed lines (执行 … 率: the second
+    line prints the units, then the word's rest) is joined."""
+    from loaders.parsers.evaluation_forms import _UNIT_NOTE
+
+    sources, _ = source_vocab()
+    funds = vocab().funds_cols
+    cols: list[str] = []
+    wrapped: int | None = None  # the column whose word is waiting for its rest
+    j = i
+    while j < len(toks):
+        k = key(toks[j])
+        if not k or _UNIT_NOTE.fullmatch(normalize(toks[j])):
+            j += 1
+            continue
+        if k in sources:
+            cols.append(f"{sources[k]}:{k}")
+        elif k in funds:
+            cols.append(funds[k])
+        elif wrapped is not None and key(cols[wrapped] + k) in funds:
+            cols[wrapped] = funds[key(cols[wrapped] + k)]
+            wrapped = None
+        elif wrapped is None and not re.search(r"\d", k) and any(w.startswith(k) and w != k for w in funds):
+            wrapped = len(cols)
+            cols.append(k)
+        else:
+            break
+        j += 1
+    if wrapped is not None:
+        cols = cols[:wrapped] + cols[wrapped + 1:]
+    if sum(c.startswith("source:") for c in cols) < 2 or not any(c.startswith("total:") for c in cols) \
+            or "executed_wan" not in cols:
+        return None
+    return cols, j
+
+
+def _source_identities(cols: list[str], n: int) -> list:
+    """On a complete placement of the n printed values: 合计 = Σ the sources printed (a blank source
+    adds nothing); 执行率 = 执行数 / 合计 — a rate is printed only beside the two amounts it is
+    computed from, so a placement leaving either of them blank cannot be the row's."""
+    from loaders.parsers.evaluation_forms import _identities, amount_of
+
+    total = next(c for c in cols if c.startswith("total:"))
+
+    def sums(m: dict[str, str]) -> bool | None:
+        if len(m) < n or total not in m:
+            return None
+        parts = [amount_of(t) for c, t in m.items() if c.startswith("source:")]
+        return not parts or abs(sum(parts) - amount_of(m[total])) <= Decimal("0.01")
+
+    def rate(m: dict[str, str]) -> bool | None:
+        if len(m) < n or "execution_rate_pct" not in m:
+            return None
+        if total not in m or "executed_wan" not in m:
+            return False
+        return _identities({"budget_full_year_wan": m[total], "executed_wan": m["executed_wan"],
+                            "execution_rate_pct": m["execution_rate_pct"]}, None) is not None
+
+    return [sums, rate]
+
+
+def reading_order_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
+    """The funds row of a block whose columns are its sources (中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 |
+    执行率) printed in reading order: the header, then the row's figures with other cells' words
+    between them (`… 率 309 309 来源 项目年度目标 … 项目资金 日 309 100 %`). The row is the one whose
+    label (funds_source_row) is among those words; its figures are the numbers up to the first
+    token that mixes digits and words (a numbered goal: 1.完成…). They are placed under the columns in
+    order by the block's identities (placement.py); a column lands only when every placement that
+    survives puts the same figure under it — the others' figures are kept as printed (unaligned)."""
+    from loaders import placement
+    from loaders.parsers.evaluation_forms import _UNIT_NOTE, _type_ok, _wan, is_valueish, num
+    from loaders.parsers.indicators import fund_record
+    from loaders.numbers import UNIT_TO_WAN
+
+    sources, labels = source_vocab()
+    if not sources or not labels:
+        return []
+    for r in rows:
+        toks = normalize(" ".join(r.cells)).split()
+        for i, t in enumerate(toks):
+            if sources.get(key(t)) != "source" or (head := _source_header(toks, i)) is None:
+                continue
+            cols, j = head
+            unit = _UNIT_NOTE.search(" ".join(toks[i:j]))
+            scale = UNIT_TO_WAN[unit.group(1)] if unit else Decimal(1)
+            values: list[str] = []
+            label = None
+            while j < len(toks) and len(values) < len(cols):
+                t = toks[j]
+                if j + 1 < len(toks) and toks[j + 1] == "%":
+                    t, j = t + " %", j + 1  # the rate as printed: `100 %`
+                if is_valueish(t):
+                    values.append(t)
+                elif re.search(r"\d", t):
+                    break
+                elif label is None and key(t) in labels:
+                    label = t
+                j += 1
+            if label is None or not values:
+                return []
+            kinds = [placement.Column(c, lambda v, c=c: _type_ok("execution_rate_pct" if c == "execution_rate_pct"
+                                                                 else "executed_wan", v)) for c in cols]
+            cands = placement.candidates(values, kinds, _source_identities(cols, len(values)))
+            agreed = {c: cands[0][c] for c in cols if cands and c in cands[0] and all(m.get(c) == cands[0][c] for m in cands)}
+            fields = {("budget_full_year_wan" if c.startswith("total:") else c): v for c, v in agreed.items()
+                      if not c.startswith("source:")}
+            if not fields:
+                warnings.append(f"line {r.line.lineno}: funds row {label!r}: {len(values)} values could not be placed "
+                                f"under the {len(cols)} source columns ({len(cands)} placements); landed unaligned")
+                return [fund_record(seq=1, line=r.line, fund_source="total", fund_label=label,
+                                    printed={"unaligned": " ".join(values)})]
+            rest = list(values)
+            for v in agreed.values():
+                rest.remove(v)
+            printed = {**fields, "alignment": "identities, agreed by every placement"}
+            if rest:
+                printed["unaligned"] = " ".join(rest)
+            amounts = {f: (num(v) if f == "execution_rate_pct" else _wan(v, scale)) for f, v in fields.items()}
+            return [fund_record(seq=1, line=r.line, fund_source="total", fund_label=label, printed=printed, **amounts)]
+    return []

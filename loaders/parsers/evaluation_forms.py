@@ -1535,9 +1535,11 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
-    from loaders.parsers.eval_reading_order import breakdown_lines, reading_order_indicators, with_reading_order_items
+    from loaders.parsers.eval_reading_order import (breakdown_lines, reading_order_funds, reading_order_indicators,
+                                                    with_reading_order_items)
     items = with_reading_order_items(items, rows)  # (a module that imports this one)
     inds = inds or reading_order_indicators(rows, warnings)
+    funds = funds or reading_order_funds(rows, warnings)
     funds = funds + breakdown_lines(rows, funds)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     if not inds:  # a table whose cells ran together into runs of digits: split where the identities decide
@@ -1570,7 +1572,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
     counts = parse_counts(rows) if ev["scope"] == "department" else []
-    return EvaluationRecords(ev, funds, inds, items, warnings, counts)
+    from loaders.parsers.eval_goals import goal_figures
+    return EvaluationRecords(ev, funds, inds, items, warnings, counts, goal_figures(rows))
 
 
 def parse_general(doc: SourceDoc, doc_year: int | None = None, skip: list[tuple[int, int]] = ()) -> list[EvaluationRecords]:

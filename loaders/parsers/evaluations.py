@@ -17,7 +17,7 @@ from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "6"  # 6: runs of digits split when the scoring rule confirms the split (placement)
+PARSER_VERSION = "7"  # 6: runs of digits split when the scoring rule confirms the split (placement); 7: source-column funds, goal-sentence figures
 
 LAYOUTS = (evaluation_province.parse_province, evaluation_department.parse_department, evaluation_city.parse_city,
            evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)
@@ -50,7 +50,8 @@ def to_tables(records: list[EvaluationRecords]) -> dict[str, list[dict]]:
             "eval_funds": [f for r in records for f in r.funds],
             "eval_indicators": [i for r in records for i in r.indicators],
             "eval_score_items": [s for r in records for s in r.score_items],
-            "eval_counts": [c for r in records for c in r.counts]}
+            "eval_counts": [c for r in records for c in r.counts],
+            "eval_goals": [g for r in records for g in r.goals]}
 
 
 def defects(doc: SourceDoc, records: list[EvaluationRecords]) -> list[dict]:

@@ -175,6 +175,8 @@ class EvaluationRecords:
     warnings: list[str] = field(default_factory=list)
     # counts of a department's basic facts (机构/人员: 内设机构 N个, 编制人员 N人), see count_record
     counts: list[dict] = field(default_factory=list)
+    # figures stated in the goal block's sentences (年度总体目标: 预期目标 / 实际完成情况), see goal_record
+    goals: list[dict] = field(default_factory=list)
 
 
 def indicator_record(*, seq: int, line: Line, level1: str | None, level2: str | None, name: str | None,
@@ -217,11 +219,23 @@ def count_record(*, seq: int, line: Line, section: str | None, label: str, value
             "printed_text": printed, "page": line.page, "line": line.lineno, "source_ref": line.source_ref}
 
 
+def goal_record(*, seq: int, line: Line, section: str | None, column_label: str | None, goal_no: int | None,
+                subject: str, printed: str, unit: str | None, kind: str, statement: str) -> dict:
+    """An `eval_goals` row: one figure of the goal block's statements, under its column (kind `target`:
+    预期目标, `actual`: 实际完成情况), with what its clause says it measures (`subject`)."""
+    v = parse_value(printed)
+    return {"seq": seq, "section": section or None, "column_label": column_label or None, "goal_no": goal_no,
+            "subject": subject, "target_text": printed if kind == "target" else None,
+            "actual_text": printed if kind == "actual" else None, "comparator": v.comparator, "value": v.number,
+            "value_unit": unit or v.unit, "statement_text": statement, "page": line.page, "line": line.lineno,
+            "source_ref": line.source_ref}
+
+
 def finish(doc_id: str, n: int, rec: EvaluationRecords) -> EvaluationRecords:
     """Stamp eval_id/doc_id on every row of a form (n = 1-based order of the form in the document)."""
     eval_id = f"{doc_id}:{n}"
     rec.evaluation["eval_id"], rec.evaluation["doc_id"] = eval_id, doc_id
-    for rows in (rec.funds, rec.indicators, rec.score_items, rec.counts):
+    for rows in (rec.funds, rec.indicators, rec.score_items, rec.counts, rec.goals):
         for r in rows:
             r["eval_id"], r["doc_id"] = eval_id, doc_id
     return rec
