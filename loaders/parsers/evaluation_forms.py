@@ -505,7 +505,7 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
+        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings) or _grouped_funds(rows), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -660,6 +660,64 @@ def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
         if out:
             return out
     return []
+
+
+@lru_cache(maxsize=None)
+def _funds_groups() -> tuple[dict[str, str], frozenset[str]]:
+    """(group word -> field, source words) of a funds block printed as groups of source rows
+    (预算资金 | 市级预算资金 | 15.00 … 实际支出资金 | 市级预算资金 | 15.00; 预算下达资金 | 15.00)."""
+    rows = _rows("eval_vocabulary.csv")
+    return ({key(r["word"]): r["field"] for r in rows if r["block"] == "funds_group"},
+            frozenset(key(r["word"]) for r in rows if r["block"] == "funds_source"))
+
+
+def _grouped_funds(rows: list[Row]) -> list[dict]:
+    """Funds printed as groups (the budget by source, then the spending by source) with no column
+    header: a group word (vocabulary funds_group) opens its group and holds on the rows below; a
+    source word (funds_source) on a row takes the row's last amount into the field of the current
+    group (the first printing of a source in a group wins); a group word that is a total (预算下达资金)
+    is a line of its own. One line per source: its budget and its spending."""
+    groups, sources = _funds_groups()
+    v = vocab()
+    start = next((i for i, r in enumerate(rows) if any(key(c) in groups for c in r.cells)), None)
+    if start is None:
+        return []
+    group = None
+    got: dict[str, dict[str, tuple[str, Line]]] = {}  # source -> field -> (printed, line)
+    order: list[str] = []
+    total: tuple[str, str, Line] | None = None
+    for r in rows[start:]:
+        k0 = key(r.cells[0]) if r.cells else ""
+        if any(k0.startswith(w) for w in v.funds_stop):
+            break
+        texts = [key(c) for c in r.cells]
+        amounts = [c for c in r.cells if parse_amount(c).is_value]
+        amount = amounts[-1] if amounts else ""
+        if (t := next((t for t in texts if groups.get(t) == "funds_received_wan"), None)) is not None:
+            total = (t, amount, r.line)
+            group = next((groups[x] for x in texts if x in groups and x != t), group)
+            continue
+        group = next((groups[x] for x in texts if x in groups), group)
+        src = next((t for t in texts if t in sources), None)
+        if src is None or group is None:
+            continue
+        if src not in got:
+            got[src], _ = {}, order.append(src)
+        got[src].setdefault(group, (amount, r.line))
+    out: list[dict] = []
+    if total is not None:
+        label, text, line = total
+        out.append(fund_record(seq=1, line=line, fund_source="total", fund_label=label,
+                               printed={"funds_received_wan": text}, funds_received_wan=_dec(text)))
+    for src in sorted(order, key=lambda x: "budget_initial_wan" not in got[x]):
+        fields = got[src]
+        printed: dict = {f: t for f, (t, _) in fields.items()}
+        if len(fields) > 1:
+            printed["executed_line"] = fields["executed_wan"][1].lineno
+        line = next(iter(fields.values()))[1] if "budget_initial_wan" not in fields else fields["budget_initial_wan"][1]
+        out.append(fund_record(seq=len(out) + 1, line=line, fund_source=src, fund_label=src, printed=printed,
+                               **{f: _dec(t) for f, (t, _) in fields.items()}))
+    return out
 
 
 def _funds_identities(weight: Decimal | None = None) -> list:
@@ -1266,6 +1324,102 @@ def _grade(rows: list[Row]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------- score table
+
+SECTION_TOTAL = '{"kind": "section_total"}'  # eval_score_items.note of a section's subtotal row
+
+
+@lru_cache(maxsize=None)
+def _score_table_words() -> tuple[dict[str, str], frozenset[str]]:
+    """(header word -> criterion / sub_criterion / weight / score, section words) of a score table
+    printed as a table of its own (评分表: 二级指标 | 三级指标 | 指标分值 | 评价得分)."""
+    rows = _rows("eval_vocabulary.csv")
+    return ({key(r["word"]): r["field"] for r in rows if r["block"] == "score_table_col"},
+            frozenset(key(r["word"]) for r in rows if r["block"] == "score_section"))
+
+
+def _score_table_header(row: Row) -> bool:
+    cols, _ = _score_table_words()
+    flds = {cols.get(key(c)) for c in row.cells}
+    ind = {vocab().ind_cols.get(key(c)) for c in row.cells}
+    return {"criterion", "weight", "score"} <= flds and not ind & {"target", "actual"}
+
+
+def parse_score_table(rows: list[Row]) -> list[dict]:
+    """Score items of a score table (评分表) whose cells drift from row to row: each row read by the
+    order of its cells — its words (criterion, then sub-criterion; one word: a sub-criterion of the
+    criterion above), then its numbers (weight, score). A row that prints a section word alone
+    (投入: | 20 | 20.00) is the section's subtotal; the table ends at the total row (综合得分)."""
+    _, sections = _score_table_words()
+    v = vocab()
+    start = next((i for i, r in enumerate(rows) if _score_table_header(r)), None)
+    if start is None:
+        return []
+    items: list[dict] = []
+    section = criterion = None
+    for r in rows[start + 1:]:
+        texts = [t for t in r.cells if num(t) is None and parse_amount(t).state != "not_applicable"]
+        numbers = [t for t in r.cells if num(t) is not None]
+        k0 = key(texts[0]) if texts else ""
+        if v.summary.get(k0) == "total":
+            break
+        if not numbers or not texts:
+            continue
+        if k0 in sections and len(texts) == 1:
+            section, criterion = k0, None
+            items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=None,
+                                           sub_criterion=None, weight=numbers[0],
+                                           score=numbers[1] if len(numbers) > 1 else None, note=SECTION_TOTAL))
+            continue
+        if len(texts) >= 2:
+            criterion, sub = squash(texts[0]), squash(texts[1])
+        else:
+            sub = squash(texts[0])
+        items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=criterion,
+                                       sub_criterion=sub, weight=numbers[0],
+                                       score=numbers[1] if len(numbers) > 1 else None))
+    return items
+
+
+# ---------------------------------------------------------------------------------------- sign-off
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@lru_cache(maxsize=None)
+def _signoff_words() -> dict[str, tuple[str, ...]]:
+    rows = _rows("eval_vocabulary.csv")
+    return {f: tuple(key(r["word"]) for r in rows if r["block"] == "signoff" and r["field"] == f)
+            for f in ("evaluator", "end", "date")}
+
+
+def parse_signoff(rows: list[Row]) -> tuple[str | None, str | None]:
+    """(evaluators, fill date) from the form's sign-off block: the names listed one a row under the
+    evaluators' label (评价人员 | 姓名 | 职称/职务 …), down to the signature row (负责人…); the date
+    printed after 填报日期 (written YYYY-MM-DD)."""
+    w = _signoff_words()
+    evaluator = date = None
+    for i, r in enumerate(rows):
+        if evaluator is None and r.cells and key(r.cells[0]).startswith(w["evaluator"] or ("\x00",)):
+            names = []
+            for nxt in rows[i + 1:]:
+                first = key(nxt.cells[0]) if nxt.cells else ""
+                if not first or first.startswith(w["end"] or ("\x00",)):
+                    break
+                names.append(nxt.cells[0])
+            evaluator = "、".join(names) or None
+        for i, c in enumerate(r.cells if date is None else ()):
+            at = next((key(c).find(x) + len(x) for x in w["date"] if x in key(c)), None)
+            if at is None:
+                continue
+            # the date right after the word, in its cell or in the next one
+            after = [key(c)[at:].lstrip(":："), r.cells[i + 1] if i + 1 < len(r.cells) else ""]
+            if m := next((m for t in after if (m := _ISO_DATE.match(t.strip()))), None):
+                date = m.group(0)
+                break
+    return evaluator, date
+
+
 # ---------------------------------------------------------------------------------------- counts
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])\s*")
@@ -1317,20 +1471,48 @@ def parse_counts(rows: list[Row]) -> list[dict]:
 # ---------------------------------------------------------------------------------------- fields
 
 def parse_fields(rows: list[Row]) -> dict[str, str]:
+    """Fields by label: the value in the next cell (项目名称 | X) or after a colon (项目名称:X). Labels
+    printed with no value beside them, on consecutive rows, take the lone values printed on the rows
+    right below, in order (a cell whose text wrapped onto rows of its own). A department printed as a
+    number (主管部门及代码 | 202) is its code. An options list with boxes (1、持续性项目 ☑ 2、新增性项目 □)
+    is not a value."""
     v = vocab()
     out: dict[str, str] = {}
+    pending: list[str] = []  # fields whose label was printed without its value
     for r in rows:
+        labelled = False
         for i, c in enumerate(r.cells):
             k = key(c)
             if k in v.fields:
+                labelled = True
                 nxt = r.cells[i + 1] if i + 1 < len(r.cells) else None
                 if nxt and key(nxt) not in v.fields and key(nxt) not in v.funds_cols:
-                    out.setdefault(v.fields[k], squash(nxt))
+                    _set_field(out, v.fields[k], nxt)
+                else:
+                    pending.append(v.fields[k])
                 continue
             m = re.match(r"^([^:：]{1,10})[:：]\s*(\S.{0,40})$", normalize(c))
             if m and key(m.group(1)) in v.fields:
                 out.setdefault(v.fields[key(m.group(1))], squash(m.group(2)).split("填报日期")[0])
+        if labelled:
+            continue
+        if pending and len(r.cells) == 1 and not is_valueish(r.cells[0]):
+            _set_field(out, pending.pop(0), r.cells[0])  # a lone value below labels left without theirs
+        else:
+            pending = []
     return out
+
+
+_BOXES = re.compile(r"[□☑☐☒■]")
+
+
+def _set_field(out: dict[str, str], field: str, text: str) -> None:
+    value = squash(text)
+    if _BOXES.search(value):
+        return
+    if field == "department_name" and value.isdigit():
+        field = "department_code"
+    out.setdefault(field, value)
 
 
 # ---------------------------------------------------------------------------------------- target tables
@@ -1485,7 +1667,10 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
     from loaders.parsers.eval_reading_order import breakdown_lines, reading_order_indicators, with_reading_order_items
-    items = with_reading_order_items(items, rows)  # (a module that imports this one)
+    if table := parse_score_table(rows):
+        items = items + [{**it, "seq": it["seq"] + len(items)} for it in table]
+    else:
+        items = with_reading_order_items(items, rows)  # (a module that imports this one)
     inds = inds or reading_order_indicators(rows, warnings)
     funds = funds + breakdown_lines(rows, funds)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
@@ -1511,10 +1696,12 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         complete = False  # the budget-execution weight and score are parts of the sums
         warnings.append("the funds total line could not be placed: the form's sums are not checkable")
     first, last = rows[0].line, rows[-1].last
+    evaluator, fill_date = parse_signoff(rows)
     ev = evaluation_record(
-        form=FORM, scope="department" if scope == "department" else "project",
+        form=FORM, scope="department" if scope == "department" else "project", evaluator=evaluator, fill_date=fill_date,
         project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
-        fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
+        department_code=f.get("department_code"), project_attribute=f.get("project_attribute"),
+        project_period=f.get("project_period"), fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
         total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
