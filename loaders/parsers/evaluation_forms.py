@@ -863,6 +863,9 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     v = vocab()
     hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
     if hi is None:
+        drift, end = drifting_indicators(rows)
+        if drift:
+            return drift, [], end
         flat = _flattened_indicators(rows, warnings)
         if flat:
             return flat, [], None
@@ -943,6 +946,63 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
                                     weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
                                     aligned=aligned, comparator=comp, unit=unit))
     return out, items, end
+
+
+@lru_cache(maxsize=None)
+def level_parents() -> dict[str, str]:
+    """二级 -> 一级 of the national indicator framework (vocabulary level_parent): the 一级 of a row
+    that prints only its 二级 label."""
+    return {r["word"]: r["field"] for r in _rows("eval_vocabulary.csv") if r["block"] == "level_parent"}
+
+
+def _drifting_header(row: Row) -> tuple[bool, bool] | None:
+    """(a header of an indicator table with a target and an actual column and no points columns,
+    whether it has a completion column (完成进度))."""
+    v = vocab()
+    flds = {v.ind_cols.get(key(c)) for c in row.cells}
+    if not {"target", "actual"} <= flds or flds & {"weight", "score"}:
+        return None
+    comp = {key(r["word"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "completion_col"}
+    return True, any(key(c) in comp for c in row.cells)
+
+
+def drifting_indicators(rows: list[Row]) -> tuple[list[dict], int | None]:
+    """Indicator rows of a table whose cells drift from row to row (no cell sits under its header):
+    each row read by the order of its cells — the group labels first (一级/二级, carried down to the
+    rows below; a 二级 alone takes its 一级 from the framework), then the name, then the values in
+    the header's order (target, actual, completion). A row with more values than columns lands
+    unaligned. Returns (rows, index of the row that ended the table, or None)."""
+    from loaders.parsers.evaluation_province import carry_levels, is_label
+    v = vocab()
+    hi = next((i for i, r in enumerate(rows) if _drifting_header(r)), None)
+    if hi is None:
+        return [], None
+    n_values = 3 if _drifting_header(rows[hi])[1] else 2
+    out: list[dict] = []
+    l1 = l2 = None
+    for j, r in enumerate(rows[hi + 1:], start=hi + 1):
+        k0 = key(r.cells[0]) if r.cells else ""
+        if any(k0.startswith(w) for w in v.ind_stop):
+            return out, j
+        labels, rest = [], []
+        for t in r.cells:
+            if not rest and is_label(t):
+                labels.append(squash(t))
+            else:
+                rest.append(t)
+        if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
+            rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
+        l1, l2 = carry_levels(labels, l1, l2, level_parents())
+        if len(rest) < 2:
+            continue  # a label on its own, or an indicator slot left empty (指标2:)
+        name, values = rest[0], rest[1:]
+        aligned = len(values) <= n_values
+        values = (values + [None] * 3)[:3]
+        out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=name,
+                                    target_initial=None, target=values[0], actual=values[1],
+                                    completion=values[2] if n_values == 3 or not aligned else None,
+                                    aligned=aligned))
+    return out, None
 
 
 _FLAT_WORDS = (("target", ("年度指标值", "指标值", "目标值")), ("actual", ("实际完成值", "完成值", "实际值")),
@@ -1622,6 +1682,20 @@ def _header_line(rows: list[Row], i: int) -> Line:
 
 # ---------------------------------------------------------------------------------------- forms
 
+@lru_cache(maxsize=None)
+def _form_codes() -> tuple[tuple[str, str], ...]:
+    return tuple((normalize(squash(r["word"])), r["field"]) for r in _rows("eval_vocabulary.csv")
+                 if r["block"] == "form_layout")
+
+
+def form_code(rows: list[Row]) -> str:
+    """The form's code in the warehouse (evaluations.form): the template its title names
+    (vocabulary form_layout: 财政支出项目绩效自评表 -> city_project, whose funds are printed by source
+    with no total line), else `general`."""
+    title = normalize("".join(r.text for r in rows[:1]))
+    return next((code for w, code in _form_codes() if w in title), FORM)
+
+
 def _title_scope(cell: str) -> str | None:
     s = normalize(squash(cell)).replace("（", "(").replace("）", ")")
     if len(s) > 60:
@@ -1698,7 +1772,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     first, last = rows[0].line, rows[-1].last
     evaluator, fill_date = parse_signoff(rows)
     ev = evaluation_record(
-        form=FORM, scope="department" if scope == "department" else "project", evaluator=evaluator, fill_date=fill_date,
+        form=form_code(rows), scope="department" if scope == "department" else "project", evaluator=evaluator, fill_date=fill_date,
         project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
         department_code=f.get("department_code"), project_attribute=f.get("project_attribute"),
         project_period=f.get("project_period"), fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
