@@ -18,6 +18,7 @@ The forms the layout-specific parsers (evaluation_province, …) already read ar
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from functools import lru_cache
 
 from loaders import placement
 from loaders.model import Line, SourceDoc, squash
-from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
+from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount, to_wan
 from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
                                         grade_of, indicator_record, num, parse_value, score_item_record)
 from loaders.reference import _rows
@@ -505,7 +506,7 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings) or _grouped_funds(rows), 0
+        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings) or _grouped_funds(rows) or _pair_funds(rows), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -718,6 +719,40 @@ def _grouped_funds(rows: list[Row]) -> list[dict]:
         out.append(fund_record(seq=len(out) + 1, line=line, fund_source=src, fund_label=src, printed=printed,
                                **{f: _dec(t) for f, (t, _) in fields.items()}))
     return out
+
+
+@lru_cache(maxsize=None)
+def _funds_pairs() -> tuple[dict[str, str], str | None]:
+    """(label -> field, the line's label) of funds printed as label/value pairs (上年结转金额 (万元) |
+    26.66 | 年初预算金额 (万元) | 22728.40 …): vocabulary funds_pair."""
+    rows = [r for r in _rows("eval_vocabulary.csv") if r["block"] == "funds_pair"]
+    return ({key(r["word"]): r["field"] for r in rows if r["field"] != "label"},
+            next((r["word"] for r in rows if r["field"] == "label"), None))
+
+
+def _pair_funds(rows: list[Row]) -> list[dict]:
+    """One total funds line from label/value pairs printed anywhere in the form (the value in the
+    cell after its label; the label's bracketed unit, else 万元)."""
+    pairs, label = _funds_pairs()
+    printed: dict[str, str] = {}
+    values: dict[str, Decimal | None] = {}
+    first = None
+    for r in rows:
+        for i, c in enumerate(r.cells[:-1]):
+            fld = pairs.get(key(c))
+            if fld is None:
+                continue
+            text = r.cells[i + 1]
+            a = parse_amount(text)
+            if not (a.is_value or a.state == "blank"):
+                continue
+            unit = _UNIT_NOTE.search(normalize(c))
+            printed[fld] = text
+            values[fld] = a.value if not unit or unit.group(1) == "万元" else to_wan(a.value, unit.group(1))
+            first = first or r.line
+    if first is None:
+        return []
+    return [fund_record(seq=1, line=first, fund_source="total", fund_label=label, printed=printed, **values)]
 
 
 def _funds_identities(weight: Decimal | None = None) -> list:
@@ -1405,16 +1440,21 @@ def _score_table_header(row: Row) -> bool:
     return {"criterion", "weight", "score"} <= flds and not ind & {"target", "actual"}
 
 
-def parse_score_table(rows: list[Row]) -> list[dict]:
-    """Score items of a score table (评分表) whose cells drift from row to row: each row read by the
-    order of its cells — its words (criterion, then sub-criterion; one word: a sub-criterion of the
-    criterion above), then its numbers (weight, score). A row that prints a section word alone
-    (投入: | 20 | 20.00) is the section's subtotal; the table ends at the total row (综合得分)."""
-    _, sections = _score_table_words()
+def parse_score_table(rows: list[Row]) -> tuple[list[dict], bool]:
+    """(score items, read down to the total row) of a score table (评分表). Its cells drift from row
+    to row: each row read by the order of its cells — its words (criterion, then sub-criterion; one
+    word: a sub-criterion of the criterion above), then its numbers (weight, score). A row that
+    prints a section word alone (投入: | 20 | 20.00) is the section's subtotal; the table ends at the
+    total row (综合得分). A table with columns kept in a note (参考分值, 计算分析情况) is read by
+    column position instead (`_positional_score_table`)."""
+    cols, sections = _score_table_words()
     v = vocab()
     start = next((i for i, r in enumerate(rows) if _score_table_header(r)), None)
     if start is None:
-        return []
+        return [], False
+    heads = [r for r in rows[start:start + 2] if any(cols.get(key(c)) in ("reference", "note") for c in r.cells)]
+    if heads:
+        return _positional_score_table(rows, start)
     items: list[dict] = []
     section = criterion = None
     for r in rows[start + 1:]:
@@ -1422,7 +1462,7 @@ def parse_score_table(rows: list[Row]) -> list[dict]:
         numbers = [t for t in r.cells if num(t) is not None]
         k0 = key(texts[0]) if texts else ""
         if v.summary.get(k0) == "total":
-            break
+            return items, True
         if not numbers or not texts:
             continue
         if k0 in sections and len(texts) == 1:
@@ -1438,7 +1478,64 @@ def parse_score_table(rows: list[Row]) -> list[dict]:
         items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=criterion,
                                        sub_criterion=sub, weight=numbers[0],
                                        score=numbers[1] if len(numbers) > 1 else None))
-    return items
+    return items, False
+
+
+def _positional_score_table(rows: list[Row], start: int) -> tuple[list[dict], bool]:
+    """A score table read by column: the header (二级指标 | 三级指标 | 指标分值 | | 计算分析情况 | 评价得分)
+    and, when the row below names sub-columns (参考分值 | 设定分值), those in their places. The weight
+    is the set points (设定分值), else the reference points; the reference points and the analysis text
+    are kept in the item's note under their printed header words. A section row (投入 | | 16 | 16 |
+    —— | 16.00) is the section's subtotal."""
+    cols, sections = _score_table_words()
+    v = vocab()
+    at: dict[str, int] = {}
+    words: dict[int, str] = {}
+    body = start + 1
+    for r in rows[start:start + 2]:
+        hits = [(i, cols.get(key(c))) for i, c in enumerate(r.raw) if c]
+        if r is not rows[start] and not all(f for _, f in hits):
+            break  # not a sub-header row
+        for i, f in hits:
+            if f:
+                at[f] = i  # a sub-header's column replaces the spanning one above it
+                words[i] = key(r.raw[i])
+        body = rows.index(r) + 1
+    if "reference" in at and at.get("weight") == at["reference"]:
+        del at["weight"]  # 指标分值 spans 参考分值 | 设定分值
+    c2, c3, c_score = at.get("criterion"), at.get("sub_criterion"), at.get("score")
+    c_weight, c_ref = at.get("weight"), at.get("reference")
+    notes = [i for f, i in sorted(at.items(), key=lambda t: t[1]) if f in ("reference", "note")]
+
+    def cell(r: Row, i: int | None) -> str:
+        return r.raw[i] if i is not None and i < len(r.raw) else ""
+
+    items: list[dict] = []
+    section = criterion = None
+    for r in rows[body:]:
+        if not r.cells:
+            continue
+        if v.summary.get(key(r.cells[0])) == "total":
+            return items, True
+        first = squash(cell(r, c2))
+        weight = cell(r, c_weight) or cell(r, c_ref)
+        if key(first) in sections and not squash(cell(r, c3)):
+            section, criterion = key(first), None
+            note = {words[i]: cell(r, i) for i in notes if i == c_ref}
+            items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=None,
+                                           sub_criterion=None, weight=weight, score=cell(r, c_score),
+                                           note=json.dumps({**note, "kind": "section_total"}, ensure_ascii=False)))
+            continue
+        if first:
+            criterion = first
+        name = squash(cell(r, c3))
+        if not name:
+            continue
+        note = {words[i]: cell(r, i) for i in notes if cell(r, i)}
+        items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=criterion,
+                                       sub_criterion=name, weight=weight, score=cell(r, c_score),
+                                       note=json.dumps(note, ensure_ascii=False)))
+    return items, False
 
 
 # ---------------------------------------------------------------------------------------- sign-off
@@ -1689,11 +1786,20 @@ def _form_codes() -> tuple[tuple[str, str], ...]:
 
 
 def form_code(rows: list[Row]) -> str:
-    """The form's code in the warehouse (evaluations.form): the template its title names
-    (vocabulary form_layout: 财政支出项目绩效自评表 -> city_project, whose funds are printed by source
-    with no total line), else `general`."""
+    """The form's code in the warehouse (evaluations.form): the template whose words the form prints
+    (vocabulary form_layout: its title's words, then `&` words printed anywhere in the form, e.g.
+    财政支出项目绩效自评表 -> city_project, whose funds are printed by source with no total line),
+    else `general`."""
     title = normalize("".join(r.text for r in rows[:1]))
-    return next((code for w, code in _form_codes() if w in title), FORM)
+    text = None
+    for w, code in _form_codes():
+        head, *rest = w.split("&")
+        if head not in title:
+            continue
+        text = text if text is not None else normalize("".join(r.text for r in rows))
+        if all(x in text for x in rest):
+            return code
+    return FORM
 
 
 def _title_scope(cell: str) -> str | None:
@@ -1741,7 +1847,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
     from loaders.parsers.eval_reading_order import breakdown_lines, reading_order_indicators, with_reading_order_items
-    if table := parse_score_table(rows):
+    table, table_ended = parse_score_table(rows)
+    if table:
         items = items + [{**it, "seq": it["seq"] + len(items)} for it in table]
     else:
         items = with_reading_order_items(items, rows)  # (a module that imports this one)
@@ -1763,7 +1870,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         scope = "department" if "整体支出" in normalize("".join(r.text for r in rows[:5])) else "project"
     # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
     # its rows are not checkable
-    complete = bool(inds) and end is not None and total_text is not None
+    complete = (bool(inds) and end is not None or table_ended) and total_text is not None
     if not complete:
         warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
     elif any(f["fund_source"] == "total" and "unaligned" in f["printed"] for f in funds):
