@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from loaders import placement
 from loaders.model import Line, SourceDoc, squash
@@ -105,11 +105,11 @@ class Row:
     line: Line  # the first line of the row (provenance)
     last: Line
 
-    @property
+    @cached_property  # a row's cells are never changed once it is built (a split row is a new Row)
     def cells(self) -> list[str]:
         return [c for c in self.raw if c]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(self.cells)
 
@@ -506,7 +506,8 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings) or _grouped_funds(rows) or _pair_funds(rows), 0
+        # the funds' structures printed whole first, then a block flattened into runs or one line
+        return _grouped_funds(rows) or _pair_funds(rows) or _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -625,16 +626,22 @@ def _tail_row(seq: int, label: str, line: Line, run: str, tail: tuple[dict[str, 
                        **{f: num(t) for f, t in m.items()})
 
 
+@lru_cache(maxsize=None)
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern matching any of the words, in the order given (longest first: the longest wins)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
     """Funds rows of a table flattened without separators: the header words in order, then each
     row label followed by its values run together."""
     v = vocab()
-    words = sorted(v.funds_cols, key=len, reverse=True)
+    words_re = _alternation(tuple(sorted(v.funds_cols, key=len, reverse=True)))
     for r in rows:
         # bracketed notes dropped as the vocabulary drops them: 全年(调整)预算数 is 全年预算数
         text = _BRACKET.sub("", normalize(r.text).replace("（", "(").replace("）", ")"))
         pos, cols, last = 0, [], None
-        for m in re.finditer("|".join(map(re.escape, words)), text):
+        for m in words_re.finditer(text):
             if last is not None and not _BRACKET.fullmatch(text[last:m.start()]) and m.start() > last:
                 if len(cols) >= 3:
                     break
@@ -994,11 +1001,18 @@ def _drifting_header(row: Row) -> tuple[bool, bool] | None:
     """(a header of an indicator table with a target and an actual column and no points columns,
     whether it has a completion column (完成进度))."""
     v = vocab()
-    flds = {v.ind_cols.get(key(c)) for c in row.cells}
+    cells = row.cells
+    if len(cells) < 3:
+        return None  # a name, a target and an actual column at least
+    flds = {v.ind_cols.get(key(c)) for c in cells}
     if not {"target", "actual"} <= flds or flds & {"weight", "score"}:
         return None
-    comp = {key(r["word"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "completion_col"}
-    return True, any(key(c) in comp for c in row.cells)
+    return True, any(key(c) in _completion_words() for c in cells)
+
+
+@lru_cache(maxsize=None)
+def _completion_words() -> frozenset[str]:
+    return frozenset(key(r["word"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "completion_col")
 
 
 def drifting_indicators(rows: list[Row]) -> tuple[list[dict], int | None]:
@@ -1434,6 +1448,8 @@ def _score_table_words() -> tuple[dict[str, str], frozenset[str]]:
 
 
 def _score_table_header(row: Row) -> bool:
+    if len(row.cells) < 3:
+        return False
     cols, _ = _score_table_words()
     flds = {cols.get(key(c)) for c in row.cells}
     ind = {vocab().ind_cols.get(key(c)) for c in row.cells}
@@ -1565,7 +1581,7 @@ def parse_signoff(rows: list[Row]) -> tuple[str | None, str | None]:
                     break
                 names.append(nxt.cells[0])
             evaluator = "、".join(names) or None
-        for i, c in enumerate(r.cells if date is None else ()):
+        for i, c in enumerate(r.cells if date is None and any(x in r.text for x in w["date"]) else ()):
             at = next((key(c).find(x) + len(x) for x in w["date"] if x in key(c)), None)
             if at is None:
                 continue
