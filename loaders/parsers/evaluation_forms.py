@@ -710,7 +710,8 @@ def _grouped_funds(rows: list[Row]) -> list[dict]:
         if src is None or group is None:
             continue
         if src not in got:
-            got[src], _ = {}, order.append(src)
+            got[src] = {}
+            order.append(src)
         got[src].setdefault(group, (amount, r.line))
     out: list[dict] = []
     if total is not None:
@@ -720,9 +721,9 @@ def _grouped_funds(rows: list[Row]) -> list[dict]:
     for src in sorted(order, key=lambda x: "budget_initial_wan" not in got[x]):
         fields = got[src]
         printed: dict = {f: t for f, (t, _) in fields.items()}
-        if len(fields) > 1:
-            printed["executed_line"] = fields["executed_wan"][1].lineno
-        line = next(iter(fields.values()))[1] if "budget_initial_wan" not in fields else fields["budget_initial_wan"][1]
+        if {"budget_initial_wan", "executed_wan"} <= fields.keys():
+            printed["executed_line"] = fields["executed_wan"][1].lineno  # the line is the budget's
+        line = (fields.get("budget_initial_wan") or next(iter(fields.values())))[1]
         out.append(fund_record(seq=len(out) + 1, line=line, fund_source=src, fund_label=src, printed=printed,
                                **{f: _dec(t) for f, (t, _) in fields.items()}))
     return out
