@@ -102,3 +102,27 @@ def test_city_indicators(by_name):
     assert len(rec.indicators) == 10  # lines 79-88; 89-90 print labels only
     sections = {s["section"]: s for s in rec.score_items if s["criterion"] is None}
     assert {k: v["weight"] for k, v in sections.items()} == {"投入": 20, "过程": 20, "产出": 30, "效果": 30}
+
+
+def test_forms_read_by_the_general_parser(recs):
+    """The 晋中 layouts have no parser of their own any more: the general parser reads each form down
+    to its 综合得分 row (lines 51, 119, 194, 260: `综合得分 | 100 | …`), so the forms' sums are
+    checkable, and lands the printed total weight 100."""
+    from loaders.parsers import evaluations
+    assert not any(f.__module__.endswith(("evaluation_city", "evaluation_department")) for f in evaluations.LAYOUTS)
+    assert [r.evaluation["complete"] for r in recs] == [True, True, True, True]
+    assert [r.evaluation["total_weight"] for r in recs] == [D(100)] * 4
+    assert [r.evaluation["total_score_text"] for r in recs] == ["100.00", "100.00", "99.47", "97.75"]
+
+
+def test_department_score_notes(recs):
+    """Line 20 names the sub-columns of 指标分值 (参考分值 | 设定分值): line 21 `投入 | | 16 | 16 | —— |
+    16.00` is the section subtotal (weight 设定分值), line 41 keeps its 参考分值 and its analysis (`95%`)
+    in the note, not as the score."""
+    dept = recs[0]
+    sec = dept.score_items[0]
+    assert (sec["section"], sec["weight_text"], sec["score_text"], sec["line"]) == ("投入", "16", "16.00", 21)
+    assert sec["note"] == '{"参考分值": "16", "kind": "section_total"}'
+    it = next(s for s in dept.score_items if s["line"] == 41)
+    assert (it["criterion"], it["sub_criterion"], it["weight_text"], it["score_text"]) == ("资产管理", "固定资产利用", "4.00", "4.00")
+    assert it["note"] == '{"参考分值": "4", "计算分析情况": "95%"}'

@@ -316,3 +316,12 @@ def test_prose_evaluation_report_changsha():
     [rec] = _file_forms("hunan_changsha_sasac_2020_project_perf_evaluation_report.pdf")
     assert (rec.evaluation["total_score"], rec.evaluation["grade"]) == (Decimal("92.25"), "优")
     assert rec.evaluation["unit_name"] == "长沙市人民政府国有资产监督管理委员会"  # cover: 评价项目单位
+
+
+@needs_corpus
+def test_fill_date_only_after_its_word():
+    """pe_10 prints `发布日期 2023-04-20` (line 4) and `填报日期:2023年4月15日` (line 13): the sign-off
+    date is the one after 填报日期 (not written YYYY-MM-DD here, so not landed), never the page's
+    publication date."""
+    recs = _forms("pe_10.txt")
+    assert recs and all(r.evaluation["fill_date"] is None for r in recs)

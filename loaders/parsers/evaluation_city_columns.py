@@ -16,7 +16,7 @@ import re
 
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import normalize, parse_amount
-from loaders.parsers.evaluation_city import L2_PARENT, SECTION_TOTAL
+from loaders.parsers.evaluation_forms import SECTION_TOTAL, level_parents
 from loaders.parsers.evaluation_province import carry_levels, is_label
 from loaders.parsers.indicators import (FORM_YEAR, form_year, EvaluationRecords, evaluation_record, finish, fund_record, grade_of,
                                         indicator_record, nonempty, num, score_item_record)
@@ -59,7 +59,7 @@ def _indicator_labels(lines: list[Line]) -> list[tuple[Line, str | None, str | N
             (labels if not rest and is_label(t) else rest).append(squash(t) if not rest and is_label(t) else t)
         if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
             rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
-        l1, l2 = carry_levels(labels, l1, l2, L2_PARENT)
+        l1, l2 = carry_levels(labels, l1, l2, level_parents())
         if rest:
             out.append((ln, l1, l2, " ".join(rest)))
     return out

@@ -18,14 +18,15 @@ The forms the layout-specific parsers (evaluation_province, …) already read ar
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from loaders import placement
 from loaders.model import Line, SourceDoc, squash
-from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount
+from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount, to_wan
 from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
                                         grade_of, indicator_record, num, parse_value, score_item_record)
 from loaders.reference import _rows
@@ -104,11 +105,11 @@ class Row:
     line: Line  # the first line of the row (provenance)
     last: Line
 
-    @property
+    @cached_property  # a row's cells are never changed once it is built (a split row is a new Row)
     def cells(self) -> list[str]:
         return [c for c in self.raw if c]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(self.cells)
 
@@ -505,7 +506,8 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
+        # the funds' structures printed whole first, then a block flattened into runs or one line
+        return _grouped_funds(rows) or _pair_funds(rows) or _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -624,16 +626,22 @@ def _tail_row(seq: int, label: str, line: Line, run: str, tail: tuple[dict[str, 
                        **{f: num(t) for f, t in m.items()})
 
 
+@lru_cache(maxsize=None)
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern matching any of the words, in the order given (longest first: the longest wins)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
     """Funds rows of a table flattened without separators: the header words in order, then each
     row label followed by its values run together."""
     v = vocab()
-    words = sorted(v.funds_cols, key=len, reverse=True)
+    words_re = _alternation(tuple(sorted(v.funds_cols, key=len, reverse=True)))
     for r in rows:
         # bracketed notes dropped as the vocabulary drops them: 全年(调整)预算数 is 全年预算数
         text = _BRACKET.sub("", normalize(r.text).replace("（", "(").replace("）", ")"))
         pos, cols, last = 0, [], None
-        for m in re.finditer("|".join(map(re.escape, words)), text):
+        for m in words_re.finditer(text):
             if last is not None and not _BRACKET.fullmatch(text[last:m.start()]) and m.start() > last:
                 if len(cols) >= 3:
                     break
@@ -660,6 +668,99 @@ def _fused_funds(rows: list[Row], warnings: list[str]) -> list[dict]:
         if out:
             return out
     return []
+
+
+@lru_cache(maxsize=None)
+def _funds_groups() -> tuple[dict[str, str], frozenset[str]]:
+    """(group word -> field, source words) of a funds block printed as groups of source rows
+    (预算资金 | 市级预算资金 | 15.00 … 实际支出资金 | 市级预算资金 | 15.00; 预算下达资金 | 15.00)."""
+    rows = _rows("eval_vocabulary.csv")
+    return ({key(r["word"]): r["field"] for r in rows if r["block"] == "funds_group"},
+            frozenset(key(r["word"]) for r in rows if r["block"] == "funds_source"))
+
+
+def _grouped_funds(rows: list[Row]) -> list[dict]:
+    """Funds printed as groups (the budget by source, then the spending by source) with no column
+    header: a group word (vocabulary funds_group) opens its group and holds on the rows below; a
+    source word (funds_source) on a row takes the row's last amount into the field of the current
+    group (the first printing of a source in a group wins); a group word that is a total (预算下达资金)
+    is a line of its own. One line per source: its budget and its spending."""
+    groups, sources = _funds_groups()
+    v = vocab()
+    start = next((i for i, r in enumerate(rows) if any(key(c) in groups for c in r.cells)), None)
+    if start is None:
+        return []
+    group = None
+    got: dict[str, dict[str, tuple[str, Line]]] = {}  # source -> field -> (printed, line)
+    order: list[str] = []
+    total: tuple[str, str, Line] | None = None
+    for r in rows[start:]:
+        k0 = key(r.cells[0]) if r.cells else ""
+        if any(k0.startswith(w) for w in v.funds_stop):
+            break
+        texts = [key(c) for c in r.cells]
+        amounts = [c for c in r.cells if parse_amount(c).is_value]
+        amount = amounts[-1] if amounts else ""
+        if (t := next((t for t in texts if groups.get(t) == "funds_received_wan"), None)) is not None:
+            total = (t, amount, r.line)
+            group = next((groups[x] for x in texts if x in groups and x != t), group)
+            continue
+        group = next((groups[x] for x in texts if x in groups), group)
+        src = next((t for t in texts if t in sources), None)
+        if src is None or group is None:
+            continue
+        if src not in got:
+            got[src] = {}
+            order.append(src)
+        got[src].setdefault(group, (amount, r.line))
+    out: list[dict] = []
+    if total is not None:
+        label, text, line = total
+        out.append(fund_record(seq=1, line=line, fund_source="total", fund_label=label,
+                               printed={"funds_received_wan": text}, funds_received_wan=_dec(text)))
+    for src in sorted(order, key=lambda x: "budget_initial_wan" not in got[x]):
+        fields = got[src]
+        printed: dict = {f: t for f, (t, _) in fields.items()}
+        if {"budget_initial_wan", "executed_wan"} <= fields.keys():
+            printed["executed_line"] = fields["executed_wan"][1].lineno  # the line is the budget's
+        line = (fields.get("budget_initial_wan") or next(iter(fields.values())))[1]
+        out.append(fund_record(seq=len(out) + 1, line=line, fund_source=src, fund_label=src, printed=printed,
+                               **{f: _dec(t) for f, (t, _) in fields.items()}))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _funds_pairs() -> tuple[dict[str, str], str | None]:
+    """(label -> field, the line's label) of funds printed as label/value pairs (上年结转金额 (万元) |
+    26.66 | 年初预算金额 (万元) | 22728.40 …): vocabulary funds_pair."""
+    rows = [r for r in _rows("eval_vocabulary.csv") if r["block"] == "funds_pair"]
+    return ({key(r["word"]): r["field"] for r in rows if r["field"] != "label"},
+            next((r["word"] for r in rows if r["field"] == "label"), None))
+
+
+def _pair_funds(rows: list[Row]) -> list[dict]:
+    """One total funds line from label/value pairs printed anywhere in the form (the value in the
+    cell after its label; the label's bracketed unit, else 万元)."""
+    pairs, label = _funds_pairs()
+    printed: dict[str, str] = {}
+    values: dict[str, Decimal | None] = {}
+    first = None
+    for r in rows:
+        for i, c in enumerate(r.cells[:-1]):
+            fld = pairs.get(key(c))
+            if fld is None:
+                continue
+            text = r.cells[i + 1]
+            a = parse_amount(text)
+            if not (a.is_value or a.state == "blank"):
+                continue
+            unit = _UNIT_NOTE.search(normalize(c))
+            printed[fld] = text
+            values[fld] = a.value if not unit or unit.group(1) == "万元" else to_wan(a.value, unit.group(1))
+            first = first or r.line
+    if first is None:
+        return []
+    return [fund_record(seq=1, line=first, fund_source="total", fund_label=label, printed=printed, **values)]
 
 
 def _funds_identities(weight: Decimal | None = None) -> list:
@@ -805,6 +906,9 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
     v = vocab()
     hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
     if hi is None:
+        drift, end = drifting_indicators(rows)
+        if drift:
+            return drift, [], end
         flat = _flattened_indicators(rows, warnings)
         if flat:
             return flat, [], None
@@ -885,6 +989,70 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
                                     weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
                                     aligned=aligned, comparator=comp, unit=unit))
     return out, items, end
+
+
+@lru_cache(maxsize=None)
+def level_parents() -> dict[str, str]:
+    """二级 -> 一级 of the national indicator framework (vocabulary level_parent): the 一级 of a row
+    that prints only its 二级 label."""
+    return {r["word"]: r["field"] for r in _rows("eval_vocabulary.csv") if r["block"] == "level_parent"}
+
+
+def _drifting_header(row: Row) -> tuple[bool, bool] | None:
+    """(a header of an indicator table with a target and an actual column and no points columns,
+    whether it has a completion column (完成进度))."""
+    v = vocab()
+    cells = row.cells
+    if len(cells) < 3:
+        return None  # a name, a target and an actual column at least
+    flds = {v.ind_cols.get(key(c)) for c in cells}
+    if not {"target", "actual"} <= flds or flds & {"weight", "score"}:
+        return None
+    return True, any(key(c) in _completion_words() for c in cells)
+
+
+@lru_cache(maxsize=None)
+def _completion_words() -> frozenset[str]:
+    return frozenset(key(r["word"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "completion_col")
+
+
+def drifting_indicators(rows: list[Row]) -> tuple[list[dict], int | None]:
+    """Indicator rows of a table whose cells drift from row to row (no cell sits under its header):
+    each row read by the order of its cells — the group labels first (一级/二级, carried down to the
+    rows below; a 二级 alone takes its 一级 from the framework), then the name, then the values in
+    the header's order (target, actual, completion). A row with more values than columns lands
+    unaligned. Returns (rows, index of the row that ended the table, or None)."""
+    from loaders.parsers.evaluation_province import carry_levels, is_label
+    v = vocab()
+    hi = next((i for i, r in enumerate(rows) if _drifting_header(r)), None)
+    if hi is None:
+        return [], None
+    n_values = 3 if _drifting_header(rows[hi])[1] else 2
+    out: list[dict] = []
+    l1 = l2 = None
+    for j, r in enumerate(rows[hi + 1:], start=hi + 1):
+        k0 = key(r.cells[0]) if r.cells else ""
+        if any(k0.startswith(w) for w in v.ind_stop):
+            return out, j
+        labels, rest = [], []
+        for t in r.cells:
+            if not rest and is_label(t):
+                labels.append(squash(t))
+            else:
+                rest.append(t)
+        if not rest and len(labels) >= 2 and not labels[-1].endswith("指标"):
+            rest = [labels.pop()]  # 服务对象满意度 as the indicator itself
+        l1, l2 = carry_levels(labels, l1, l2, level_parents())
+        if len(rest) < 2:
+            continue  # a label on its own, or an indicator slot left empty (指标2:)
+        name, values = rest[0], rest[1:]
+        aligned = len(values) <= n_values
+        values = (values + [None] * 3)[:3]
+        out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=name,
+                                    target_initial=None, target=values[0], actual=values[1],
+                                    completion=values[2] if n_values == 3 or not aligned else None,
+                                    aligned=aligned))
+    return out, None
 
 
 _FLAT_WORDS = (("target", ("年度指标值", "指标值", "目标值")), ("actual", ("实际完成值", "完成值", "实际值")),
@@ -1317,6 +1485,166 @@ def _grade(rows: list[Row]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------- score table
+
+SECTION_TOTAL = '{"kind": "section_total"}'  # eval_score_items.note of a section's subtotal row
+
+
+@lru_cache(maxsize=None)
+def _score_table_words() -> tuple[dict[str, str], frozenset[str]]:
+    """(header word -> criterion / sub_criterion / weight / score, section words) of a score table
+    printed as a table of its own (评分表: 二级指标 | 三级指标 | 指标分值 | 评价得分)."""
+    rows = _rows("eval_vocabulary.csv")
+    return ({key(r["word"]): r["field"] for r in rows if r["block"] == "score_table_col"},
+            frozenset(key(r["word"]) for r in rows if r["block"] == "score_section"))
+
+
+def _score_table_header(row: Row) -> bool:
+    if len(row.cells) < 3:
+        return False
+    cols, _ = _score_table_words()
+    flds = {cols.get(key(c)) for c in row.cells}
+    ind = {vocab().ind_cols.get(key(c)) for c in row.cells}
+    return {"criterion", "weight", "score"} <= flds and not ind & {"target", "actual"}
+
+
+def parse_score_table(rows: list[Row]) -> tuple[list[dict], bool]:
+    """(score items, read down to the total row) of a score table (评分表). Its cells drift from row
+    to row: each row read by the order of its cells — its words (criterion, then sub-criterion; one
+    word: a sub-criterion of the criterion above), then its numbers (weight, score). A row that
+    prints a section word alone (投入: | 20 | 20.00) is the section's subtotal; the table ends at the
+    total row (综合得分). A table with columns kept in a note (参考分值, 计算分析情况) is read by
+    column position instead (`_positional_score_table`)."""
+    cols, sections = _score_table_words()
+    v = vocab()
+    start = next((i for i, r in enumerate(rows) if _score_table_header(r)), None)
+    if start is None:
+        return [], False
+    heads = [r for r in rows[start:start + 2] if any(cols.get(key(c)) in ("reference", "note") for c in r.cells)]
+    if heads:
+        return _positional_score_table(rows, start)
+    items: list[dict] = []
+    section = criterion = None
+    for r in rows[start + 1:]:
+        texts = [t for t in r.cells if num(t) is None and parse_amount(t).state != "not_applicable"]
+        numbers = [t for t in r.cells if num(t) is not None]
+        k0 = key(texts[0]) if texts else ""
+        if v.summary.get(k0) == "total":
+            return items, True
+        if not numbers or not texts:
+            continue
+        if k0 in sections and len(texts) == 1:
+            section, criterion = k0, None
+            items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=None,
+                                           sub_criterion=None, weight=numbers[0],
+                                           score=numbers[1] if len(numbers) > 1 else None, note=SECTION_TOTAL))
+            continue
+        if len(texts) >= 2:
+            criterion, sub = squash(texts[0]), squash(texts[1])
+        else:
+            sub = squash(texts[0])
+        items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=criterion,
+                                       sub_criterion=sub, weight=numbers[0],
+                                       score=numbers[1] if len(numbers) > 1 else None))
+    return items, False
+
+
+def _positional_score_table(rows: list[Row], start: int) -> tuple[list[dict], bool]:
+    """A score table read by column: the header (二级指标 | 三级指标 | 指标分值 | | 计算分析情况 | 评价得分)
+    and, when the row below names sub-columns (参考分值 | 设定分值), those in their places. The weight
+    is the set points (设定分值), else the reference points; the reference points and the analysis text
+    are kept in the item's note under their printed header words. A section row (投入 | | 16 | 16 |
+    —— | 16.00) is the section's subtotal."""
+    cols, sections = _score_table_words()
+    v = vocab()
+    at: dict[str, int] = {}
+    words: dict[int, str] = {}
+    body = start + 1
+    for r in rows[start:start + 2]:
+        hits = [(i, cols.get(key(c))) for i, c in enumerate(r.raw) if c]
+        if r is not rows[start] and not all(f for _, f in hits):
+            break  # not a sub-header row
+        for i, f in hits:
+            if f:
+                at[f] = i  # a sub-header's column replaces the spanning one above it
+                words[i] = key(r.raw[i])
+        body = rows.index(r) + 1
+    if "reference" in at and at.get("weight") == at["reference"]:
+        del at["weight"]  # 指标分值 spans 参考分值 | 设定分值
+    c2, c3, c_score = at.get("criterion"), at.get("sub_criterion"), at.get("score")
+    c_weight, c_ref = at.get("weight"), at.get("reference")
+    notes = [i for f, i in sorted(at.items(), key=lambda t: t[1]) if f in ("reference", "note")]
+
+    def cell(r: Row, i: int | None) -> str:
+        return r.raw[i] if i is not None and i < len(r.raw) else ""
+
+    items: list[dict] = []
+    section = criterion = None
+    for r in rows[body:]:
+        if not r.cells:
+            continue
+        if v.summary.get(key(r.cells[0])) == "total":
+            return items, True
+        first = squash(cell(r, c2))
+        weight = cell(r, c_weight) or cell(r, c_ref)
+        if key(first) in sections and not squash(cell(r, c3)):
+            section, criterion = key(first), None
+            note = {words[i]: cell(r, i) for i in notes if i == c_ref}
+            items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=None,
+                                           sub_criterion=None, weight=weight, score=cell(r, c_score),
+                                           note=json.dumps({**note, "kind": "section_total"}, ensure_ascii=False)))
+            continue
+        if first:
+            criterion = first
+        name = squash(cell(r, c3))
+        if not name:
+            continue
+        note = {words[i]: cell(r, i) for i in notes if cell(r, i)}
+        items.append(score_item_record(seq=len(items) + 1, line=r.line, section=section, criterion=criterion,
+                                       sub_criterion=name, weight=weight, score=cell(r, c_score),
+                                       note=json.dumps(note, ensure_ascii=False)))
+    return items, False
+
+
+# ---------------------------------------------------------------------------------------- sign-off
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@lru_cache(maxsize=None)
+def _signoff_words() -> dict[str, tuple[str, ...]]:
+    rows = _rows("eval_vocabulary.csv")
+    return {f: tuple(key(r["word"]) for r in rows if r["block"] == "signoff" and r["field"] == f)
+            for f in ("evaluator", "end", "date")}
+
+
+def parse_signoff(rows: list[Row]) -> tuple[str | None, str | None]:
+    """(evaluators, fill date) from the form's sign-off block: the names listed one a row under the
+    evaluators' label (评价人员 | 姓名 | 职称/职务 …), down to the signature row (负责人…); the date
+    printed after 填报日期 (written YYYY-MM-DD)."""
+    w = _signoff_words()
+    evaluator = date = None
+    for i, r in enumerate(rows):
+        if evaluator is None and r.cells and key(r.cells[0]).startswith(w["evaluator"] or ("\x00",)):
+            names = []
+            for nxt in rows[i + 1:]:
+                first = key(nxt.cells[0]) if nxt.cells else ""
+                if not first or first.startswith(w["end"] or ("\x00",)):
+                    break
+                names.append(nxt.cells[0])
+            evaluator = "、".join(names) or None
+        for i, c in enumerate(r.cells if date is None and any(x in r.text for x in w["date"]) else ()):
+            at = next((key(c).find(x) + len(x) for x in w["date"] if x in key(c)), None)
+            if at is None:
+                continue
+            # the date right after the word, in its cell or in the next one
+            after = [key(c)[at:].lstrip(":："), r.cells[i + 1] if i + 1 < len(r.cells) else ""]
+            if m := next((m for t in after if (m := _ISO_DATE.match(t.strip()))), None):
+                date = m.group(0)
+                break
+    return evaluator, date
+
+
 # ---------------------------------------------------------------------------------------- counts
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章节])\s*")
@@ -1368,20 +1696,48 @@ def parse_counts(rows: list[Row]) -> list[dict]:
 # ---------------------------------------------------------------------------------------- fields
 
 def parse_fields(rows: list[Row]) -> dict[str, str]:
+    """Fields by label: the value in the next cell (项目名称 | X) or after a colon (项目名称:X). Labels
+    printed with no value beside them, on consecutive rows, take the lone values printed on the rows
+    right below, in order (a cell whose text wrapped onto rows of its own). A department printed as a
+    number (主管部门及代码 | 202) is its code. An options list with boxes (1、持续性项目 ☑ 2、新增性项目 □)
+    is not a value."""
     v = vocab()
     out: dict[str, str] = {}
+    pending: list[str] = []  # fields whose label was printed without its value
     for r in rows:
+        labelled = False
         for i, c in enumerate(r.cells):
             k = key(c)
             if k in v.fields:
+                labelled = True
                 nxt = r.cells[i + 1] if i + 1 < len(r.cells) else None
                 if nxt and key(nxt) not in v.fields and key(nxt) not in v.funds_cols:
-                    out.setdefault(v.fields[k], squash(nxt))
+                    _set_field(out, v.fields[k], nxt)
+                else:
+                    pending.append(v.fields[k])
                 continue
             m = re.match(r"^([^:：]{1,10})[:：]\s*(\S.{0,40})$", normalize(c))
             if m and key(m.group(1)) in v.fields:
                 out.setdefault(v.fields[key(m.group(1))], squash(m.group(2)).split("填报日期")[0])
+        if labelled:
+            continue
+        if pending and len(r.cells) == 1 and not is_valueish(r.cells[0]):
+            _set_field(out, pending.pop(0), r.cells[0])  # a lone value below labels left without theirs
+        else:
+            pending = []
     return out
+
+
+_BOXES = re.compile(r"[□☑☐☒■]")
+
+
+def _set_field(out: dict[str, str], field: str, text: str) -> None:
+    value = squash(text)
+    if _BOXES.search(value):
+        return
+    if field == "department_name" and value.isdigit():
+        field = "department_code"
+    out.setdefault(field, value)
 
 
 # ---------------------------------------------------------------------------------------- target tables
@@ -1491,6 +1847,29 @@ def _header_line(rows: list[Row], i: int) -> Line:
 
 # ---------------------------------------------------------------------------------------- forms
 
+@lru_cache(maxsize=None)
+def _form_codes() -> tuple[tuple[str, str], ...]:
+    return tuple((normalize(squash(r["word"])), r["field"]) for r in _rows("eval_vocabulary.csv")
+                 if r["block"] == "form_layout")
+
+
+def form_code(rows: list[Row]) -> str:
+    """The form's code in the warehouse (evaluations.form): the template whose words the form prints
+    (vocabulary form_layout: its title's words, then `&` words printed anywhere in the form, e.g.
+    财政支出项目绩效自评表 -> city_project, whose funds are printed by source with no total line),
+    else `general`."""
+    title = normalize("".join(r.text for r in rows[:1]))
+    text = None
+    for w, code in _form_codes():
+        head, *rest = w.split("&")
+        if head not in title:
+            continue
+        text = text if text is not None else normalize("".join(r.text for r in rows))
+        if all(x in text for x in rest):
+            return code
+    return FORM
+
+
 def _title_scope(cell: str) -> str | None:
     s = normalize(squash(cell)).replace("（", "(").replace("）", ")")
     if len(s) > 60:
@@ -1537,7 +1916,11 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
     from loaders.parsers.eval_reading_order import (breakdown_lines, reading_order_funds, reading_order_indicators,
                                                     with_reading_order_items)
-    items = with_reading_order_items(items, rows)  # (a module that imports this one)
+    table, table_ended = parse_score_table(rows)
+    if table:
+        items = items + [{**it, "seq": it["seq"] + len(items)} for it in table]
+    else:
+        items = with_reading_order_items(items, rows)  # (a module that imports this one)
     inds = inds or reading_order_indicators(rows, warnings)
     funds = funds or reading_order_funds(rows, warnings)
     funds = funds + breakdown_lines(rows, funds)
@@ -1557,17 +1940,19 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         scope = "department" if "整体支出" in normalize("".join(r.text for r in rows[:5])) else "project"
     # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
     # its rows are not checkable
-    complete = bool(inds) and end is not None and total_text is not None
+    complete = (bool(inds) and end is not None or table_ended) and total_text is not None
     if not complete:
         warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
     elif any(f["fund_source"] == "total" and "unaligned" in f["printed"] for f in funds):
         complete = False  # the budget-execution weight and score are parts of the sums
         warnings.append("the funds total line could not be placed: the form's sums are not checkable")
     first, last = rows[0].line, rows[-1].last
+    evaluator, fill_date = parse_signoff(rows)
     ev = evaluation_record(
-        form=FORM, scope="department" if scope == "department" else "project",
+        form=form_code(rows), scope="department" if scope == "department" else "project", evaluator=evaluator, fill_date=fill_date,
         project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
-        fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
+        department_code=f.get("department_code"), project_attribute=f.get("project_attribute"),
+        project_period=f.get("project_period"), fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
         total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
         line_end=last.lineno, source_ref=first.source_ref, complete=complete)
