@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
-import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from expectations.runner import RULES_PATH, Rule, load_rules
@@ -200,7 +201,7 @@ def write_project(root: Path, docs_dir: str = REPO_DOCS_DIR, rules: list[Rule] |
 
 
 def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns of one rule's instances that the suites validate (called by the runner per rule)."""
+    """The columns of one rule's instances that the suites validate (the Spark checks, per rule)."""
     out = pd.DataFrame(index=df.index)
     for col, dtype in COLUMNS.items():
         src = "check_severity" if col == "severity" else col
@@ -209,15 +210,54 @@ def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def batch(frames: list, db_path: Path) -> pd.DataFrame:
-    """All instances of the run in one dataframe, with each document's file name (`frames`: dataframes,
-    or Arrow tables as the runner keeps them)."""
-    frames = [f.to_pandas() if hasattr(f, "to_pandas") else f for f in frames if len(f)]
-    df = pd.concat(frames, ignore_index=True) if frames else batch_rows(pd.DataFrame())
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        names = dict(con.sql("select doc_id, source_name from dim_document").fetchall())
-    df["source_name"] = df["doc_id"].map(names).astype(object)
-    return df
+BATCH_SCHEMA = pa.schema([(c, {"object": pa.string(), "int64": pa.int64(), "float64": pa.float64()}[t]) for c, t in COLUMNS.items()])
+
+
+class BatchWriter:
+    """The checkpoint's batch written while the checks run (runner.Sink): Parquet files under
+    folder/<suite>/, at most `rows` rows a file, so that neither the checks nor the checkpoint hold
+    every instance of a run at once (issue 13)."""
+
+    def __init__(self, folder: Path, rules: list[Rule], rows: int):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder, self.rows = folder, rows
+        self.suite_of = {r.id: fam.suite for fam in families(rules) for r in fam.rules}
+        self._open: dict[str, list] = {}  # suite -> [writer, rows written]
+        self._parts: dict[str, int] = {}
+
+    def write(self, rule_id: str, data) -> None:
+        """Append rows of one rule (an Arrow table or record batch with the COLUMNS)."""
+        table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+        table = table.select(list(COLUMNS)).cast(BATCH_SCHEMA)
+        suite, done = self.suite_of[rule_id], 0
+        while done < table.num_rows:
+            if suite not in self._open:
+                self._parts[suite] = self._parts.get(suite, 0) + 1
+                path = self.folder / suite / f"part-{self._parts[suite]:05d}.parquet"
+                path.parent.mkdir(exist_ok=True)
+                self._open[suite] = [pq.ParquetWriter(path, BATCH_SCHEMA), 0]
+            slot = self._open[suite]
+            take = min(self.rows - slot[1], table.num_rows - done)
+            slot[0].write_table(table.slice(done, take))
+            slot[1], done = slot[1] + take, done + take
+            if slot[1] >= self.rows:
+                slot[0].close()
+                del self._open[suite]
+
+    def close(self) -> None:
+        for writer, _ in self._open.values():
+            writer.close()
+        self._open.clear()
+
+
+def suite_batch(folder: Path | None, suite: str) -> pd.DataFrame:
+    """The rows of one suite's rules, read from the run's batch files (string columns as categories:
+    a few bytes a row instead of a Python string each), or an empty batch."""
+    files = sorted((folder / suite).glob("part-*.parquet")) if folder is not None else []
+    if not files:
+        return batch_rows(pd.DataFrame())
+    return pq.ParquetDataset(files).read().to_pandas(strings_to_categorical=True)
 
 
 # ---------------------------------------------------------------- the notification action
@@ -349,15 +389,26 @@ def prune(project: Path, keep: int) -> list[str]:
     return dropped
 
 
-def run_checkpoint(home_root: Path, db_path: Path, frames: list, run_id: str) -> GXRun:
-    """Write the project into <home>/gx, run the checkpoint on the run's instances, build Data Docs."""
+def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> GXRun:
+    """Write the project into <home>/gx, run the checkpoint on the run's instances (the Parquet batch
+    the checks wrote, runner.Sink), build Data Docs. Each validation definition validates its suite's
+    rows only, read when its turn comes: what GE's Checkpoint.run does with one dataframe for every
+    suite (the same stored results, one per suite and run, then the actions once), without holding
+    every suite's rows at once."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     project = home_root / "gx"
     write_project(project, HOME_DOCS_DIR)
     prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
     checkpoint = context(project).checkpoints.get(CHECKPOINT)
-    result = checkpoint.run(batch_parameters={"dataframe": batch(frames, db_path)}, run_id=RunIdentifier(run_name=run_id))
+    run = RunIdentifier(run_name=run_id)
+    results = {}
+    for definition in checkpoint.validation_definitions:
+        outcome = definition.run(checkpoint_id=checkpoint.id, batch_parameters={"dataframe": suite_batch(batch_folder, definition.suite.name)},
+                                 result_format=checkpoint.result_format, run_id=run)
+        results[checkpoint._build_result_key(validation_definition=definition, run_id=run, batch_identifier=outcome.batch_id)] = outcome
+    result = checkpoint._construct_result(run_id=run, run_results=results)
+    checkpoint._run_actions(checkpoint_result=result)
     notify = next((a.outcome for a in checkpoint.actions if a.type == "fdw_notify"), {})
     return GXRun(bool(result.success), summary(result), (project / HOME_DOCS_DIR / "index.html").resolve(), notify)
 

@@ -106,7 +106,7 @@ def _gx_checkpoint(home: Home, staged: Path, result, run_id: str) -> None:
     t = time.perf_counter()
     try:
         with console.status("Great Expectations checkpoint and Data Docs …"):
-            gx = run_checkpoint(home.root, staged, result.instances, run_id)
+            gx = run_checkpoint(home.root, result.instances, run_id)
     except Exception as e:  # noqa: BLE001 - the bureau's report must still be written
         console.print(f"[yellow]Great Expectations Data Docs not written:[/yellow] {type(e).__name__}: {e}")
         return
