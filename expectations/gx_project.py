@@ -22,9 +22,10 @@ One expectation per check of a rule: `excess` (the shortfall beyond the rounding
 with GE severity critical (rule severity error) or warning; and for rounding rules one more,
 severity info: `shortfall` <= 0 among the instances within the envelope, whose unexpected rows are
 the rounding hints (not errors). Every
-suite validates one dataframe (all rule instances of the run, GE's pandas source: GE's SQL path is
+suite validates one dataframe (the rule instances of the run, GE's pandas source: GE's SQL path is
 broken on DuckDB files, see runner.py); a row condition on `rule_id` and `check_no` picks each
-check's instances.
+check's instances. The checks write those instances as Parquet files per suite while they run
+(BatchWriter); the checkpoint reads one suite's files when that suite's turn comes (run_checkpoint).
 """
 from __future__ import annotations
 

@@ -11,9 +11,13 @@ target with full marks) return a 0/1 `flag` per instance; the shortfall is that 
 0, so GE decides them the same way. A check may carry its own severity (e.g. a warning-only check of
 an error rule); flag checks may return `expected_printed` (what the rule expects, as text).
 Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
+No rule's instances are held whole in Python (issue 13): a rule's instances are kept once in a DuckDB
+temp table (within DuckDB's memory limit, spilled past it), GE decides them in chunks of
+FDW_CHECK_CHUNK_ROWS rows, and the findings and the checkpoint's batch (Parquet files per suite, beside
+the warehouse file: `<warehouse>.checks/`) are written chunk by chunk (class Sink).
 On Spark (`fdw check --engine spark`, run_checks(spark_tables=…)): the same templates, translated to
 Spark SQL (dialect.py), run over the Spark-built Parquet tables and GE decides on its Spark execution
-engine (spark_checks.py); `decided` and the writing below are shared.
+engine (spark_checks.py); its `decided` outcome per rule goes through the same Sink.
 """
 from __future__ import annotations
 
@@ -566,6 +570,8 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         con.execute("comment on table dq_rule_results is 'One rule over the whole warehouse: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict (no instance beyond the envelope).'")
         con.execute("comment on table dq_document_checks is 'One rule in one document: instances checked and not checkable (an operand not printed), with the reasons; run_id: the run that last checked the document.'")
         con.execute("comment on table dq_rule_instances is 'Instances of one rule in one document (what dq_rule_results counts).'")
+        con.execute("drop view _findings")
+        sink.findings_path.unlink()  # now in dq_findings
         ft = con.sql("select * from dq_findings").fetch_arrow_table().cast(FINDING_SCHEMA)
         rt = con.sql("select * from dq_rule_results").fetch_arrow_table().cast(RESULT_SCHEMA)
     return CheckResult(ft, rt, sink.batch.folder)  # the instances this run checked (incremental: those in scope)

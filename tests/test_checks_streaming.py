@@ -35,7 +35,7 @@ def built(tmp_path_factory) -> Path:
 
 def _checked(built: Path, folder: Path, chunk: int | None):
     db = folder / "warehouse.duckdb"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     shutil.copy(built, db)
     return db, run_checks(db, "streaming", chunk_rows=chunk)
 
