@@ -252,13 +252,71 @@ class BatchWriter:
         self._open.clear()
 
 
-def suite_batch(folder: Path | None, suite: str) -> pd.DataFrame:
-    """The rows of one suite's rules, read from the run's batch files (string columns as categories:
-    a few bytes a row instead of a Python string each), or an empty batch."""
+def suite_parts(folder: Path | None, suite: str) -> list[pd.DataFrame]:
+    """One suite's rows, read part by part from the run's batch files (each at most the checks' chunk
+    size; string columns as categories); a suite without rows is one empty part."""
     files = sorted((folder / suite).glob("part-*.parquet")) if folder is not None else []
     if not files:
-        return batch_rows(pd.DataFrame())
-    return pq.ParquetDataset(files).read().to_pandas(strings_to_categorical=True)
+        return [batch_rows(pd.DataFrame())]
+    return (pq.read_table(f).to_pandas(strings_to_categorical=True) for f in files)
+
+
+PARTIAL = 20  # GE's length of the partial unexpected lists
+
+
+def merge_results(into, earlier: list) -> None:
+    """One suite's validation result over all its parts: `into` (the last part's result, as GE stored
+    it) takes the counts, percentages and unexpected rows of the earlier parts' results too."""
+    from collections import Counter
+
+    for i, r in enumerate(into.results):
+        parts = [e.results[i] for e in earlier] + [r]
+        res = r.result
+        if not res or "element_count" not in res:
+            continue
+        n, missing, bad = (sum(p.result.get(k) or 0 for p in parts) for k in ("element_count", "missing_count", "unexpected_count"))
+        res.update(element_count=n, missing_count=missing, unexpected_count=bad,
+                   missing_percent=100 * missing / n if n else None,
+                   unexpected_percent=100 * bad / (n - missing) if n - missing else None,
+                   unexpected_percent_total=100 * bad / n if n else None,
+                   unexpected_percent_nonmissing=100 * bad / (n - missing) if n - missing else None)
+        for key in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list"):
+            if key in res:
+                rows = [x for p in parts for x in (p.result.get(key) or [])]
+                res[key] = rows[:PARTIAL] if key.startswith("partial") else rows
+        if "partial_unexpected_counts" in res:
+            res["partial_unexpected_counts"] = [{"value": v, "count": c} for v, c in
+                                                Counter(res.get("partial_unexpected_list") or []).most_common()]
+        res.pop("unexpected_index_query", None)  # a query over one part's frame
+        r.success = all(p.success for p in parts)
+    ok = sum(1 for r in into.results if r.success)
+    into.statistics.update(successful_expectations=ok, unsuccessful_expectations=len(into.results) - ok,
+                           success_percent=100 * ok / len(into.results) if into.results else None)
+    into.success = ok == len(into.results)
+
+
+def _validate_suite(checkpoint, definition, run, folder: Path | None):
+    """The suite's validation result over its parts, validated one part at a time; stored by GE as
+    one result per suite and run (the last part's run stores it; the merged result replaces it)."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier
+    from great_expectations.validator.v1_validator import Validator
+
+    parts, earlier, outcome = iter(suite_parts(folder, definition.suite.name)), [], None
+    part = next(parts)
+    for following in parts:  # every part but the last: validated, not stored
+        validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": part},
+                              result_format=checkpoint.result_format)
+        earlier.append(validator.validate_expectation_suite(definition.suite))
+        part = following
+    outcome = definition.run(checkpoint_id=checkpoint.id, batch_parameters={"dataframe": part},
+                             result_format=checkpoint.result_format, run_id=run)
+    suite = ExpectationSuiteIdentifier(name=definition.suite.name)
+    key = ValidationResultIdentifier(batch_identifier=outcome.batch_id, expectation_suite_identifier=suite, run_id=run)
+    if earlier:
+        merge_results(outcome, earlier)
+        definition._validation_results_store.store_validation_results(
+            suite_validation_result=outcome, suite_validation_result_identifier=key, expectation_suite_identifier=suite)
+    return key, outcome
 
 
 # ---------------------------------------------------------------- the notification action
@@ -392,10 +450,10 @@ def prune(project: Path, keep: int) -> list[str]:
 
 def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> GXRun:
     """Write the project into <home>/gx, run the checkpoint on the run's instances (the Parquet batch
-    the checks wrote, runner.Sink), build Data Docs. Each validation definition validates its suite's
-    rows only, read when its turn comes: what GE's Checkpoint.run does with one dataframe for every
-    suite (the same stored results, one per suite and run, then the actions once), without holding
-    every suite's rows at once."""
+    the checks wrote, runner.Sink), build Data Docs. What GE's Checkpoint.run does with one dataframe
+    for every suite (one stored result per suite and run, then the actions once), but each suite's
+    rows are validated one part (a chunk of the checks) at a time and the parts' results merged: the
+    checkpoint never holds more than one part of the run's instances (issue 13)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     project = home_root / "gx"
@@ -403,11 +461,7 @@ def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> G
     prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
     checkpoint = context(project).checkpoints.get(CHECKPOINT)
     run = RunIdentifier(run_name=run_id)
-    results = {}
-    for definition in checkpoint.validation_definitions:
-        outcome = definition.run(checkpoint_id=checkpoint.id, batch_parameters={"dataframe": suite_batch(batch_folder, definition.suite.name)},
-                                 result_format=checkpoint.result_format, run_id=run)
-        results[checkpoint._build_result_key(validation_definition=definition, run_id=run, batch_identifier=outcome.batch_id)] = outcome
+    results = dict(_validate_suite(checkpoint, definition, run, batch_folder) for definition in checkpoint.validation_definitions)
     result = checkpoint._construct_result(run_id=run, run_results=results)
     checkpoint._run_actions(checkpoint_result=result)
     notify = next((a.outcome for a in checkpoint.actions if a.type == "fdw_notify"), {})
