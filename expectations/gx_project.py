@@ -22,9 +22,10 @@ One expectation per check of a rule: `excess` (the shortfall beyond the rounding
 with GE severity critical (rule severity error) or warning; and for rounding rules one more,
 severity info: `shortfall` <= 0 among the instances within the envelope, whose unexpected rows are
 the rounding hints (not errors). Every
-suite validates one dataframe (all rule instances of the run, GE's pandas source: GE's SQL path is
+suite validates one dataframe (the rule instances of the run, GE's pandas source: GE's SQL path is
 broken on DuckDB files, see runner.py); a row condition on `rule_id` and `check_no` picks each
-check's instances.
+check's instances. The checks write those instances as Parquet files per suite while they run
+(BatchWriter); the checkpoint reads one suite's files when that suite's turn comes (run_checkpoint).
 """
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
-import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from expectations.runner import RULES_PATH, Rule, load_rules
@@ -200,7 +202,7 @@ def write_project(root: Path, docs_dir: str = REPO_DOCS_DIR, rules: list[Rule] |
 
 
 def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """The columns of one rule's instances that the suites validate (called by the runner per rule)."""
+    """The columns of one rule's instances that the suites validate (the Spark checks, per rule)."""
     out = pd.DataFrame(index=df.index)
     for col, dtype in COLUMNS.items():
         src = "check_severity" if col == "severity" else col
@@ -209,15 +211,112 @@ def batch_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def batch(frames: list, db_path: Path) -> pd.DataFrame:
-    """All instances of the run in one dataframe, with each document's file name (`frames`: dataframes,
-    or Arrow tables as the runner keeps them)."""
-    frames = [f.to_pandas() if hasattr(f, "to_pandas") else f for f in frames if len(f)]
-    df = pd.concat(frames, ignore_index=True) if frames else batch_rows(pd.DataFrame())
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        names = dict(con.sql("select doc_id, source_name from dim_document").fetchall())
-    df["source_name"] = df["doc_id"].map(names).astype(object)
-    return df
+BATCH_SCHEMA = pa.schema([(c, {"object": pa.string(), "int64": pa.int64(), "float64": pa.float64()}[t]) for c, t in COLUMNS.items()])
+
+
+class BatchWriter:
+    """The checkpoint's batch written while the checks run (runner.Sink): Parquet files under
+    folder/<suite>/, at most `rows` rows a file, so that neither the checks nor the checkpoint hold
+    every instance of a run at once (issue 13)."""
+
+    def __init__(self, folder: Path, rules: list[Rule], rows: int):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder, self.rows = folder, rows
+        self.suite_of = {r.id: fam.suite for fam in families(rules) for r in fam.rules}
+        self._open: dict[str, list] = {}  # suite -> [writer, rows written]
+        self._parts: dict[str, int] = {}
+
+    def write(self, rule_id: str, data) -> None:
+        """Append rows of one rule (an Arrow table or record batch with the COLUMNS)."""
+        table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+        table = table.select(list(COLUMNS)).cast(BATCH_SCHEMA)
+        suite, done = self.suite_of[rule_id], 0
+        while done < table.num_rows:
+            if suite not in self._open:
+                self._parts[suite] = self._parts.get(suite, 0) + 1
+                path = self.folder / suite / f"part-{self._parts[suite]:05d}.parquet"
+                path.parent.mkdir(exist_ok=True)
+                self._open[suite] = [pq.ParquetWriter(path, BATCH_SCHEMA), 0]
+            slot = self._open[suite]
+            take = min(self.rows - slot[1], table.num_rows - done)
+            slot[0].write_table(table.slice(done, take))
+            slot[1], done = slot[1] + take, done + take
+            if slot[1] >= self.rows:
+                slot[0].close()
+                del self._open[suite]
+
+    def close(self) -> None:
+        for writer, _ in self._open.values():
+            writer.close()
+        self._open.clear()
+
+
+def suite_parts(folder: Path | None, suite: str) -> list[pd.DataFrame]:
+    """One suite's rows, read part by part from the run's batch files (each at most the checks' chunk
+    size; string columns as categories); a suite without rows is one empty part."""
+    files = sorted((folder / suite).glob("part-*.parquet")) if folder is not None else []
+    if not files:
+        return [batch_rows(pd.DataFrame())]
+    return (pq.read_table(f).to_pandas(strings_to_categorical=True) for f in files)
+
+
+PARTIAL = 20  # GE's length of the partial unexpected lists
+
+
+def merge_results(into, earlier: list) -> None:
+    """One suite's validation result over all its parts: `into` (the last part's result, as GE stored
+    it) takes the counts, percentages and unexpected rows of the earlier parts' results too."""
+    from collections import Counter
+
+    for i, r in enumerate(into.results):
+        parts = [e.results[i] for e in earlier] + [r]
+        res = r.result
+        if not res or "element_count" not in res:
+            continue
+        n, missing, bad = (sum(p.result.get(k) or 0 for p in parts) for k in ("element_count", "missing_count", "unexpected_count"))
+        res.update(element_count=n, missing_count=missing, unexpected_count=bad,
+                   missing_percent=100 * missing / n if n else None,
+                   unexpected_percent=100 * bad / (n - missing) if n - missing else None,
+                   unexpected_percent_total=100 * bad / n if n else None,
+                   unexpected_percent_nonmissing=100 * bad / (n - missing) if n - missing else None)
+        for key in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list"):
+            if key in res:
+                rows = [x for p in parts for x in (p.result.get(key) or [])]
+                res[key] = rows[:PARTIAL] if key.startswith("partial") else rows
+        if "partial_unexpected_counts" in res:
+            res["partial_unexpected_counts"] = [{"value": v, "count": c} for v, c in
+                                                Counter(res.get("partial_unexpected_list") or []).most_common()]
+        res.pop("unexpected_index_query", None)  # a query over one part's frame
+        r.success = all(p.success for p in parts)
+    ok = sum(1 for r in into.results if r.success)
+    into.statistics.update(successful_expectations=ok, unsuccessful_expectations=len(into.results) - ok,
+                           success_percent=100 * ok / len(into.results) if into.results else None)
+    into.success = ok == len(into.results)
+
+
+def _validate_suite(checkpoint, definition, run, folder: Path | None):
+    """The suite's validation result over its parts, validated one part at a time; stored by GE as
+    one result per suite and run (the last part's run stores it; the merged result replaces it)."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier
+    from great_expectations.validator.v1_validator import Validator
+
+    parts, earlier, outcome = iter(suite_parts(folder, definition.suite.name)), [], None
+    part = next(parts)
+    for following in parts:  # every part but the last: validated, not stored
+        validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": part},
+                              result_format=checkpoint.result_format)
+        earlier.append(validator.validate_expectation_suite(definition.suite))
+        part = following
+    outcome = definition.run(checkpoint_id=checkpoint.id, batch_parameters={"dataframe": part},
+                             result_format=checkpoint.result_format, run_id=run)
+    suite = ExpectationSuiteIdentifier(name=definition.suite.name)
+    key = ValidationResultIdentifier(batch_identifier=outcome.batch_id, expectation_suite_identifier=suite, run_id=run)
+    if earlier:
+        merge_results(outcome, earlier)
+        definition._validation_results_store.store_validation_results(
+            suite_validation_result=outcome, suite_validation_result_identifier=key, expectation_suite_identifier=suite)
+    return key, outcome
 
 
 # ---------------------------------------------------------------- the notification action
@@ -349,15 +448,22 @@ def prune(project: Path, keep: int) -> list[str]:
     return dropped
 
 
-def run_checkpoint(home_root: Path, db_path: Path, frames: list, run_id: str) -> GXRun:
-    """Write the project into <home>/gx, run the checkpoint on the run's instances, build Data Docs."""
+def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> GXRun:
+    """Write the project into <home>/gx, run the checkpoint on the run's instances (the Parquet batch
+    the checks wrote, runner.Sink), build Data Docs. What GE's Checkpoint.run does with one dataframe
+    for every suite (one stored result per suite and run, then the actions once), but each suite's
+    rows are validated one part (a chunk of the checks) at a time and the parts' results merged: the
+    checkpoint never holds more than one part of the run's instances (issue 13)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     project = home_root / "gx"
     write_project(project, HOME_DOCS_DIR)
     prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
     checkpoint = context(project).checkpoints.get(CHECKPOINT)
-    result = checkpoint.run(batch_parameters={"dataframe": batch(frames, db_path)}, run_id=RunIdentifier(run_name=run_id))
+    run = RunIdentifier(run_name=run_id)
+    results = dict(_validate_suite(checkpoint, definition, run, batch_folder) for definition in checkpoint.validation_definitions)
+    result = checkpoint._construct_result(run_id=run, run_results=results)
+    checkpoint._run_actions(checkpoint_result=result)
     notify = next((a.outcome for a in checkpoint.actions if a.type == "fdw_notify"), {})
     return GXRun(bool(result.success), summary(result), (project / HOME_DOCS_DIR / "index.html").resolve(), notify)
 

@@ -11,9 +11,13 @@ target with full marks) return a 0/1 `flag` per instance; the shortfall is that 
 0, so GE decides them the same way. A check may carry its own severity (e.g. a warning-only check of
 an error rule); flag checks may return `expected_printed` (what the rule expects, as text).
 Findings land in the warehouse (`dq_findings`, `dq_rule_results`) after dbt has exited.
+No rule's instances are held whole in Python (issue 13): a rule's instances are kept once in a DuckDB
+temp table (within DuckDB's memory limit, spilled past it), GE decides them in chunks of
+FDW_CHECK_CHUNK_ROWS rows, and the findings and the checkpoint's batch (Parquet files per suite, beside
+the warehouse file: `<warehouse>.checks/`) are written chunk by chunk (class Sink).
 On Spark (`fdw check --engine spark`, run_checks(spark_tables=…)): the same templates, translated to
 Spark SQL (dialect.py), run over the Spark-built Parquet tables and GE decides on its Spark execution
-engine (spark_checks.py); `decided` and the writing below are shared.
+engine (spark_checks.py); its `decided` outcome per rule goes through the same Sink.
 """
 from __future__ import annotations
 
@@ -42,6 +46,11 @@ SEVERITIES = ("error", "warning", "hint")
 OCR_DOUBTFUL_BELOW = float(os.environ.get("FDW_OCR_DOUBTFUL_BELOW", "0.9"))
 
 KINDS = ("table", "narrative", "consistency", "completeness", "publication")
+# The checks stream a rule's instances in chunks of this many rows (GE's decisions, the findings and the
+# checkpoint's Parquet batch): the checks' memory is bounded by it, whatever the corpus size (issue 13).
+CHUNK_ROWS = int(os.environ.get("FDW_CHECK_CHUNK_ROWS") or 100_000)
+# columns a template may leave out: what they mean when left out (a present but NULL checkable is false)
+DEFAULTS = (("checkable", "true"), ("not_checkable_reason", "cast(null as varchar)"), ("sentence", "cast(null as varchar)"))
 
 
 @dataclass
@@ -103,25 +112,12 @@ def load_rules(path: Path = RULES_PATH) -> list[Rule]:
 
 
 def instances(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
-    """Every instance of the rule in the warehouse, with difference, shortfall and excess. An instance
-    a template marks `checkable = false` (an operand not printed) is kept, with its
-    `not_checkable_reason`, and never decided."""
-    frames = []
-    for n, check in enumerate(rule.checks, start=1):
-        sql = rule.instance_sql(check)
-        df = con.sql(sql).fetch_arrow_table().to_pandas()
-        for col, default in (("checkable", True), ("not_checkable_reason", None), ("sentence", None)):
-            if col not in df.columns:
-                df[col] = default
-        df["checkable"] = df["checkable"].fillna(False).astype(bool)
-        df.insert(0, "check_no", n)
-        df["check_severity"] = check.get("severity", rule.severity)
-        df["check_formula"] = check.get("formula", rule.formula)
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    df.insert(0, "rule_id", rule.id)
-    df["check_id"] = [f"{rule.id}#{i}" for i in range(len(df))]
-    return df
+    """Every instance of the rule in the warehouse, with difference, shortfall and excess, as one
+    dataframe (for tests and inspection; the checks stream them, see decide). An instance a template
+    marks `checkable = false` (an operand not printed) is kept, with its `not_checkable_reason`, and
+    never decided."""
+    sql = instances_sql(con, rule)
+    return pd.DataFrame(columns=["rule_id", "check_id"]) if sql is None else con.sql(sql).fetch_arrow_table().to_pandas()
 
 
 class GEValidator:
@@ -286,7 +282,7 @@ def _coverage(run_id: str, rule: Rule, df: pd.DataFrame) -> pa.Table:
 class CheckResult:
     findings: pa.Table
     rule_results: pa.Table
-    instances: list[pa.Table] = field(default_factory=list)  # per rule, the columns gx_project validates
+    instances: Path | None = None  # the checkpoint's batch: Parquet files per suite (gx_project.BatchWriter)
 
     def count(self, severity: str) -> int:
         return sum(1 for s in self.findings.column("severity").to_pylist() if s == severity)
@@ -364,17 +360,118 @@ def finding_rows(rule: Rule, run_id: str, rows: pd.DataFrame, broken: set[str]) 
     return out
 
 
-def decide(con: duckdb.DuckDBPyConnection, validator: GEValidator, rule: Rule, run_id: str) -> Decided:
-    """The rule's SQL in DuckDB, its instances decided by GE's pandas source."""
-    every = instances(con, rule)
-    df = every[every["checkable"]] if not every.empty else every
+def _quote(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def instances_sql(con: duckdb.DuckDBPyConnection, rule: Rule) -> str | None:
+    """`instances` as one DuckDB query (None for a rule without checks): each check's instances with
+    check_no, the check's severity and formula and the defaults of DEFAULTS, one check after the other
+    (`union all by name`), then rule_id and a check_id per instance."""
+    parts = []
+    for n, check in enumerate(rule.checks, start=1):
+        sql = rule.instance_sql(check)
+        columns = con.sql(sql).columns  # bound, not run
+        replace = " replace (coalesce(checkable, false) as checkable)" if "checkable" in columns else ""
+        extra = "".join(f", {value} as {name}" for name, value in DEFAULTS if name not in columns)
+        parts.append(f"select {n} as check_no, *{replace}{extra}, {_quote(check.get('severity', rule.severity))} as check_severity, "
+                     f"{_quote(check.get('formula', rule.formula))} as check_formula from ({sql})")
+    if not parts:
+        return None
+    every = " union all by name ".join(f"({p})" for p in parts)
+    return (f"select {_quote(rule.id)} as rule_id, *, {_quote(rule.id + '#')} || cast(row_number() over () - 1 as varchar) as check_id "
+            f"from ({every})")
+
+
+class Sink:
+    """Where the checks' outcome goes while the rules are decided, so that no rule's instances are ever
+    held whole in Python (issue 13): the findings appended to a Parquet file, the instances per
+    document and the coverage to temp tables of the connection, and the checkable instances to the
+    checkpoint's Parquet batch (gx_project.BatchWriter), all chunk by chunk."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path, rules: list[Rule], chunk_rows: int):
+        import shutil
+
+        import pyarrow.parquet as pq
+
+        from expectations.gx_project import BatchWriter
+
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.con, self.folder, self.chunk_rows = con, folder, chunk_rows
+        self.findings_path = folder / "findings.parquet"
+        self._findings = pq.ParquetWriter(self.findings_path, FINDING_SCHEMA)
+        self.batch = BatchWriter(folder / "gx_batch", rules, chunk_rows)
+        for name, schema in (("fdw_counts", INSTANCE_SCHEMA), ("fdw_coverage", COVERAGE_SCHEMA)):
+            con.register("_empty", schema.empty_table())
+            con.execute(f"create or replace temp table {name} as select * from _empty")
+            con.unregister("_empty")
+
+    def add_findings(self, rows: list[dict]) -> None:
+        if rows:
+            self._findings.write_table(pa.Table.from_pylist(rows, schema=FINDING_SCHEMA))
+
+    def add_table(self, name: str, table: pa.Table) -> None:
+        """Rows of instances per document (fdw_counts) or coverage (fdw_coverage) computed elsewhere (Spark)."""
+        self.con.register("_rows", table)
+        self.con.execute(f"insert into temp.{name} by name select * from _rows")
+        self.con.unregister("_rows")
+
+    def add_batch(self, rule_id: str, sql: str) -> None:
+        """The checkpoint's rows of one rule: `sql` yields the batch columns but the file name, added here."""
+        reader = self.con.execute(f"""select b.* exclude (source_name), d.source_name from ({sql}) b
+                                      left join (select doc_id, any_value(source_name) as source_name from main.dim_document
+                                                 group by doc_id) d using (doc_id)""").to_arrow_reader(self.chunk_rows)
+        for chunk in reader:
+            self.batch.write(rule_id, chunk)
+
+    def close(self) -> None:
+        self._findings.close()
+        self.batch.close()
+
+
+def _batch_columns(columns: list[str]) -> str:
+    """The select list of the checkpoint's batch (gx_project.COLUMNS) over the instances' columns."""
+    from expectations.gx_project import COLUMNS
+
+    kinds = {"object": "varchar", "int64": "bigint", "float64": "double"}
+    out = []
+    for col, dtype in COLUMNS.items():
+        src = "check_severity" if col == "severity" else col
+        out.append(f"cast({src if src in columns else 'null'} as {kinds[dtype]}) as {col}")
+    return ", ".join(out)
+
+
+def decide(con: duckdb.DuckDBPyConnection, validator: GEValidator, rule: Rule, run_id: str, sink: Sink) -> None:
+    """The rule's SQL in DuckDB, its instances kept once in a temp table (DuckDB's memory, spilled past
+    its limit); GE's pandas source decides them chunk by chunk and the outcome goes to the sink."""
+    sql = instances_sql(con, rule)
+    if sql is None:
+        return
+    con.execute(f"create or replace temp table fdw_rule_instances as {sql}")
+    columns = con.sql("select * from temp.fdw_rule_instances").columns
     # GE decides among the instances off their identity at all (shortfall or excess above 0): an
     # instance at or below 0 on both is never one GE reports, and validating every instance twice
     # per rule cost more than the rules' SQL; the checkpoint (gx_project) validates them all
-    off_any = df[(df["shortfall"] > 0) | (df["excess"] > 0)] if not df.empty else df
-    broken, _ = validator.failing(off_any, "excess")
-    off, _ = validator.failing(off_any, "shortfall")
-    return decided(rule, run_id, off_any[off_any["check_id"].isin(off | broken)], broken, every)
+    reader = con.execute("select * from temp.fdw_rule_instances where checkable and (shortfall > 0 or excess > 0)"
+                         ).to_arrow_reader(sink.chunk_rows)
+    for chunk in reader:
+        off_any = chunk.to_pandas()
+        broken, _ = validator.failing(off_any, "excess")
+        off, _ = validator.failing(off_any, "shortfall")
+        sink.add_findings(finding_rows(rule, run_id, off_any[off_any["check_id"].isin(off | broken)], broken))
+    # checked instances per document (what dq_rule_results counts), and per document the instances
+    # decided and not checkable with the reasons (as _coverage does for Spark)
+    con.execute(f"""insert into temp.fdw_counts select {_quote(rule.id)}, cast(doc_id as varchar), count(*)
+                    from temp.fdw_rule_instances where checkable group by doc_id""")
+    if "doc_id" in columns:
+        con.execute(f"""insert into temp.fdw_coverage
+            select {_quote(run_id)}, cast(doc_id as varchar), {_quote(rule.id)}, count(*) filter (where checkable),
+                   count(*) filter (where not checkable),
+                   string_agg(distinct cast(not_checkable_reason as varchar), '; ' order by cast(not_checkable_reason as varchar))
+                       filter (where not checkable and not_checkable_reason is not null)
+            from temp.fdw_rule_instances where doc_id is not null group by cast(doc_id as varchar)""")
+    sink.add_batch(rule.id, f"select {_batch_columns(columns)} from temp.fdw_rule_instances where checkable")
 
 
 def decided(rule: Rule, run_id: str, reported: pd.DataFrame, broken: set[str], every: pd.DataFrame) -> Decided:
@@ -395,7 +492,8 @@ def decided(rule: Rule, run_id: str, reported: pd.DataFrame, broken: set[str], e
 
 
 def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incremental: bool = False,
-               temp_dir: Path | None = None, spark_tables: Path | None = None) -> CheckResult:
+               temp_dir: Path | None = None, spark_tables: Path | None = None, work_dir: Path | None = None,
+               chunk_rows: int | None = None) -> CheckResult:
     """Run every rule on the warehouse at db_path and (re)write dq_findings / dq_rule_results there.
     incremental: only the documents the last build changed (and their units' documents) are checked
     again; the findings of every other document are kept as they were.
@@ -403,7 +501,6 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
     SQL over those tables and GE validates Spark dataframes (expectations/spark_checks.py); the
     results are written to db_path the same way. Always a full check."""
     rules = rules or load_rules()
-    findings, instance_counts, coverage, gx_rows = [], [], [], []
     spark_source = None
     if spark_tables is not None:
         from expectations.spark_checks import SparkChecks
@@ -418,22 +515,24 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         incremental = incremental and _incremental_possible(con)
         if incremental:
             _scope(con)
+        sink = Sink(con, work_dir or db_path.with_name(db_path.name + ".checks"), rules, chunk_rows or CHUNK_ROWS)
         if spark_source:
-            every_rule = spark_source.decide_all(rules, run_id)
+            for rule, d in zip(rules, spark_source.decide_all(rules, run_id)):  # one Decided per rule, in order
+                sink.add_findings(d.findings)
+                sink.add_table("fdw_counts", d.counts)
+                sink.add_table("fdw_coverage", d.coverage)
+                con.register("_gx_rows", d.gx_rows)
+                sink.add_batch(rule.id, "select * from _gx_rows")
+                con.unregister("_gx_rows")
         else:
             validator = GEValidator()
-            every_rule = (decide(con, validator, rule, run_id) for rule in rules)
-        for decided in every_rule:
-            findings += decided.findings
-            instance_counts.append(decided.counts)
-            coverage.append(decided.coverage)
-            gx_rows.append(decided.gx_rows)
+            for rule in rules:
+                decide(con, validator, rule, run_id, sink)
+        sink.close()
         con.execute("set search_path = 'main'")
-        ft = pa.Table.from_pylist(findings, schema=FINDING_SCHEMA)
-        it = pa.concat_tables(instance_counts) if instance_counts else INSTANCE_SCHEMA.empty_table()
-        con.register("_findings", ft)
-        con.register("_instances", it)
-        con.register("_coverage", pa.concat_tables(coverage) if coverage else COVERAGE_SCHEMA.empty_table())
+        con.execute(f"create or replace temp view _findings as select * from read_parquet('{sink.findings_path}')")
+        con.execute("create or replace temp view _instances as select * from temp.fdw_counts")
+        con.execute("create or replace temp view _coverage as select * from temp.fdw_coverage")
         if incremental:  # the documents in scope were checked again: their old findings go
             con.execute("create or replace temp table kept as select * from dq_findings where doc_id not in (select doc_id from temp.scope_docs)")
             con.execute("create or replace temp table kept_instances as select * from dq_rule_instances where doc_id not in (select doc_id from temp.scope_docs)")
@@ -471,6 +570,8 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         con.execute("comment on table dq_rule_results is 'One rule over the whole warehouse: instances checked, documents, errors and hints; ge_success is Great Expectations'' verdict (no instance beyond the envelope).'")
         con.execute("comment on table dq_document_checks is 'One rule in one document: instances checked and not checkable (an operand not printed), with the reasons; run_id: the run that last checked the document.'")
         con.execute("comment on table dq_rule_instances is 'Instances of one rule in one document (what dq_rule_results counts).'")
+        con.execute("drop view _findings")
+        sink.findings_path.unlink()  # now in dq_findings
         ft = con.sql("select * from dq_findings").fetch_arrow_table().cast(FINDING_SCHEMA)
         rt = con.sql("select * from dq_rule_results").fetch_arrow_table().cast(RESULT_SCHEMA)
-    return CheckResult(ft, rt, gx_rows)  # gx_rows: the instances this run checked (incremental: those in scope)
+    return CheckResult(ft, rt, sink.batch.folder)  # the instances this run checked (incremental: those in scope)

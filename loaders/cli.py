@@ -7,6 +7,7 @@ itself could not complete (dbt failed, no warehouse to check, another run holds 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,10 +107,12 @@ def _gx_checkpoint(home: Home, staged: Path, result, run_id: str) -> None:
     t = time.perf_counter()
     try:
         with console.status("Great Expectations checkpoint and Data Docs …"):
-            gx = run_checkpoint(home.root, staged, result.instances, run_id)
+            gx = run_checkpoint(home.root, result.instances, run_id)
     except Exception as e:  # noqa: BLE001 - the bureau's report must still be written
         console.print(f"[yellow]Great Expectations Data Docs not written:[/yellow] {type(e).__name__}: {e}")
         return
+    finally:  # the run's batch files (hundreds of MB at province scale) are read: not kept until the next build
+        shutil.rmtree(result.instances, ignore_errors=True)
     console.print(f"Great Expectations: checkpoint fdw_check {'passed' if gx.success else 'failed'}, "
                   f"Data Docs {gx.docs_index} ({time.perf_counter() - t:.1f} s)")
     problems = {k: v for k, v in gx.notify.items() if isinstance(v, dict) and (v.get("error") or v.get("returncode"))}
