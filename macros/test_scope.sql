@@ -16,16 +16,15 @@
   whole table. A full build (`fdw build --full-refresh`, any project change, Spark) tests every row.
 -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
     {%- set scoped = fdw_test_scope(relation) -%}
-    {%- if where or scoped -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ where if where else 'true' }} and {{ scoped if scoped else 'true' }}) dbt_subquery
-        {%- endset -%}
-        {%- do return(filtered) -%}
-    {%- else -%}
-        {%- do return(relation) -%}
+    {%- if not scoped -%}
+        {%- do return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) -%}  {#- dbt's own: the test's `where` -#}
     {%- endif -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set filtered -%}
+        (select * from {{ relation }} where ({{ where if where else 'true' }}) and {{ scoped }}) dbt_subquery
+    {%- endset -%}
+    {%- do return(filtered) -%}
 {%- endmacro %}
 
 {#- the predicate narrowing a test of `relation` in an incremental build, or '' (test every row) -#}

@@ -72,6 +72,9 @@ def assert_tests_scoped_to_changed_documents(home: Path) -> None:
             assert SCOPE in t["compiled_code"], t["unique_id"]
         if any(name.startswith(f"{kind}_{m}_") for m in tables for kind in kinds):
             assert SCOPE not in t["compiled_code"], t["unique_id"]
+    # a test's own `where` (fct_budget_execution's, models/marts/_models.yml) is kept beside the scope
+    with_where = [t for t in tests if "source = 'evaluation'" in t["compiled_code"]]
+    assert with_where and all(f"(source = 'evaluation') and {SCOPE}" in t["compiled_code"] for t in with_where)
     unique_lines = next(t for t in tests if t["unique_id"].split(".")[2].startswith("unique_combination_fct_final_account_lines_"))
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         assert con.execute(unique_lines["compiled_code"]).fetchall() == []
