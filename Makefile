@@ -33,8 +33,10 @@ BENCH_SIZES ?= 1000,5000
 # The OCR row (issue 11): BENCH_OCR_PAGES scanned pages of the real Shanghai PDF (0: none); alone with
 # make bench-ocr. OCR costs several seconds a page: keep it to a few pages.
 BENCH_OCR_PAGES ?= 5
+# Spark beside DuckDB (issue 14; make install-spark, Java 17): make bench BENCH_SIZES=20000 BENCH_ENGINES=duckdb,spark
+BENCH_ENGINES ?= duckdb
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --ocr $(BENCH_OCR_PAGES) --readme
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --engines $(BENCH_ENGINES) --ocr $(BENCH_OCR_PAGES) --readme
 
 bench-ocr: $(STAMP)
 	$(BIN)/python bench/run.py --sizes '' --ocr $(BENCH_OCR_PAGES)

@@ -3,11 +3,14 @@
     python bench/run.py --sizes 1000,5000            # the default of `make bench`
     python bench/run.py --sizes 20000                # the province-scale run (about 20 minutes on 2 cores)
     python bench/run.py --sizes '' --ocr 5           # the OCR row alone, on 5 scanned pages (issue 11)
+    python bench/run.py --sizes 20000 --engines duckdb,spark   # also built and checked on Spark (issue 14)
 
 For each size: generate a corpus with `fdw synth` (faults at --fault-rate), then time on a fresh home
 ingest, `dbt build`, the checks and publishing (what `fdw run` does, step by step); re-ingest the same
 corpus (every document skipped); add 100 new documents and time that incremental run; run the
-compiled SQL of the dbt build directly in DuckDB; score the checks against the manifest. Prints a
+compiled SQL of the dbt build directly in DuckDB; score the checks against the manifest. With
+--engines duckdb,spark, the raw layer of the DuckDB run is also built and checked on Spark in local
+mode (spark_run: time, memory, marts and findings compared with DuckDB's). Prints a
 table, writes bench/results.json and (with --readme) the "Benchmark" section at the end of README.md.
 
 --ocr N: the OCR row. The real Shanghai 决算 PDF beside the repository (shared/fixtures/real), its
@@ -109,8 +112,6 @@ def du_mb(path: Path) -> float:
 def full_run(home_dir: Path, docs: list[Path], workers: int | None, sampler: Sampler | None = None) -> dict:
     """What `fdw run` does, stage by stage: ingest, build (incremental when the home has a warehouse
     built by this project), checks, publish."""
-    from expectations.runner import run_checks
-
     home = resolve_home(home_dir)
     out = {}
     marks = [("start", time.perf_counter())]
@@ -129,15 +130,34 @@ def full_run(home_dir: Path, docs: list[Path], workers: int | None, sampler: Sam
     out["ingest_s"] = round(time.perf_counter() - t0, 2)
     out["parsed"], out["quarantined"] = summary.count("parsed"), summary.count("quarantined")
     out["skipped"] = summary.count("skipped")
+    result = build_check_publish(home, out, stage)
+    out["end_to_end_s"] = round(time.perf_counter() - t0, 2)
+    stage("idle")
+    out["errors"], out["warnings"], out["hints"] = (result.count(s) for s in ("error", "warning", "hint"))
+    return out
+
+
+def build_check_publish(home, out: dict, stage, engine: str = "duckdb"):
+    """The build (incremental when possible on DuckDB; always full on Spark), the checks and publishing
+    of `fdw run` (or `fdw build --engine spark` + `fdw check --engine spark`), timed into `out`."""
+    from expectations.runner import run_checks
+
     t = time.perf_counter()
     stage("build")
-    staged, plan = build(home)
+    if engine == "spark":
+        from loaders import spark
+
+        staged, plan = spark.build(home)
+        spark_tables = spark.tables_folder(home, staged)
+    else:
+        staged, plan = build(home)
+        spark_tables = None
     out["dbt_build_s"] = round(time.perf_counter() - t, 2)
     out["build_mode"] = "incremental" if plan.incremental else "full"
     t = time.perf_counter()
     run_id = new_run_id()
     stage("checks")
-    result = run_checks(staged, run_id, incremental=plan.incremental, temp_dir=home.duckdb_tmp)
+    result = run_checks(staged, run_id, incremental=plan.incremental, temp_dir=home.duckdb_tmp, spark_tables=spark_tables)
     out["checks_s"] = round(time.perf_counter() - t, 2)
     stage("publish")
     record = runlog.RunRecord(run_id, "run")
@@ -145,10 +165,55 @@ def full_run(home_dir: Path, docs: list[Path], workers: int | None, sampler: Sam
     runlog.load_into(staged, runlog.history(home.root) + [runlog.asdict(record)])
     publish(home, staged)
     runlog.append(home.root, record)
-    out["end_to_end_s"] = round(time.perf_counter() - t0, 2)
+    return result
+
+
+def spark_run(n: int, work: Path, duck_home: Path, corpus: Path) -> dict:
+    """The Spark row beside DuckDB's (issue 14): the raw layer DuckDB's run ingested, copied into a new
+    home, built on Spark in local mode (`fdw build --engine spark`: dbt-spark, every model a Parquet
+    table) and checked on Spark (`fdw check --engine spark`: the rules in Spark SQL, Great Expectations
+    on Spark), then published. Memory is the whole process tree (dbt, Spark's JVM, its Python
+    workers), sampled as for DuckDB. The marts and findings are compared with DuckDB's, row for row."""
+    from loaders import spark
+
+    home_dir = work / f"home_{n}_spark"
+    shutil.rmtree(home_dir, ignore_errors=True)
+    home_dir.mkdir(parents=True)
+    shutil.copytree(duck_home / "raw", home_dir / "raw")
+    home = resolve_home(home_dir)
+    res = {"engine": "spark", "master": spark.session_conf()["spark.master"],
+           "driver_memory": spark.session_conf()["spark.driver.memory"], "load_avg_1min_before": round(os.getloadavg()[0], 1)}
+    sampler = Sampler(home.duckdb_tmp)
+    marks = [("start", time.perf_counter())]
+
+    def stage(name: str) -> None:
+        sampler.stage = name
+        now = time.perf_counter()
+        print(f"   spark {marks[-1][0]} done in {now - marks[-1][1]:.1f} s, peak {sampler.peak.get(marks[-1][0], 0):.0f} MB "
+              f"(load {os.getloadavg()[0]:.1f}); {name} ...", flush=True)
+        marks.append((name, now))
+
+    t0 = time.perf_counter()
+    result = build_check_publish(home, res, stage, engine="spark")
+    res["end_to_end_s"] = round(time.perf_counter() - t0, 2)  # build, checks, publish (the raw layer was copied)
     stage("idle")
-    out["errors"], out["warnings"], out["hints"] = (result.count(s) for s in ("error", "warning", "hint"))
-    return out
+    sampler.stop()
+    from pyspark.sql import SparkSession
+
+    if (active := SparkSession.getActiveSession()) is not None:  # the checks' session: its JVM's memory back
+        active.stop()
+    res["errors"], res["warnings"], res["hints"] = (result.count(s) for s in ("error", "warning", "hint"))
+    res["peak_by_stage_mb"] = {k: round(v, 1) for k, v in sampler.peak.items() if k != "idle"}
+    res["peak_mem_mb"] = round(max(res["peak_by_stage_mb"].values()), 1)
+    res["build_plus_checks_s"] = round(res["dbt_build_s"] + res["checks_s"], 2)
+    res["spark_tables_mb"] = du_mb(home_dir / spark.PUBLISHED)
+    res["load_avg_1min_after_run"] = round(os.getloadavg()[0], 1)
+    diff = spark.compare_warehouses(duck_home / "warehouse.duckdb", home_dir / "warehouse.duckdb")
+    res["tables_compared"] = len(diff)
+    res["rows_compared"] = sum(d[2] for d in diff.values())
+    res["tables_differing"] = {t: list(d) for t, d in diff.items() if d[:2] != (0, 0)}
+    res.update({k: v for k, v in score(corpus, home_dir).items() if k in ("found", "recall_pct", "precision_pct")})
+    return res
 
 
 def direct_sql_s(home_dir: Path) -> float | None:
@@ -224,7 +289,8 @@ def cached_corpus(work: Path, n: int, seed: int, fault_rate: float) -> tuple[Pat
     return folder, counts, elapsed
 
 
-def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True) -> dict:
+def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True,
+               engines: tuple[str, ...] = ("duckdb",)) -> dict:
     home_dir = work / f"home_{n}"
     shutil.rmtree(home_dir, ignore_errors=True)
     corpus, counts, synth_s = cached_corpus(work, n, seed, fault_rate)
@@ -248,6 +314,9 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     res["raw_mb"] = du_mb(home_dir / "raw")
     res.update(score(corpus, home_dir))
     res["load_avg_1min_after_run"] = round(os.getloadavg()[0], 1)
+    if "spark" in engines:  # before the direct-SQL and incremental steps change DuckDB's home
+        res["spark"] = spark_run(n, work, home_dir, corpus)
+        print("   spark: " + json.dumps(res["spark"], ensure_ascii=False), flush=True)
     try:
         res["direct_sql_s"] = direct_sql_s(home_dir) if direct_sql else None
     except duckdb.Error as e:  # report it, keep the other figures
@@ -278,6 +347,34 @@ COLUMNS = [("documents", "documents"), ("ingest docs/s", "ingest_docs_per_s"), (
            ("warehouse MB", "warehouse_mb"),
            ("raw MB", "raw_mb"), ("faults", "faults"), ("recall %", "recall_pct"), ("precision %", "precision_pct"),
            ("dbt / direct SQL", "dbt_over_direct")]
+
+
+SPARK_COLUMNS = [("documents", None), ("engine", None), ("dbt build s", "dbt_build_s"), ("checks s", "checks_s"),
+                 ("build+checks s", "build_plus_checks_s"), ("peak MB", "peak_mem_mb"), ("load average", None),
+                 ("tables compared", "tables_compared"), ("tables differing", None), ("recall %", "recall_pct"),
+                 ("precision %", "precision_pct")]
+
+
+def spark_table(results: list[dict]) -> str:
+    """The sizes measured on both engines (--engines duckdb,spark): Spark's build and checks beside
+    DuckDB's, the load average around each, and whether the marts and findings are the same."""
+    lines = ["| " + " | ".join(c for c, _ in SPARK_COLUMNS) + " |", "|" + "---|" * len(SPARK_COLUMNS)]
+    for r in (r for r in results if "spark" in r):
+        for engine, row in (("DuckDB", r), ("Spark local[*]", r["spark"])):
+            cells = []
+            for name, key in SPARK_COLUMNS:
+                if name == "documents":
+                    cells.append(str(r["documents"]))
+                elif name == "engine":
+                    cells.append(engine + (f" (driver {row['driver_memory']})" if "driver_memory" in row else ""))
+                elif name == "load average":
+                    cells.append(f"{row.get('load_avg_1min_before')}–{row.get('load_avg_1min_after_run')}")
+                elif name == "tables differing":
+                    cells.append(str(len(row["tables_differing"])) if "tables_differing" in row else "")
+                else:
+                    cells.append("" if row.get(key) is None else str(row.get(key)))
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def table(results: list[dict]) -> str:
@@ -355,8 +452,11 @@ def write_readme(results: list[dict], note: str) -> None:
     if marker in text:
         text = text[: text.index(marker)]
     targets = [targets_text(r) for r in results if r["documents"] >= 20_000] or [targets_text(results[-1])]
+    spark = spark_table(results)
     text = (text.rstrip("\n") + "\n" + marker + "\n" + note + "\n\n" + table(results) + "\n\n"
-            + "\n\n".join(targets) + "\n\n![seconds and GB against documents](bench/scale.svg)\n\n"
+            + "\n\n".join(targets)
+            + (f"\n\nSpark (issue 14), the same corpus built and checked on both engines:\n\n{spark}" if spark else "")
+            + "\n\n![seconds and GB against documents](bench/scale.svg)\n\n"
             + (ROOT / "bench" / "NOTES.md").read_text(encoding="utf-8"))
     readme.write_text(text, encoding="utf-8")
 
@@ -408,6 +508,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "fdw-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     ap.add_argument("--no-direct-sql", action="store_true", help="skip the dbt-over-direct-SQL comparison (a second full build)")
+    ap.add_argument("--engines", default="duckdb",
+                    help="duckdb, or duckdb,spark: also build and check each size on Spark in local mode (make install-spark, Java 17)")
     ap.add_argument("--readme", action="store_true", help="write the table into README.md (section Benchmark)")
     ap.add_argument("--ocr", type=int, default=0, metavar="PAGES",
                     help="also the OCR row, on this many scanned pages of the real Shanghai PDF (0: no OCR row)")
@@ -421,8 +523,13 @@ def main() -> None:
     runs = {str(r["documents"]): r for r in previous.get("results", []) if "peak_by_stage_mb" in r}
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"== {n} documents ...", flush=True)
-        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers, direct_sql=not args.no_direct_sql)
+        r = bench_size(n, args.work, args.seed, args.fault_rate, args.workers, direct_sql=not args.no_direct_sql,
+                       engines=tuple(e for e in args.engines.split(",") if e))
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        if "spark" in r:
+            r["spark"]["measured_at"] = r["measured_at"]
+        elif "spark" in runs.get(str(r["documents"]), {}):  # an earlier Spark row of this size is kept, with its own date
+            r["spark"] = runs[str(r["documents"])]["spark"]
         runs[str(r["documents"])] = r
         print(json.dumps(r, ensure_ascii=False), flush=True)
     results = sorted(runs.values(), key=lambda r: r["documents"])
@@ -432,6 +539,8 @@ def main() -> None:
     (ROOT / "bench" / "scale.svg").write_text(svg_plot(results), encoding="utf-8")
     print(f"\nmachine: {payload['machine']}\n")
     print(table(results))
+    if spark_table(results):
+        print("\n" + spark_table(results))
     if ocr:
         print(f"\nOCR ({ocr['pages']} scanned pages, {ocr['page_threads']} page threads): {ocr['ocr_pages_per_s']} pages/s, "
               f"{ocr['ocr_s_per_25_pages']} s per 25-page document, peak {ocr['peak_mem_mb']} MB; "

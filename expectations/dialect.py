@@ -17,7 +17,9 @@ What differs (Spark 4.3, `spark.sql.parser.escapedStringLiterals` on, ANSI off, 
   - `cast(x as varchar)`: Spark's `varchar` needs a length, `string` is the same type;
   - `* exclude (…)` is `* except (…)`;
   - `like … escape '\'`: Spark's lexer reads `'\'` as an unterminated literal; `\` is its default
-    LIKE escape, so the clause is dropped.
+    LIKE escape, so the clause is dropped;
+  - a quote doubled inside a literal (`'form''s'`): with escapedStringLiterals Spark keeps both quotes
+    (the real corpus's PE-015 text read `form''s`); the pieces are joined with chr(39).
 The rest the templates use (`count(*) filter (where …)`, `any_value`, `bool_and`, `string_agg(distinct …)`,
 correlated `exists`, `contains`, `left`, `||`, decimals) means the same on both engines.
 """
@@ -148,6 +150,12 @@ def _round(sql: str, masked: str, args, close):
     return f"(case cast({n} as int) {branches} else round({x}, 6) end)"
 
 
+def _quote_in_literal(literal: str) -> str:
+    """'it''s' (a quote doubled inside a literal): Spark with escapedStringLiterals keeps both quotes;
+    the pieces joined with chr(39) mean the same text."""
+    return "(" + " || chr(39) || ".join(f"'{piece}'" for piece in literal[1:-1].split("''")) + ")"
+
+
 def to_spark(sql: str) -> str:
     """The rendered DuckDB SQL of a rule check, in Spark SQL (see the module's list)."""
     masked = _mask(sql)
@@ -166,6 +174,8 @@ def to_spark(sql: str) -> str:
             if i + 1 < len(segments) and segments[i + 1][1] == "'\\'" and ESCAPE_BACKSLASH.search(text):
                 text = ESCAPE_BACKSLASH.sub("", text)
                 segments[i + 1] = (False, "")
+        elif text.startswith("'") and "''" in text[1:-1]:
+            text = _quote_in_literal(text)
         pieces.append(text)
     return "".join(pieces)
 

@@ -38,6 +38,19 @@ def test_like_escape_backslash_dropped_and_pattern_kept():
     assert to_spark("where item like 'vehicles\\_%' escape '\\' and b") == "where item like 'vehicles\\_%' and b"
 
 
+def test_quote_doubled_in_a_literal_is_joined_with_chr39():
+    """publication.sql's PE-015 text (`the form''s heading`): Spark, with escapedStringLiterals, kept
+    both quotes (make accuracy-spark, 2026-11-22: the real corpus's one PE-015 finding differed). The
+    translation is the same text: evaluated here in DuckDB, which reads both."""
+    import duckdb
+
+    sql = "select 'the form''s heading' as a, 'x''''y' as b, '' as c, 'plain' as d"
+    out = to_spark(sql)
+    assert out == ("select ('the form' || chr(39) || 's heading') as a, ('x' || chr(39) || '' || chr(39) || 'y') as b, "
+                   "'' as c, 'plain' as d")
+    assert duckdb.sql(out).fetchall() == duckdb.sql(sql).fetchall() == [("the form's heading", "x''y", "", "plain")]
+
+
 def test_round_to_a_computed_scale_branches_per_scale():
     out = to_spark("round(100 * a / b, coalesce(decimals, 0))")
     assert out.startswith("(case cast(coalesce(decimals, 0) as int) when 0 then round(100 * a / b, 0) when 1 then")

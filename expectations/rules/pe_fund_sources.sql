@@ -26,7 +26,7 @@ cells as (
 sums as (
     select eval_id, parent_fund_source, col,
            sum(v) as expected, coalesce(sum(h), 0) as tol, count(v) as n,
-           string_agg(fund_label || ' ' || printed_text || ' (' || source_ref || ')', ' + ' order by {{ line_of('source_ref') }})
+           string_agg(fund_label || ' ' || printed_text || ' (' || source_ref || ')', ' + ' order by {{ line_of('source_ref') }}, fund_label, printed_text)
                filter (where v is not null) as operands
     from cells
     where parent_fund_source is not null

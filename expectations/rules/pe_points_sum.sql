@@ -48,7 +48,10 @@ sums as (
            count(v) filter (where label <> '预算执行率') as n_parts,
            -- a budget-execution line that leaves this measure blank: a missing operand
            coalesce(bool_and(v is not null) filter (where label = '预算执行率'), true) as execution_printed,
-           string_agg(label || ' ' || coalesce(printed, '') || ' (' || source_ref || ')', ' + ' order by {{ line_of('source_ref') }})
+           -- ordered by line, then by position and label: parts printed on one line (a form read as one
+           -- line) would otherwise come in whatever order the engine aggregates them
+           string_agg(label || ' ' || coalesce(printed, '') || ' (' || source_ref || ')', ' + '
+                      order by {{ line_of('source_ref') }}, ord, label, printed)
                filter (where v is not null) as operands
     from parts
     group by eval_id
