@@ -3,6 +3,7 @@ per-document layout migrated in place, and incremental builds and checks that en
 rebuild ends."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,44 @@ def fdw(*args: str) -> str:
     return " ".join(result.output.split())  # as one line (the console wraps long lines)
 
 
+SCOPE = "doc_id in (select key from main.fdw_changes)"  # macros/test_scope.sql
+
+
+def dbt_tests(home: Path) -> list[dict]:
+    """The data tests the last build ran (dbt's run_results.json), each with its SQL and status."""
+    results = json.loads((home / ".build" / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return [r for r in results if r["unique_id"].startswith("test.")]
+
+
+def assert_tests_scoped_to_changed_documents(home: Path) -> None:
+    """An incremental build tests the incremental models' rows of the changed documents only
+    (macros/test_scope.sql), the tables rebuilt whole on every row; and a scoped test still fails on
+    a bad row of a changed document."""
+    tests = dbt_tests(home)
+    kinds = ("unique", "not_null", "unique_combination")  # a test's name: <kind>_<model>_<columns>
+    incremental = {"fct_final_account_lines", "stg_evaluations", "int_evaluations", "fct_performance_evaluation"}
+    tables = {"dim_unit", "dim_document", "int_documents", "int_unit_matches"}
+    for t in tests:
+        assert t["status"] in ("pass", "warn"), t["unique_id"]  # warn: a score over 100 (severity warn)
+        name = t["unique_id"].split(".")[2]
+        if any(name.startswith(f"{kind}_{m}_") for m in incremental for kind in kinds):
+            assert SCOPE in t["compiled_code"], t["unique_id"]
+        if any(name.startswith(f"{kind}_{m}_") for m in tables for kind in kinds):
+            assert SCOPE not in t["compiled_code"], t["unique_id"]
+    # a test's own `where` (fct_budget_execution's, models/marts/_models.yml) is kept beside the scope
+    with_where = [t for t in tests if "source = 'evaluation'" in t["compiled_code"]]
+    assert with_where and all(f"(source = 'evaluation') and {SCOPE}" in t["compiled_code"] for t in with_where)
+    unique_lines = next(t for t in tests if t["unique_id"].split(".")[2].startswith("unique_combination_fct_final_account_lines_"))
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        assert con.execute(unique_lines["compiled_code"]).fetchall() == []
+        # a row of a document this build changed (002 among them) duplicated: the scoped test finds it
+        con.execute("begin")
+        con.execute("""insert into fct_final_account_lines select * from fct_final_account_lines
+                       where doc_id in (select key from fdw_changes) limit 1""")
+        assert len(con.execute(unique_lines["compiled_code"]).fetchall()) == 1
+        con.execute("rollback")
+
+
 def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
     counts = generate(tmp_path / "corpus", 6, 2, 5, 0.3)
     docs = sorted((tmp_path / "corpus" / "docs").iterdir())
@@ -63,6 +102,7 @@ def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
     altered_copy(S002, later / "002_altered.txt", 117, "3,585.52", "3,595.52")
     fdw("run", "--home", str(home), "--workers", "1", str(first), str(later))
     assert build_mode(home) == ("incremental", len(list(later.iterdir())))
+    assert_tests_scoped_to_changed_documents(home)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         runs = dict(con.execute("""select substr(d.source_name, 6, 3) < '103', count(distinct f.run_id) from dq_findings f
                                    join dim_document d using (doc_id) where d.source_name like '20%' and f.unit_id is not null
@@ -84,6 +124,7 @@ def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
 
     fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", str(first), str(later))
     assert build_mode(home)[0] == "full"
+    assert not [t for t in dbt_tests(home) if SCOPE in t["compiled_code"]]  # a full build tests every row
     full = warehouse_snapshot(home / "warehouse.duckdb")
     assert incremental.keys() == full.keys() and "dq_findings" in full
     for table in full:
