@@ -126,9 +126,45 @@ def _closes_row(parts: list[str]) -> bool:
     return len(parts) >= 3 and not parts[-1].strip() and not parts[-2].strip()
 
 
+def _tab_cell(line: Line) -> bool:
+    """A line that is one tab-indented table cell (`\tX`, or `\t` for a blank cell)."""
+    return len(line.cells) == 2 and not line.cells[0].text and "|" not in line.cells[1].text
+
+
+def _tab_cell_rows(lines: list[Line]) -> list[Row]:
+    """A Word table converted one cell per line, each cell indented by a tab: the consecutive tab-indented
+    lines are one row, a blank tab-indented line a blank cell holding its column's place; a line without
+    the tab ends the row (an empty one), or is a row of its own (text)."""
+    rows: list[Row] = []
+    run: list[Line] = []
+
+    def close():
+        cells = [ln.cells[1].text.strip() for ln in run]
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            rows.append(Row(cells, run[0], run[-1]))
+        run.clear()
+
+    for ln in lines:
+        if _tab_cell(ln):
+            run.append(ln)
+            continue
+        if run:
+            close()
+        if not ln.is_blank:
+            rows.append(Row([t.strip() for t in ln.texts], ln, ln))
+    if run:
+        close()
+    return rows
+
+
 def logical_rows(lines: list[Line]) -> list[Row]:
     piped = sum(1 for ln in lines if "|" in "".join(ln.texts))
     nonblank = sum(1 for ln in lines if not ln.is_blank) or 1
+    tabbed = sum(1 for ln in lines if _tab_cell(ln))
+    if not piped and tabbed >= 0.5 * sum(1 for ln in lines if ln.cells and "".join(ln.texts)) and tabbed >= 20:
+        return _tab_cell_rows(lines)
     if len(lines) - nonblank < 0.1 * len(lines) and piped / nonblank < 0.3:
         # no pipes and (almost) no blank lines (PDF, Word, sheets): each line is a row
         return [Row([t.strip() for t in ln.texts], ln, ln) for ln in lines if not ln.is_blank]
@@ -803,7 +839,10 @@ _LABEL_UNIT = re.compile(r"[（(]\s*(≥|≤|>|<|=|≧|≦)\s*\**\s*([^\d()（�
 def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict], int | None]:
     """(indicator rows, score items from the groups' printed points, index of the row that ended the table)."""
     v = vocab()
-    hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
+    headers = [(i, h) for i, r in enumerate(rows) if (h := _ind_header(r))]
+    # tables repeating the same rows under fewer columns (a report's sections before its annex form
+    # with 一级指标 and 完成率): the fullest header's table is read
+    hi = max(headers, key=lambda t: (len({f for _, f in t[1]}), -t[0]))[0] if headers else None
     if hi is None:
         flat = _flattened_indicators(rows, warnings)
         if flat:
@@ -812,6 +851,7 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
         return fused, items, end
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
+    flds = [f for _, f in hits]
     raw = rows[hi].raw
     last_hit = [i for i, c in enumerate(raw) if c][hits[-1][0]]
     body = rows[hi + 1:]
@@ -855,6 +895,9 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
             cells = cells[1:]
         if not cells:
             continue
+        if "level2" in flds and len(cells) == len(cols) + 2 and l1 is not None and not is_valueish(cells[0]) \
+                and not is_valueish(cells[1]) and all(_ind_type_ok(f, t) for f, t in zip(cols, cells[2:])):
+            l2, cells = squash(cells[0]), cells[1:]  # a 二级指标 the vocabulary does not name, in its column
         name, raw_values = cells[0], cells[1:]
         values = [t for t in raw_values if t]
         if not values:
@@ -883,7 +926,7 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
         out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=squash(name),
                                     target_initial=m.get("target_initial"), target=target, actual=actual,
                                     weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
-                                    aligned=aligned, comparator=comp, unit=unit))
+                                    aligned=aligned, comparator=comp, unit=unit, completion=m.get("completion")))
     return out, items, end
 
 
@@ -1450,6 +1493,9 @@ def _title_scope(cell: str) -> str | None:
     return None
 
 
+_ANNEX = re.compile(r"^(?:\[[^\]]*\])*附件\s*\d*\s*[.．:：、]?")  # ([bookmark: …] a converter's anchor)
+
+
 def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, list[Row]]]:
     """(scope from the title, rows) per form; without a title row, one form of all rows when the
     text names a form (`titled`: a title run into other text) or prints an indicator header."""
@@ -1458,6 +1504,14 @@ def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, 
         # no title (cut off): a form only where its indicator table's header is printed, never a
         # final-accounts table that happens to print 预算数/执行数
         return [(None, rows)] if titled or any(_ind_header(r) for r in rows) else []
+    first, scope = starts[0]
+    if _ANNEX.match(normalize(squash(rows[first].cells[0]))):
+        # a report whose form is its annex (附件1.项目支出绩效自评表): the report before it is the form's
+        # text (its funds table, its total score stated in a sentence); the annex's title printed again
+        # right below it (a caption over the table) starts no form of its own
+        starts = [(0, scope)] + [(i, sc) for i, sc in starts[1:]
+                                 if not (i == first + 1 and key(rows[i].cells[0]) == key(_ANNEX.sub("", rows[first].cells[0]))
+                                         or i == first + 1 and _ANNEX.match(normalize(squash(rows[i].cells[0]))))]
     out = []
     for n, (i, sc) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
