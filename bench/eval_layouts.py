@@ -3,7 +3,7 @@
     .venv/bin/python bench/eval_layouts.py [-v] [PARSER ...]
 
 The per-layout parsers (evaluation_province, evaluation_department, evaluation_city,
-evaluation_city_columns, evaluation_county) run before the general one (evaluation_forms) and keep
+evaluation_city_columns) run before the general one (evaluation_forms) and keep
 the forms they read. One can be deleted when the records are identical without it: this runs
 `evaluations.parse_evaluations` with all of them and again without one, on the documents they serve
 (the samples, the Shanghai PDF when ../shared is present, and synthetic documents generated in a

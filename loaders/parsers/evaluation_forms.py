@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from loaders import placement
 from loaders.model import Line, SourceDoc, squash
@@ -106,11 +106,11 @@ class Row:
     line: Line  # the first line of the row (provenance)
     last: Line
 
-    @property
-    def cells(self) -> list[str]:
+    @cached_property
+    def cells(self) -> list[str]:  # (read many times per row; `raw` is never changed once the row is built)
         return [c for c in self.raw if c]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(self.cells)
 
@@ -543,7 +543,7 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
         if hits is not None:
             break
     else:
-        return _fused_funds(rows, warnings) or _flat_funds(rows, warnings) or _measure_rows_funds(rows), 0
+        return _measure_rows_funds(rows) or _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -639,7 +639,10 @@ def _measure_rows_funds(rows: list[Row]) -> list[dict]:
     eval_funds row per source column; a measure the warehouse does not hold keeps its printed text
     under its label and 行次; the sources under a group with a 小计 column add up into that 小计."""
     v = vocab()
+    row_no = [w for w, f in v.funds_cols.items() if f == ROW_NO]
     for hi, head in enumerate(rows):
+        if not any(w in c for c in head.raw for w in row_no):
+            continue
         keys = [key(c) for c in head.raw]
         if ROW_NO not in [v.funds_cols.get(k) for k in keys]:
             continue
@@ -889,6 +892,8 @@ def _ind_type_ok(fld: str, text: str) -> bool:
 
 def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None:
     """The row's values under the columns when exactly one placement in order keeps their kinds."""
+    if len(values) == len(cols) and all(_ind_type_ok(f, t) for f, t in zip(cols, values)):
+        return dict(zip(cols, values))  # one value per column: the only placement in order
     return placement.place(values, [placement.Column(f, lambda t, f=f: _ind_type_ok(f, t)) for f in cols]).values
 
 
@@ -1388,6 +1393,18 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None,
 _RESULT_PROJECT = re.compile(r"[：:]\s*([^：:，,。]+?)项目绩效自评价结果")
 
 
+@lru_cache(maxsize=None)
+def _layouts() -> tuple[tuple[str, str], ...]:
+    return tuple((normalize(squash(r["word"])), r["field"]) for r in _rows("eval_vocabulary.csv") if r["block"] == "form_layout")
+
+
+def _layout(rows: list[Row]) -> str:
+    """The layout a form is tagged with (evaluations.form): the one whose phrase (form_layout) the form
+    prints, else `general`."""
+    layouts = _layouts()
+    return next((name for r in rows for word, name in layouts if word in normalize(r.text)), FORM) if layouts else FORM
+
+
 def _result_project(line: Line | None) -> str | None:
     """The project a report's result sentence names (…评分结果：X项目绩效自评价结果为:总得分…)."""
     m = _RESULT_PROJECT.search(normalize(line.text)) if line is not None else None
@@ -1397,10 +1414,15 @@ def _result_project(line: Line | None) -> str | None:
 _NUMBERING = re.compile(r"^(?:[(（]?\d+[)）]?|[一二三四五六七八九十]+)\s*[.．、]?\s*")
 
 
+@lru_cache(maxsize=None)
+def _heading_words() -> dict[str, str]:
+    return {key(r["word"]): r["field"] for r in _rows("eval_vocabulary.csv") if r["block"] == "heading_field"}
+
+
 def _heading_fields(rows: list[Row]) -> dict[str, str]:
     """Fields printed as a numbered heading the vocabulary names (heading_field: （2）. 项目年度目标) with
     their text the paragraph below it."""
-    words = {key(r["word"]): r["field"] for r in _rows("eval_vocabulary.csv") if r["block"] == "heading_field"}
+    words = _heading_words()
     out: dict[str, str] = {}
     for r, nxt in zip(rows, rows[1:]):
         if len(r.cells) == 1 and len(nxt.cells) == 1 and (f := words.get(key(_NUMBERING.sub("", normalize(r.cells[0]))))):
@@ -1686,7 +1708,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     # an annex form's provenance: its report's result, the line that states the total score
     ref = (total_line or first).source_ref if annex else first.source_ref
     ev = evaluation_record(
-        form=FORM, scope="department" if scope == "department" else "project",
+        form=_layout(rows), scope="department" if scope == "department" else "project",
         project_name=f.get("project_name") or _result_project(total_line), unit_name=f.get("unit_name"),
         department_name=f.get("department_name"), annual_goal=_heading_fields(rows).get("annual_goal"),
         fiscal_year=_year(rows, doc_year) or (_text_year(rows) if annex else None), total_score=num(total_text), total_score_text=total_text,

@@ -11,16 +11,16 @@ import re
 from collections import Counter
 
 from loaders.model import SourceDoc
-from loaders.parsers import (eval_statements, evaluation_city, evaluation_forms, evaluation_city_columns, evaluation_county,
+from loaders.parsers import (eval_statements, evaluation_city, evaluation_forms, evaluation_city_columns,
                              evaluation_department, evaluation_province)
 from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 LAYOUTS = (evaluation_province.parse_province, evaluation_department.parse_department, evaluation_city.parse_city,
-           evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)
+           evaluation_city_columns.parse_city_columns)
 
 
 def document_year(doc: SourceDoc) -> int | None:
