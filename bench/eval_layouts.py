@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/eval_layouts.py [-v] [PARSER ...]
 
-The per-layout parsers (evaluation_province, evaluation_city_columns, evaluation_county; evaluation_city
-and evaluation_department are retired) run before the general one (evaluation_forms) and keep
+The per-layout parsers (evaluation_province, evaluation_city_columns; evaluation_city, evaluation_department
+and evaluation_county are retired) run before the general one (evaluation_forms) and keep
 the forms they read. One can be deleted when the records are identical without it: this runs
 `evaluations.parse_evaluations` with all of them and again without one, on the documents they serve
 (the samples, the Shanghai PDF when ../shared is present, and synthetic documents generated in a

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -28,7 +29,7 @@ from loaders import placement
 from loaders.model import Line, SourceDoc, squash
 from loaders.numbers import UNIT_TO_WAN, normalize, parse_amount, to_wan
 from loaders.parsers.indicators import (FORM_YEAR, EvaluationRecords, count_record, evaluation_record, fund_record,
-                                        grade_of, indicator_record, num, parse_value, score_item_record)
+                                        grade_of, indicator_record, num, parse_value, printed_json, score_item_record)
 from loaders.reference import _rows
 
 FORM = "general"
@@ -127,9 +128,45 @@ def _closes_row(parts: list[str]) -> bool:
     return len(parts) >= 3 and not parts[-1].strip() and not parts[-2].strip()
 
 
+def _tab_cell(line: Line) -> bool:
+    """A line that is one tab-indented table cell (`\tX`, or `\t` for a blank cell)."""
+    return len(line.cells) == 2 and not line.cells[0].text and "|" not in line.cells[1].text
+
+
+def _tab_cell_rows(lines: list[Line]) -> list[Row]:
+    """A Word table converted one cell per line, each cell indented by a tab: the consecutive tab-indented
+    lines are one row, a blank tab-indented line a blank cell holding its column's place; a line without
+    the tab ends the row (an empty one), or is a row of its own (text)."""
+    rows: list[Row] = []
+    run: list[Line] = []
+
+    def close():
+        cells = [ln.cells[1].text.strip() for ln in run]
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            rows.append(Row(cells, run[0], run[-1]))
+        run.clear()
+
+    for ln in lines:
+        if _tab_cell(ln):
+            run.append(ln)
+            continue
+        if run:
+            close()
+        if not ln.is_blank:
+            rows.append(Row([t.strip() for t in ln.texts], ln, ln))
+    if run:
+        close()
+    return rows
+
+
 def logical_rows(lines: list[Line]) -> list[Row]:
     piped = sum(1 for ln in lines if "|" in "".join(ln.texts))
     nonblank = sum(1 for ln in lines if not ln.is_blank) or 1
+    tabbed = sum(1 for ln in lines if _tab_cell(ln))
+    if not piped and tabbed >= 0.5 * sum(1 for ln in lines if ln.cells and "".join(ln.texts)) and tabbed >= 20:
+        return _tab_cell_rows(lines)
     if len(lines) - nonblank < 0.1 * len(lines) and piped / nonblank < 0.3:
         # no pipes and (almost) no blank lines (PDF, Word, sheets): each line is a row
         return [Row([t.strip() for t in ln.texts], ln, ln) for ln in lines if not ln.is_blank]
@@ -507,7 +544,8 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
             break
     else:
         # the funds' structures printed whole first, then a block flattened into runs or one line
-        return _grouped_funds(rows) or _pair_funds(rows) or _fused_funds(rows, warnings) or _flat_funds(rows, warnings), 0
+        return (_grouped_funds(rows) or _pair_funds(rows) or _measure_rows_funds(rows) or _fused_funds(rows, warnings)
+                or _flat_funds(rows, warnings)), 0
     cols = [f for _, f in hits]
     first_i, last_i = hits[0][0], hits[-1][0]
     sub_hits = _funds_subheader(rows[hi + 1]) if hi + 1 < len(rows) else None
@@ -571,6 +609,77 @@ def parse_funds(rows: list[Row], warnings: list[str], items: list[dict] | None =
     flush()
     _parents(out)
     return out, end
+
+
+_ROW_MARK = re.compile(r"^[(（]\d+[)）](?:[=＝].*)?$")  # a 行次 cell: (3), (5)=(3)-(4)
+_SUBTOTAL = ("小计", "合计")
+
+
+def _source_columns(head: Row, sub: Row | None, start: int) -> list[tuple[str, str | None]]:
+    """(column name, group) of each column after `start` of a header whose group cells (财政资金)
+    span the sub-header's cells (小计 | 中央级 | 省级 …) printed on the row below; a group's 小计 column
+    is named after the group (财政资金小计)."""
+    out: list[tuple[str, str | None]] = []
+    j = start
+    for top in head.raw[start:]:
+        if sub is not None and j < len(sub.raw) and sub.raw[j]:
+            group = key(top)
+            while j < len(sub.raw) and sub.raw[j]:
+                word = key(sub.raw[j])
+                out.append((group + word if word in _SUBTOTAL else word, group))
+                j += 1
+        else:
+            out.append((key(top), None))
+            j += 1
+    return out
+
+
+def _measure_rows_funds(rows: list[Row]) -> list[dict]:
+    """A funds table turned the other way: one row a measure (年初预算资金 | (1) | …, 资金结余 |
+    (5)=(3)-(4) | …, named by the funds vocabulary, its 行次 printed after it) and one column a source of
+    funds, named by the header (年度总金额 | 财政资金 (小计 | 中央级 | …) | 上年结转资金 | 其他资金). One
+    eval_funds row per source column; a measure the warehouse does not hold keeps its printed text
+    under its label and 行次; the sources under a group with a 小计 column add up into that 小计."""
+    v = vocab()
+    row_no = [w for w, f in v.funds_cols.items() if f == ROW_NO]
+    for hi, head in enumerate(rows):
+        if not any(w in c for c in head.raw for w in row_no):
+            continue
+        keys = [key(c) for c in head.raw]
+        if ROW_NO not in [v.funds_cols.get(k) for k in keys]:
+            continue
+        start = [v.funds_cols.get(k) for k in keys].index(ROW_NO) + 1
+        sub = rows[hi + 1] if hi + 1 < len(rows) and not any(rows[hi + 1].raw[:start]) else None
+        data = []
+        for r in rows[hi + 1 + (sub is not None):]:
+            if len(r.raw) <= start or not _ROW_MARK.match(squash(r.raw[start - 1])):
+                break
+            data.append(r)
+        fields = [v.funds_cols.get(key(r.raw[0])) for r in data]
+        if not any(f in _AMOUNT_FIELDS for f in fields):
+            continue
+        cols = _source_columns(head, sub, start)
+        scale = UNIT_TO_WAN[m.group(1)] if (m := _UNIT_NOTE.search(normalize(" ".join(head.raw)))) else Decimal(1)
+        out = []
+        for k, (name, group) in enumerate(cols):
+            printed, amounts = {}, {}
+            for r, f in zip(data, fields):
+                text = r.raw[start + k] if start + k < len(r.raw) else ""
+                if f in _AMOUNT_FIELDS + _RATE_FIELDS:
+                    printed[f] = text
+                    amounts[f] = _wan(text, Decimal(1) if f in _RATE_FIELDS else scale) if f in _AMOUNT_FIELDS \
+                        else num(text)
+                else:
+                    printed[squash(r.raw[0]) + squash(r.raw[start - 1])] = text
+            source = _fund_source(name)
+            rec = fund_record(seq=k + 1, line=data[0].line, fund_source=source, fund_label=name, printed=printed,
+                              **amounts)
+            subtotal = next((n for n, g in cols if group and g == group and n != name
+                             and n in [group + w for w in _SUBTOTAL]), None)
+            rec["parent_source"] = None if source == "total" else subtotal or "total"
+            out.append(rec)
+        return out
+    return []
 
 
 def _parents(lines: list[dict]) -> None:
@@ -884,6 +993,8 @@ def _ind_type_ok(fld: str, text: str) -> bool:
 
 def place_indicator(values: list[str], cols: list[str]) -> dict[str, str] | None:
     """The row's values under the columns when exactly one placement in order keeps their kinds."""
+    if len(values) == len(cols) and all(_ind_type_ok(f, t) for f, t in zip(cols, values)):
+        return dict(zip(cols, values))  # one value per column: the only placement in order
     return placement.place(values, [placement.Column(f, lambda t, f=f: _ind_type_ok(f, t)) for f in cols]).values
 
 
@@ -904,7 +1015,10 @@ _LABEL_UNIT = re.compile(r"[（(]\s*(≥|≤|>|<|=|≧|≦)\s*\**\s*([^\d()（�
 def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], list[dict], int | None]:
     """(indicator rows, score items from the groups' printed points, index of the row that ended the table)."""
     v = vocab()
-    hi = next((i for i, r in enumerate(rows) if _ind_header(r)), None)
+    headers = [(i, h) for i, r in enumerate(rows) if (h := _ind_header(r))]
+    # tables repeating the same rows under fewer columns (a report's sections before its annex form
+    # with 一级指标 and 完成率): the fullest header's table is read
+    hi = max(headers, key=lambda t: (len({f for _, f in t[1]}), -t[0]))[0] if headers else None
     if hi is None:
         drift, end = drifting_indicators(rows)
         if drift:
@@ -916,6 +1030,7 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
         return fused, items, end
     hits = _ind_header(rows[hi])
     cols = _columns(hits)
+    flds = [f for _, f in hits]
     raw = rows[hi].raw
     last_hit = [i for i, c in enumerate(raw) if c][hits[-1][0]]
     body = rows[hi + 1:]
@@ -959,6 +1074,9 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
             cells = cells[1:]
         if not cells:
             continue
+        if "level2" in flds and len(cells) == len(cols) + 2 and l1 is not None and not is_valueish(cells[0]) \
+                and not is_valueish(cells[1]) and all(_ind_type_ok(f, t) for f, t in zip(cols, cells[2:])):
+            l2, cells = squash(cells[0]), cells[1:]  # a 二级指标 the vocabulary does not name, in its column
         name, raw_values = cells[0], cells[1:]
         values = [t for t in raw_values if t]
         if not values:
@@ -987,7 +1105,7 @@ def parse_indicators(rows: list[Row], warnings: list[str]) -> tuple[list[dict], 
         out.append(indicator_record(seq=len(out) + 1, line=r.line, level1=l1, level2=l2, name=squash(name),
                                     target_initial=m.get("target_initial"), target=target, actual=actual,
                                     weight=m.get("weight"), score=m.get("score"), deviation=m.get("deviation"),
-                                    aligned=aligned, comparator=comp, unit=unit))
+                                    aligned=aligned, comparator=comp, unit=unit, completion=m.get("completion")))
     return out, items, end
 
 
@@ -1421,13 +1539,28 @@ def _fused_run_indicators(rows: list[Row], warnings: list[str], funds: list[dict
     return []
 
 
+def _execution_row(inds: list[dict], funds: list[dict]) -> list[dict]:
+    """An indicator row named as the funds' execution rate (预算执行率 | 10 | 100% | 100% | 10): the
+    funds total's execution weight and score when its funds block prints none, not an indicator."""
+    total = next((f for f in funds if f["fund_source"] == "total"), None)
+    rate = [i for i in inds if vocab().funds_cols.get(key(i["indicator_name"] or "")) == "execution_rate_pct"]
+    if total is None or len(rate) != 1 or total["execution_weight"] is not None or total["execution_score"] is not None \
+            or rate[0]["weight"] is None:
+        return inds
+    row = rate[0]
+    total["execution_weight"], total["execution_score"] = row["weight"], row["score"]
+    total["printed"] = printed_json({**json.loads(total["printed"]), "execution_weight": row["weight_text"],
+                                     "execution_score": row["score_text"], "execution_line": row["line"]})
+    return [{**i, "seq": n} for n, i in enumerate((i for i in inds if i is not row), start=1)]
+
+
 # ---------------------------------------------------------------------------------------- summary
 
-_TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得分|自评得分|总分)[(（]?分?[)）]?\s*(?:[:：]|为|是)?\s*"
+_TOTAL_SENTENCE = re.compile(r"(自评总分|综合评分|综合得分|评价得分|自评得分|总得分|总分)[(（]?分?[)）]?\s*(?:[:：]|为|是)?\s*"
                              r"(\d{1,3}(?:\.\d{1,2})?)\s*分?")
 
 
-_GRADE_SENTENCE = re.compile(r"(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
+_GRADE_SENTENCE = re.compile(r"(?:(?:评价级次|评价等级|评价结果|自评等级|等级|等次)\s*(?:为|是|[:：])|属于)\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)")
 
 
 _DIGIT_RUN = re.compile(r"[\d.]+")
@@ -1474,6 +1607,40 @@ def parse_summary(rows: list[Row]) -> tuple[str | None, str | None, Line | None,
                 return pair[1], g.group(1) if g else None, r.line, pair[0]  # 总分100100: 分值 100, 得分 100
             return m.group(2), g.group(1) if g else None, r.line, None
     return None, None, None, None
+
+
+_RESULT_PROJECT = re.compile(r"[：:]\s*([^：:，,。]+?)项目绩效自评价结果")
+
+
+def _result_project(line: Line | None) -> str | None:
+    """The project a report's result sentence names (…评分结果：X项目绩效自评价结果为:总得分…)."""
+    m = _RESULT_PROJECT.search(normalize(line.text)) if line is not None else None
+    return m.group(1).strip() if m else None
+
+
+_NUMBERING = re.compile(r"^(?:[(（]?\d+[)）]?|[一二三四五六七八九十]+)\s*[.．、]?\s*")
+
+
+@lru_cache(maxsize=None)
+def _heading_words() -> dict[str, str]:
+    return {key(r["word"]): r["field"] for r in _rows("eval_vocabulary.csv") if r["block"] == "heading_field"}
+
+
+def _heading_fields(rows: list[Row]) -> dict[str, str]:
+    """Fields printed as a numbered heading the vocabulary names (heading_field: （2）. 项目年度目标) with
+    their text the paragraph below it."""
+    words = _heading_words()
+    out: dict[str, str] = {}
+    for r, nxt in zip(rows, rows[1:]):
+        if len(r.cells) == 1 and len(nxt.cells) == 1 and (f := words.get(key(_NUMBERING.sub("", normalize(r.cells[0]))))):
+            out.setdefault(f, nxt.cells[0])
+    return out
+
+
+def _text_year(rows: list[Row]) -> int | None:
+    """The year the form's text prints most (2021年), when no title or heading states its year."""
+    years = Counter(int(m.group(1)) for r in rows for m in re.finditer(r"(20\d{2})\s*年", normalize(r.text)))
+    return years.most_common(1)[0][0] if years else None
 
 
 def _grade(rows: list[Row]) -> str | None:
@@ -1880,6 +2047,9 @@ def _title_scope(cell: str) -> str | None:
     return None
 
 
+_ANNEX = re.compile(r"^(?:\[[^\]]*\])*附件\s*\d*\s*[.．:：、]?")  # ([bookmark: …] a converter's anchor)
+
+
 def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, list[Row]]]:
     """(scope from the title, rows) per form; without a title row, one form of all rows when the
     text names a form (`titled`: a title run into other text) or prints an indicator header."""
@@ -1888,6 +2058,14 @@ def find_forms(rows: list[Row], titled: bool = False) -> list[tuple[str | None, 
         # no title (cut off): a form only where its indicator table's header is printed, never a
         # final-accounts table that happens to print 预算数/执行数
         return [(None, rows)] if titled or any(_ind_header(r) for r in rows) else []
+    first, scope = starts[0]
+    if _ANNEX.match(normalize(squash(rows[first].cells[0]))):
+        # a report whose form is its annex (附件1.项目支出绩效自评表): the report before it is the form's
+        # text (its funds table, its total score stated in a sentence); the annex's title printed again
+        # right below it (a caption over the table) starts no form of its own
+        starts = [(0, scope)] + [(i, sc) for i, sc in starts[1:]
+                                 if not (i == first + 1 and key(rows[i].cells[0]) == key(_ANNEX.sub("", rows[first].cells[0]))
+                                         or i == first + 1 and _ANNEX.match(normalize(squash(rows[i].cells[0]))))]
     out = []
     for n, (i, sc) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
@@ -1911,6 +2089,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     used where the form prints none."""
     warnings: list[str] = []
     fund_items: list[dict] = []
+    # a titled form whose rows start before its title: a report, its form the annex (find_forms)
+    annex = scope is not None and bool(rows[0].cells) and not _title_scope(rows[0].cells[0])
     funds, _ = parse_funds(rows, warnings, fund_items)
     inds, items, end = parse_indicators(rows, warnings)
     items = fund_items + [{**it, "seq": it["seq"] + len(fund_items)} for it in items]
@@ -1924,6 +2104,7 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
     inds = inds or reading_order_indicators(rows, warnings)
     funds = funds or reading_order_funds(rows, warnings)
     funds = funds + breakdown_lines(rows, funds)
+    inds = _execution_row(inds, funds)
     total_text, grade_text, total_line, weight_text = parse_summary(rows)
     if not inds:  # a table whose cells ran together into runs of digits: split where the identities decide
         inds = _fused_run_indicators(rows, warnings, funds, total_text, weight_text)
@@ -1940,7 +2121,8 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         scope = "department" if "整体支出" in normalize("".join(r.text for r in rows[:5])) else "project"
     # read down to its 总分 row: else the form is cut off (or its table not understood) and sums over
     # its rows are not checkable
-    complete = (bool(inds) and end is not None or table_ended) and total_text is not None
+    # (an annex form closes its report: its table ends with the document)
+    complete = (bool(inds) and (end is not None or annex) or table_ended) and total_text is not None
     if not complete:
         warnings.append("the indicator table was not read down to a 总分 row: the form's sums are not checkable")
     elif any(f["fund_source"] == "total" and "unaligned" in f["printed"] for f in funds):
@@ -1948,14 +2130,18 @@ def parse_form(scope: str | None, rows: list[Row], doc_year: int | None, doc_sco
         warnings.append("the funds total line could not be placed: the form's sums are not checkable")
     first, last = rows[0].line, rows[-1].last
     evaluator, fill_date = parse_signoff(rows)
+    # an annex form's provenance: its report's result, the line that states the total score
+    ref = (total_line or first).source_ref if annex else first.source_ref
     ev = evaluation_record(
         form=form_code(rows), scope="department" if scope == "department" else "project", evaluator=evaluator, fill_date=fill_date,
-        project_name=f.get("project_name"), unit_name=f.get("unit_name"), department_name=f.get("department_name"),
-        department_code=f.get("department_code"), project_attribute=f.get("project_attribute"),
-        project_period=f.get("project_period"), fiscal_year=_year(rows, doc_year), total_score=num(total_text), total_score_text=total_text,
+        project_name=f.get("project_name") or _result_project(total_line), unit_name=f.get("unit_name"),
+        department_name=f.get("department_name"), department_code=f.get("department_code"),
+        project_attribute=f.get("project_attribute"), project_period=f.get("project_period"),
+        annual_goal=_heading_fields(rows).get("annual_goal"),
+        fiscal_year=_year(rows, doc_year) or (_text_year(rows) if annex else None), total_score=num(total_text), total_score_text=total_text,
         total_weight=num(weight_text),
         grade=grade_of(grade_text), grade_text=grade_text, page=first.page, line_start=first.lineno,
-        line_end=last.lineno, source_ref=first.source_ref, complete=complete)
+        line_end=last.lineno, source_ref=ref, complete=complete)
     counts = parse_counts(rows) if ev["scope"] == "department" else []
     from loaders.parsers.eval_goals import goal_figures
     return EvaluationRecords(ev, funds, inds, items, warnings, counts, goal_figures(rows))

@@ -11,15 +11,14 @@ import re
 from collections import Counter
 
 from loaders.model import SourceDoc
-from loaders.parsers import (eval_statements, evaluation_forms, evaluation_city_columns, evaluation_county,
-                             evaluation_province)
+from loaders.parsers import eval_statements, evaluation_city_columns, evaluation_forms, evaluation_province
 from loaders.parsers.indicators import EvaluationRecords, finish
 
 PARSER_NAME = "evaluations"
 # bump when any layout parser changes what it lands
-PARSER_VERSION = "8"  # 6: runs of digits split when the scoring rule confirms the split (placement); 7: source-column funds, goal-sentence figures; 8: city/department forms by the general parser
+PARSER_VERSION = "9"  # 6: runs of digits split when the scoring rule confirms the split (placement); 7: source-column funds, goal-sentence figures; 8: city/department forms by the general parser; 9: county report forms by the general parser
 
-LAYOUTS = (evaluation_province.parse_province, evaluation_city_columns.parse_city_columns, evaluation_county.parse_county)
+LAYOUTS = (evaluation_province.parse_province, evaluation_city_columns.parse_city_columns)
 
 
 def document_year(doc: SourceDoc) -> int | None:

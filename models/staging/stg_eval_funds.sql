@@ -11,13 +11,12 @@ select
     form,
     fund_source,
     fund_label,
-    -- the line this one adds up into (PE-009): sources into the total; in the county report the
-    -- four government levels into 财政资金小计
+    -- the line this one adds up into (PE-009), as the parser read it (the sources under a group's 小计
+    -- column into that 小计); else into the total
     case
         when fund_source = 'total' then null
         when parent_source = '-' then null  -- a breakdown heading restating the total (按支出性质分): into nothing
         when parent_source is not null then parent_source
-        when form = 'county_report' and fund_source in ('中央级', '省级', '市级', '县区级') then '财政资金小计'
         else 'total'
     end as parent_fund_source,
     {% for c in ['budget_initial_declared_wan', 'budget_initial_wan', 'budget_full_year_wan', 'funds_received_wan',
