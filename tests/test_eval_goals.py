@@ -82,3 +82,15 @@ def test_statements_need_their_columns():
     got = goal_figures([_row("年度总体目标预期目标实际完成情况1:接种率≥90%。2:检测比例70%。1:接种率95%。2:检测比例72%")])
     assert [(g["goal_no"], g["target_text"], g["actual_text"]) for g in got] == [
         (1, "≥90%", None), (2, "70%", None), (1, None, "95%"), (2, None, "72%")]
+
+
+def test_a_column_word_inside_a_goal_does_not_end_the_block():
+    # pe_13.txt line 30: "…3:加强…完成率280%。" — 完成率 is also an indicator column word (003's 附件1 header);
+    # pe_02.txt prints its indicator header run together: "一级指标二级指标三级指标…". Only a run of
+    # column words starts the table.
+    from loaders.parsers.eval_goals import _table_start
+    from loaders.parsers.evaluation_forms import vocab
+    stops = tuple(vocab().ind_cols) + tuple(vocab().levels) + ("绩效指标",)
+    goal = "3:加强…完成率280%。4:进一步减少结核病感染"
+    assert _table_start(goal, stops) == len(goal)
+    assert _table_start(goal + "一级指标二级指标三级指标", stops) == len(goal)

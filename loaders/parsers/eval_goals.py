@@ -119,6 +119,22 @@ def _numbered(body: str, n_cols: int) -> list[tuple[int, int, str]] | None:
         n, start = n + 1, start + nxt.end()
 
 
+def _table_start(body: str, stops: tuple[str, ...]) -> int:
+    """Where the indicator table's header starts in a run-together body: a column or level word followed
+    closely by another one (a header is a run of them). One such word alone is part of a goal's sentence
+    (…完成率280%: 完成率 is also a column word)."""
+    hits = sorted((i, len(w)) for w in stops for i in _positions(body, w) if i > 0)
+    return next((i for (i, n), (j, _) in zip(hits, hits[1:]) if i + n <= j <= i + n + 12), len(body))
+
+
+def _positions(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
 def goal_figures(rows: list[Row]) -> list[dict]:
     """The tied figures of a form's goal block (see the module's note), as `eval_goals` rows."""
     v = goal_vocab()
@@ -158,7 +174,7 @@ def goal_figures(rows: list[Row]) -> list[dict]:
             continue
         labels = word.findall(m.group(2))
         body = text[m.end():]
-        cut = min([i for s in stops if (i := body.find(s)) > 0] or [len(body)])
+        cut = _table_start(body, stops)
         for col, no, part in _numbered(body[:cut], len(labels)) or []:
             land(v.cols[labels[col]], labels[col], m.group(1), no, part, r.line)
         return out
