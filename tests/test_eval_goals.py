@@ -62,8 +62,12 @@ def test_a_figure_lands_only_when_its_clause_names_it():
     # pe_09.txt line 61's sentence: each figure tied by the words of its own clause
     assert figures("本年度财政拨款为150万元:执行数为125.25万元,完成预算的83.50%。") == [
         ("本年度财政拨款", "150万元", "万元"), ("执行数", "125.25万元", "万元"), ("完成预算", "83.50%", "%")]
-    # a percentage after words that are not a rate, and a bare number: nothing
-    assert figures("市政务服务大厅运行良好90%,维修改造12次以上") == [("维修改造", "12次", "次")]
+    # nar_01.txt line 4: a percentage after words that are not a rate (增长) is not tied; the amount is
+    assert figures("与上年相比,增加30.66 万元,增长0.79%") == [("增加", "30.66万元", "万元")]
+    # pe_04.txt line 2 (指标6): a table row, the count in a cell of its own: the words of another cell
+    # do not tie it (only a statement's own clause does)
+    assert figures("举办健康教育宣传咨询活动 12次") == []
+    # pe_09.txt line 61's first clause, no figure; a bare number (no unit, no rate word) ties nothing
     assert figures("为更好的建设行政服务大厅窗口建设") == []
     assert figures("年度目标100") == []
 
