@@ -11,7 +11,7 @@ import os
 import shutil
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import List, Optional
 
@@ -23,8 +23,8 @@ from rich.table import Table
 from loaders import runlog
 from loaders.pipeline import IngestSummary, expand_inputs, ingest
 from loaders.reference import PROJECT_ROOT
-from loaders.warehouse import (BuildPlan, Home, RunBusy, RunError, build, dbt_docs, discard, new_run_id, publish, resolve_home,
-                               run_lock, stage_copy_of_published)
+from loaders.warehouse import (BuildPlan, Dbt, Home, RunBusy, RunError, build, dbt_docs, discard, new_run_id, publish,
+                               resolve_home, run_lock, stage_copy_of_published, start_build_dbt)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="fiscal-dw: Chinese public-finance disclosures → raw Parquet → DuckDB warehouse → identity checks.")
@@ -71,7 +71,7 @@ def _print_ingest(summary: IngestSummary) -> None:
             console.print(f"  [yellow]quarantined[/yellow] {o.path}: {o.reason}")
 
 
-def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb") -> tuple[Path, BuildPlan]:
+def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb", dbt: Dbt | None = None) -> tuple[Path, BuildPlan]:
     home.discard_stale_builds()
     t = time.perf_counter()
     with console.status(f"dbt build ({engine}) …"):
@@ -80,7 +80,7 @@ def _build(home: Home, full_refresh: bool = False, engine: str = "duckdb") -> tu
 
             staged, plan = spark.build(home)
         else:
-            staged, plan = build(home, full_refresh)
+            staged, plan = build(home, full_refresh, dbt)
     console.print(f"dbt build: ok ({time.perf_counter() - t:.1f} s; {plan.reason})")
     return staged, plan
 
@@ -294,10 +294,12 @@ def run_cmd(paths: List[Path] = typer.Argument(None, help="Files or folders; def
     _check_paths(paths)
     with _session(home, "run") as (h, record, staged):
         console.print(f"fdw run {record.run_id}  home: {h.root}")
-        summary = _ingest(paths, h, workers)
-        _print_ingest(summary)
-        _count(record, summary)
-        result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine), check=True, engine=engine)
+        # dbt's start-up (imports, parsing the project) overlaps the ingest: a process waiting for its arguments
+        with (start_build_dbt(h) if engine == "duckdb" else nullcontext()) as dbt:
+            summary = _ingest(paths, h, workers)
+            _print_ingest(summary)
+            _count(record, summary)
+            result = _stage_and_publish(h, record, staged, lambda h: _build(h, full_refresh, engine, dbt), check=True, engine=engine)
         _print_findings(result, h, record.run_id)
 
 

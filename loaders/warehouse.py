@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -114,12 +115,13 @@ def run_lock(home: Home):
         fh.close()
 
 
-def _dbt_executable() -> str:
-    sibling = Path(sys.executable).with_name("dbt")
-    return str(sibling) if sibling.exists() else (shutil.which("dbt") or "dbt")
+def _dbt_command() -> list[str]:
+    """The dbt process: this interpreter running loaders/dbt_worker.py (dbt's programmatic entry
+    point, arguments on stdin)."""
+    return [sys.executable, "-m", "loaders.dbt_worker"]
 
 
-def _dbt(home: Home, db_path: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
+def _dbt_env(home: Home, db_path: Path, env_extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     settings = duckdb_settings(home.duckdb_tmp)
     env.update({
@@ -133,21 +135,100 @@ def _dbt(home: Home, db_path: Path, *args: str, env_extra: dict[str, str] | None
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DBT_USE_COLORS": "False",
     })
+    # dbt.log at info (a line per node and test, and errors) unless the caller asks for more:
+    # at debug it logs every statement, about a tenth of an incremental build's time
+    env.setdefault("DBT_LOG_LEVEL_FILE", "info")
     env.update(env_extra or {})
-    proc = subprocess.run([_dbt_executable(), *args, "--project-dir", str(PROJECT_ROOT)], env=env,
-                          cwd=str(PROJECT_ROOT), capture_output=True, text=True)
-    out = proc.stdout + proc.stderr
-    if proc.returncode != 0:
-        tail = "\n".join(out.strip().splitlines()[-25:])
-        raise RunError(f"dbt {args[0]} failed (exit {proc.returncode}); the published warehouse is unchanged.\n{tail}")
-    return out
+    return env
 
 
-def dbt_build(home: Home, db_path: Path, full_refresh: bool = True) -> str:
-    """`dbt build` (seeds, models, tests) into db_path. Returns dbt's output; raises RunError.
+class Dbt:
+    """One dbt invocation in a process of its own, started before its arguments are known, so that
+    dbt's imports and (parse=True) the parse of the project overlap whatever the caller does
+    meanwhile: `fdw run` starts it before the ingest. The profile's database (db_path) and the
+    environment are fixed at start. `run(*args)` sends the arguments and waits; `close()` stops a
+    process that was never given any. Use as a context manager."""
+
+    def __init__(self, home: Home, db_path: Path, parse: bool = False, env_extra: dict[str, str] | None = None):
+        import tempfile
+
+        home.build_dir.mkdir(parents=True, exist_ok=True)
+        env = _dbt_env(home, db_path, env_extra)
+        if parse:
+            env["FDW_DBT_PARSE_FIRST"] = str(PROJECT_ROOT)
+        self.db_path = db_path
+        self._out = tempfile.TemporaryFile("w+", encoding="utf-8", dir=home.build_dir)
+        self._proc = subprocess.Popen(_dbt_command(), stdin=subprocess.PIPE, stdout=self._out, stderr=subprocess.STDOUT,
+                                      env=env, cwd=str(PROJECT_ROOT), text=True)
+
+    def run(self, *args: str) -> str:
+        """dbt's arguments (`build`, …): runs them, returns dbt's output; raises RunError when dbt fails."""
+        try:
+            self._proc.stdin.write(json.dumps([*args, "--project-dir", str(PROJECT_ROOT)]) + "\n")
+            self._proc.stdin.close()
+        except OSError:  # it exited already: its exit code and output say why
+            pass
+        code = self._proc.wait()
+        self._out.seek(0)
+        out = self._out.read()
+        self._out.close()
+        if code != 0:
+            tail = "\n".join(out.strip().splitlines()[-25:])
+            raise RunError(f"dbt {args[0]} failed (exit {code}); the published warehouse is unchanged.\n{tail}")
+        return out
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        if self._proc.stdin and not self._proc.stdin.closed:
+            self._proc.stdin.close()
+        if not self._out.closed:
+            self._out.close()
+
+    def __enter__(self) -> "Dbt":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _dbt(home: Home, db_path: Path, *args: str, env_extra: dict[str, str] | None = None) -> str:
+    """One dbt invocation, started now."""
+    with Dbt(home, db_path, env_extra=env_extra) as dbt:
+        return dbt.run(*args)
+
+
+def dbt_build(home: Home, db_path: Path, full_refresh: bool = True, dbt: Dbt | None = None) -> str:
+    """`dbt build` (seeds, models, tests) into db_path, in `dbt` when a process was started for it
+    (start_build_dbt), else in a new one. Returns dbt's output; raises RunError.
     Incremental: into a copy of the published warehouse, whose seeds are current (the project
     fingerprint covers them), so they are not loaded again."""
-    return _dbt(home, db_path, "build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed"]))
+    args = ["build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed"])]
+    if not full_refresh and "DBT_WRITE_JSON" not in os.environ:
+        # dbt's JSON artefacts (manifest.json, run_results.json) cost a twentieth of an incremental
+        # build: a full build writes them, an incremental one (unless DBT_WRITE_JSON is set) removes
+        # the last run's results rather than leave them to be mistaken for its own; its nodes'
+        # outcomes are in dbt.log
+        args.append("--no-write-json")
+        (home.build_dir / "target" / "run_results.json").unlink(missing_ok=True)
+    if dbt is None:
+        return _dbt(home, db_path, *args)
+    if dbt.db_path != db_path:
+        raise ValueError(f"the dbt process was started for {dbt.db_path}, not {db_path}")
+    return dbt.run(*args)
+
+
+def staged_build(home: Home) -> Path:
+    """The one path every DuckDB build writes to (dbt re-parses the whole project when its profile's
+    path changes)."""
+    return home.build_dir / "warehouse.build.duckdb"
+
+
+def start_build_dbt(home: Home) -> Dbt:
+    """A dbt process for the next build, started now: it imports dbt and parses the project while
+    the caller ingests (`fdw run`); pass it to build(). Close it if the run stops before its build."""
+    return Dbt(home, staged_build(home), parse=True)
 
 
 # What a build depends on besides the raw data: when any of it changes, the next build is a full one
@@ -183,21 +264,25 @@ def _published_state(home: Home) -> tuple[str | None, bool]:
         return con.execute("select fingerprint from fdw_build_meta").fetchall()[0][0], "dq_findings" in tables
 
 
-def build(home: Home, full_refresh: bool = False) -> tuple[Path, BuildPlan]:
+def build(home: Home, full_refresh: bool = False, dbt: Dbt | None = None) -> tuple[Path, BuildPlan]:
     """Build the warehouse into a staged file: incrementally from a copy of the published warehouse
     when it was built by the same project (only documents landed, changed or gone since then are
     re-derived), else from scratch. The staged file records the manifest it was built from
     (fdw_build_state), the keys this build covered (fdw_changes, with the unit each had before, for
-    the checks) and the project fingerprint (fdw_build_meta)."""
-    staged = home.build_dir / "warehouse.build.duckdb"
+    the checks) and the project fingerprint (fdw_build_meta). `dbt`: a process start_build_dbt
+    started earlier (closed here, used or not), else dbt is started when needed."""
+    staged = staged_build(home)
     try:
-        return _build(home, staged, full_refresh)
+        return _build(home, staged, full_refresh, dbt)
     except duckdb.Error as e:  # e.g. Out of Memory under FDW_MEMORY_LIMIT: the run fails, nothing is published
         discard(staged)
         raise RunError(f"build failed; the published warehouse is unchanged: {e}") from e
+    finally:
+        if dbt is not None:
+            dbt.close()
 
 
-def _build(home: Home, staged: Path, full_refresh: bool) -> tuple[Path, BuildPlan]:
+def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tuple[Path, BuildPlan]:
     from loaders.writer import RawStore
 
     store = RawStore(home.root)
@@ -250,7 +335,7 @@ def _build(home: Home, staged: Path, full_refresh: bool) -> tuple[Path, BuildPla
             plan.reason = f"incremental: {plan.changed} document(s) landed, changed or gone since the last build"
         con.execute("comment on table fdw_changes is 'The documents (and quarantined inputs) the last build re-derived; unit_id_before: their unit in the build before.'")
     try:
-        dbt_build(home, staged, full_refresh=not plan.incremental)
+        dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt)
         with connect(staged, home.duckdb_tmp) as con:
             con.execute(f"create or replace table fdw_build_state as select key, batch from read_parquet('{manifest}')")
             con.execute("create or replace table fdw_build_meta as select ? as fingerprint, ? as mode, ? as changed, false as checked",

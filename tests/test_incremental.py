@@ -87,6 +87,7 @@ def assert_tests_scoped_to_changed_documents(home: Path) -> None:
 
 
 def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
+    monkeypatch.setenv("DBT_WRITE_JSON", "true")  # dbt's run_results.json of incremental builds too (dbt_tests)
     counts = generate(tmp_path / "corpus", 6, 2, 5, 0.3)
     docs = sorted((tmp_path / "corpus" / "docs").iterdir())
     first, later = tmp_path / "first", tmp_path / "later"

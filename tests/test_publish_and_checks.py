@@ -62,7 +62,7 @@ def test_a_reader_never_blocks_a_build_and_keeps_its_snapshot(two_homes):
 def test_a_failed_build_leaves_the_published_warehouse_unchanged(two_homes, monkeypatch):
     home, _ = two_homes
     published = (home / "warehouse.duckdb").read_bytes()
-    monkeypatch.setattr(warehouse, "_dbt_executable", lambda: "false")  # dbt exits 1
+    monkeypatch.setattr(warehouse, "_dbt_command", lambda: ["false"])  # dbt exits 1
     result = CliRunner().invoke(app, ["run", "--home", str(home), str(S002)])
     assert result.exit_code == 1 and "dbt build failed" in result.output
     assert (home / "warehouse.duckdb").read_bytes() == published
@@ -122,7 +122,7 @@ def test_runs_are_logged_in_the_warehouse(two_homes):
 
 def test_a_failed_run_is_logged_and_the_report_says_so(tmp_path, monkeypatch):
     run(tmp_path, S002)
-    monkeypatch.setattr(warehouse, "_dbt_executable", lambda: "false")
+    monkeypatch.setattr(warehouse, "_dbt_command", lambda: ["false"])
     result = CliRunner().invoke(app, ["run", "--home", str(tmp_path), str(S002)])
     assert result.exit_code == 1
     from loaders import runlog
