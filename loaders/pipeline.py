@@ -163,11 +163,27 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
-        else:
-            out.append(p)
+        out.extend(_files_under(p) if p.is_dir() else [p])
     return out
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """The files under a folder (not hidden ones; symbolic links to folders not followed), sorted as
+    paths sort (part by part). os.scandir, not Path.rglob + is_file: the entries' types come with the
+    listing instead of a stat per file (a third of a second for 20,000 files)."""
+    found: list[str] = []
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif not e.name.startswith(".") and e.is_file():
+                        found.append(e.path)
+        except PermissionError:  # as rglob: an unreadable folder is passed over
+            continue
+    return [Path(f) for f in sorted(found, key=lambda f: f.split(os.sep))]
 
 
 # Per-document limits: a document over either is quarantined with the limit in its reason, and the
@@ -220,6 +236,22 @@ def _reject(path: Path, rid: str, fmt: str | None, stage: str, reason: str, deta
     return Parsed(str(path), "quarantined", rid, kind, reason=reason, reject=reject)
 
 
+def _known_unchanged(path: Path, st: os.stat_result, store: RawStore) -> Parsed | None:
+    """The file landed before, unchanged (same path, size and modification time) with the current
+    parser version: skipped unread. None otherwise."""
+    known = store.known_file(str(path), st.st_size, st.st_mtime_ns)
+    if known and known[0] in PARSERS and PARSERS[known[0]][1] == known[1]:
+        return Parsed(str(path), "skipped", known[2], known[0])
+    return None
+
+
+def _skipped_unread(path: Path, store: RawStore) -> Parsed | None:
+    try:
+        return _known_unchanged(path, path.stat(), store)
+    except OSError:  # parse_file says why
+        return None
+
+
 def parse_file(path: Path, store: RawStore) -> Parsed:
     """Read, classify and parse one file, and serialise its records aside (safe in a worker process:
     nothing visible changes until the writer commits). `store` is read to skip a document already
@@ -228,10 +260,8 @@ def parse_file(path: Path, store: RawStore) -> Parsed:
     try:
         st = path.stat()
         size = st.st_size
-        known = store.known_file(str(path), size, st.st_mtime_ns)
-        if known and known[0] in PARSERS and PARSERS[known[0]][1] == known[1]:
-            # the file landed before, unchanged (same path, size and modification time): skipped unread
-            return Parsed(str(path), "skipped", known[2], known[0])
+        if (skipped := _known_unchanged(path, st, store)) is not None:
+            return skipped
         if size > MAX_DOC_BYTES:
             rid = hashlib.sha256(str(path).encode()).hexdigest()
             return _reject(path, rid, _fmt_of(path), "limit",
@@ -356,17 +386,22 @@ def ingest(paths: Iterable[Path], home: Path, on_progress: Callable[[Outcome], N
     summary = IngestSummary()
     files = expand_inputs(paths)
     workers = default_workers() if workers is None else workers
+    # files landed before and unchanged are skipped here, unread, without a trip to a worker: a daily
+    # run over a growing folder is mostly those (issue 13: 20,000 known files cost a second of IPC)
+    known = [_skipped_unread(f, store) for f in files]
+    todo = [f for f, k in zip(files, known) if k is None]
     pool = None
     if engine == "spark":  # parse_file in Spark tasks (mapPartitions), results back in input order
         from loaders.spark import parse_files
 
-        results = parse_files(files, home)
-    elif workers <= 1 or len(files) < 2 * workers:
-        results = (parse_file(f, store) for f in files)
+        parsed = iter(parse_files(todo, home)) if todo else iter(())
+    elif workers <= 1 or len(todo) < 2 * workers:
+        parsed = (parse_file(f, store) for f in todo)
     else:
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(str(home),))
-        packs = pool.imap(_parse_in_worker, [files[i:i + PACK_DOCS] for i in range(0, len(files), PACK_DOCS)])
-        results = (r for pack in packs for r in _unpack(*pack))
+        packs = pool.imap(_parse_in_worker, [todo[i:i + PACK_DOCS] for i in range(0, len(todo), PACK_DOCS)])
+        parsed = (r for pack in packs for r in _unpack(*pack))
+    results = (k if k is not None else next(parsed) for k in known)  # input order
     try:
         for result in results:
             outcome = write_parsed(result, store)
