@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -291,12 +292,18 @@ class CheckResult:
 ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, rule_id, doc_id, line, check_key, table_code, row_label, column_label, message"
 
 
-def _scope(con: duckdb.DuckDBPyConnection) -> int:
+SCOPE_DB = "fdw_in_scope"  # the attached in-memory database an incremental check reads through
+
+
+def _scope(con: duckdb.DuckDBPyConnection, rules_sql: str) -> int:
     """An incremental check covers the documents the build changed and every document of the units
     they belong to now or belonged to before, and the documents matched with them across kinds
     (int_unit_matches: a budget and its final accounts), so cross-document rules re-run for the
-    unit-years touched. The rules read the warehouse through views of schema fdw_scope that keep those
-    documents only (any table with a doc_id; others are read whole). Returns the documents in scope."""
+    unit-years touched. The rules read the warehouse through copies of its tables that keep those
+    documents only (every table with a doc_id that `rules_sql` names; others are read whole), in an
+    in-memory database first on the search path (`_unscope` detaches it). Copies, not views: a
+    view's filter would scan the whole table again in every rule that reads it. Returns the documents
+    in scope."""
     con.execute("""create or replace temp table scope_docs as
         with doc_units as (  -- a document's unit, and the units its self-evaluation forms name
             select doc_id, unit_id from dim_document where unit_id is not null
@@ -314,12 +321,24 @@ def _scope(con: duckdb.DuckDBPyConnection) -> int:
             select final_doc_id from int_unit_matches where budget_doc_id in (select doc_id from scope_docs)
             union select budget_doc_id from int_unit_matches where final_doc_id in (select doc_id from scope_docs)
             except select doc_id from scope_docs""")
-    con.execute("create schema if not exists fdw_scope")
-    for (name,) in con.execute("""select table_name from duckdb_columns() where schema_name = 'main' and column_name = 'doc_id'
+    db = con.execute("select current_database()").fetchall()[0][0]
+    con.execute("drop schema if exists fdw_scope cascade")  # views an older fdw kept in the warehouse
+    con.execute(f"attach ':memory:' as {SCOPE_DB}")
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rules_sql))
+    for (name,) in con.execute("""select distinct table_name from duckdb_columns()
+                                   where database_name = current_database() and schema_name = 'main' and column_name = 'doc_id'
                                    and table_name not like 'dq\\_%' escape '\\' and table_name not like 'fdw\\_%' escape '\\'""").fetchall():
-        con.execute(f'create or replace view fdw_scope."{name}" as select * from main."{name}" where doc_id in (select doc_id from temp.scope_docs)')
-    con.execute("set search_path = 'fdw_scope,main'")
+        if name in words:
+            con.execute(f'create table {SCOPE_DB}.main."{name}" as select * from "{db}".main."{name}" '
+                        'where doc_id in (select doc_id from temp.scope_docs)')
+    con.execute(f"set search_path = '{SCOPE_DB}.main,{db}.main'")
     return con.execute("select count(*) from temp.scope_docs").fetchall()[0][0]
+
+
+def _unscope(con: duckdb.DuckDBPyConnection, db: str) -> None:
+    """The warehouse's own tables again (after _scope, or nothing to undo)."""
+    con.execute(f'use "{db}"')
+    con.execute(f"detach database if exists {SCOPE_DB}")
 
 
 def _incremental_possible(con: duckdb.DuckDBPyConnection) -> bool:
@@ -383,6 +402,31 @@ def instances_sql(con: duckdb.DuckDBPyConnection, rule: Rule) -> str | None:
             f"from ({every})")
 
 
+def rule_sqls(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> dict[str, str | None]:
+    """Each rule's instances query (instances_sql). Learning a check's columns means binding its SQL
+    (about 8 ms a check, half an incremental check's fixed cost at 20,000 documents), so the queries
+    are kept in the warehouse (fdw_rule_sql), keyed by its build fingerprint (its tables' columns)
+    and the checks' SQL, and an incremental check of a copy of that warehouse reuses them."""
+    import hashlib
+
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'main'").fetchall()}
+    fingerprint = con.execute("select fingerprint from fdw_build_meta").fetchall()[0][0] if "fdw_build_meta" in tables else None
+    if fingerprint is None:
+        return {r.id: instances_sql(con, r) for r in rules}
+    cached = dict(con.execute("select key, sql from fdw_rule_sql").fetchall()) if "fdw_rule_sql" in tables else {}
+    out, rows = {}, []
+    for r in rules:
+        key = hashlib.sha256("\0".join([fingerprint, r.id, *(r.instance_sql(c) for c in r.checks)]).encode()).hexdigest()
+        out[r.id] = cached[key] if key in cached else instances_sql(con, r)
+        if out[r.id] is not None:
+            rows.append({"key": key, "rule_id": r.id, "sql": out[r.id]})
+    con.register("_rule_sql", pa.Table.from_pylist(rows, schema=pa.schema([("key", pa.string()), ("rule_id", pa.string()), ("sql", pa.string())])))
+    con.execute("create or replace table fdw_rule_sql as select * from _rule_sql")
+    con.unregister("_rule_sql")
+    con.execute("comment on table fdw_rule_sql is 'Each rule''s instances query as the checks ran it, keyed by the build fingerprint and the checks'' SQL: reused by the next incremental check.'")
+    return out
+
+
 class Sink:
     """Where the checks' outcome goes while the rules are decided, so that no rule's instances are ever
     held whole in Python (issue 13): the findings appended to a Parquet file, the instances per
@@ -442,10 +486,12 @@ def _batch_columns(columns: list[str]) -> str:
     return ", ".join(out)
 
 
-def decide(con: duckdb.DuckDBPyConnection, validator: GEValidator, rule: Rule, run_id: str, sink: Sink) -> None:
+def decide(con: duckdb.DuckDBPyConnection, validator: GEValidator, rule: Rule, run_id: str, sink: Sink,
+           sql: str | None = None) -> None:
     """The rule's SQL in DuckDB, its instances kept once in a temp table (DuckDB's memory, spilled past
-    its limit); GE's pandas source decides them chunk by chunk and the outcome goes to the sink."""
-    sql = instances_sql(con, rule)
+    its limit); GE's pandas source decides them chunk by chunk and the outcome goes to the sink.
+    sql: the rule's instances_sql when known (rule_sqls)."""
+    sql = sql or instances_sql(con, rule)
     if sql is None:
         return
     con.execute(f"create or replace temp table fdw_rule_instances as {sql}")
@@ -513,8 +559,10 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
             for name, value in duckdb_settings(temp_dir).items():
                 con.execute(f"set {name} = '{value}'")
         incremental = incremental and _incremental_possible(con)
+        db = con.execute("select current_database()").fetchall()[0][0]
+        sqls = rule_sqls(con, rules) if spark_source is None else {}
         if incremental:
-            _scope(con)
+            _scope(con, "\n".join(q for q in sqls.values() if q))
         sink = Sink(con, work_dir or db_path.with_name(db_path.name + ".checks"), rules, chunk_rows or CHUNK_ROWS)
         if spark_source:
             for rule, d in zip(rules, spark_source.decide_all(rules, run_id)):  # one Decided per rule, in order
@@ -527,9 +575,10 @@ def run_checks(db_path: Path, run_id: str, rules: list[Rule] | None = None, incr
         else:
             validator = GEValidator()
             for rule in rules:
-                decide(con, validator, rule, run_id, sink)
+                if sqls.get(rule.id):
+                    decide(con, validator, rule, run_id, sink, sqls[rule.id])
         sink.close()
-        con.execute("set search_path = 'main'")
+        _unscope(con, db)
         con.execute(f"create or replace temp view _findings as select * from read_parquet('{sink.findings_path}')")
         con.execute("create or replace temp view _instances as select * from temp.fdw_counts")
         con.execute("create or replace temp view _coverage as select * from temp.fdw_coverage")
