@@ -96,7 +96,8 @@ def _sections(con, listed: str) -> dict:
     return {
         "findings": _records(con, f"select f.*, d.source_name, u.unit_name {FINDINGS_FROM} where {listed} {FINDINGS_ORDER}"),
         "rules": _records(con, "select * from dq_rule_results order by rule_id"),
-        "incomplete": [c for c in _optional(con, COVERAGE_SQL) or [] if c["not_checkable"]],
+        "incomplete": _optional(con, f"select * from ({COVERAGE_SQL}) where not_checkable > 0 "
+                                          "order by not_checkable desc, source_name, unit_name, fiscal_year") or [],
         "execution": _optional(con, """
                 select u.unit_name, b.fiscal_year, s.scope_zh || coalesce('（' || b.subject_code || '）', '') as scope_name,
                        b.budget_initial_wan, b.executed_wan, b.execution_rate_pct, b.match_quality,
