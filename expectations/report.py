@@ -443,7 +443,8 @@ def _sheet(con, title: str, sql: str, headers: dict[str, str]) -> Sheet:
     [(names,)] = con.execute(f"select list(column_name) from (describe ({sql}))").fetchall()
     cols = [c for c in headers if c in names]
     query = f"select {', '.join(f'q.{c}' for c in cols)} from ({sql}) q"
-    return Sheet(title, [headers[c] for c in cols], [48 if c in WIDE else 16 for c in cols], _batches(con, query))
+    [(rows,)] = con.execute(f"select count(*) from ({sql})").fetchall()
+    return Sheet(title, [headers[c] for c in cols], [48 if c in WIDE else 16 for c in cols], _batches(con, query), rows)
 
 
 def _batches(con, sql: str) -> Iterator:

@@ -35,11 +35,14 @@ CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 @dataclass
 class Sheet:
     """One worksheet: its title (≤ 31 characters), header texts, column widths (characters) and the
-    record batches of its rows, in the headers' column order."""
+    record batches of its rows, in the headers' column order. `rows`, when known before the batches
+    are read, is written as the sheet's dimension (readers that stream, such as openpyxl's read-only
+    mode under pandas.read_excel, size the sheet by it)."""
     title: str
     headers: list[str]
     widths: list[float]
     batches: Iterable[pa.RecordBatch]
+    rows: int | None = None
 
 
 def write_xlsx(path: Path, sheets: list[Sheet]) -> int:
@@ -64,7 +67,8 @@ def _write_sheet(fh, sheet: Sheet) -> int:
     letters = [get_column_letter(i) for i in range(1, len(sheet.headers) + 1)]
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(sheet.widths, start=1))
     head = "".join(f'<c r="{c}1" s="1" t="inlineStr"><is><t>{escape(h)}</t></is></c>' for c, h in zip(letters, sheet.headers))
-    fh.write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
+    dimension = f'<dimension ref="A1:{letters[-1]}{sheet.rows + 1}"/>' if sheet.rows is not None and letters else ""
+    fh.write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" xmlns:r="{REL}">{dimension}'
               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
               '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
               f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{head}</row>').encode("utf-8"))

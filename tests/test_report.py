@@ -79,6 +79,10 @@ def test_the_spreadsheet_lists_every_finding_when_the_page_summarises(warehouse,
     assert ws.column_dimensions["Q"].width == 48 and header[16] == "说明"  # the message column is wide
     n_docs = con.execute("select count(*) from dim_document").fetchone()[0]
     assert wb["文件 Documents"].max_row == n_docs + 1
+    # a streaming reader (openpyxl read-only, as pandas.read_excel uses it) sizes each sheet by its dimension
+    streamed = load_workbook(tmp_path / report.XLSX_NAME, read_only=True)
+    assert [(streamed[s].max_row, streamed[s].max_column) for s in ("发现 Findings", "文件 Documents")] == [
+        (len(rows) + 1, len(header)), (n_docs + 1, wb["文件 Documents"].max_column)]
 
 
 def test_xlsx_stream_keeps_text_numbers_and_nulls(tmp_path):
