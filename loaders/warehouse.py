@@ -12,12 +12,13 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -199,12 +200,13 @@ def _dbt(home: Home, db_path: Path, *args: str, env_extra: dict[str, str] | None
         return dbt.run(*args)
 
 
-def dbt_build(home: Home, db_path: Path, full_refresh: bool = True, dbt: Dbt | None = None) -> str:
+def dbt_build(home: Home, db_path: Path, full_refresh: bool = True, dbt: Dbt | None = None,
+              exclude: list[str] | None = None) -> str:
     """`dbt build` (seeds, models, tests) into db_path, in `dbt` when a process was started for it
     (start_build_dbt), else in a new one. Returns dbt's output; raises RunError.
     Incremental: into a copy of the published warehouse, whose seeds are current (the project
     fingerprint covers them), so they are not loaded again."""
-    args = ["build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed"])]
+    args = ["build", *(["--full-refresh"] if full_refresh else ["--exclude", "resource_type:seed", *(exclude or [])])]
     if not full_refresh and "DBT_WRITE_JSON" not in os.environ:
         # dbt's JSON artefacts (manifest.json, run_results.json) cost a twentieth of an incremental
         # build: a full build writes them, an incremental one (unless DBT_WRITE_JSON is set) removes
@@ -217,6 +219,43 @@ def dbt_build(home: Home, db_path: Path, full_refresh: bool = True, dbt: Dbt | N
     if dbt.db_path != db_path:
         raise ValueError(f"the dbt process was started for {dbt.db_path}, not {db_path}")
     return dbt.run(*args)
+
+
+def _raw_only_models() -> dict[str, list[tuple[str, str]]]:
+    """The models that read nothing but raw tables (their SQL's only inputs are `landed(name[, key])`
+    calls, macros/landed.sql): model -> [(raw table, key column)]."""
+    out = {}
+    for sql in sorted((PROJECT_ROOT / "models").rglob("*.sql")):
+        text = sql.read_text(encoding="utf-8")
+        calls = re.findall(r"landed\(\s*'(\w+)'\s*(?:,\s*'(\w+)'\s*)?\)", text)
+        if calls and not re.search(r"\b(ref|source)\s*\(", text):
+            out[sql.stem] = [(name, key or "doc_id") for name, key in calls]
+    return out
+
+
+def untouched_models(con, home: Home) -> list[str]:
+    """Models of an incremental build with nothing to re-derive: they read only raw tables, none of
+    which holds a row of a changed key in the segments this build reads, and their own table holds no
+    row of a changed key (a document parsed again into fewer tables, or gone, still has rows to
+    delete). Left out of the build (`--exclude`), with their tests: their tables are the published ones."""
+    segments = [r[0] for r in con.execute("select segment from fdw_change_segments order by 1").fetchall()]
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+    out = []
+    for model, inputs in _raw_only_models().items():
+        if model not in tables:
+            return []  # not a warehouse this project built: build everything
+        touched = False
+        for name, key in inputs:
+            files = [str(f) for seg in segments if (f := home.raw / name / f"{seg}.parquet").exists()]
+            if files and con.execute(f"select count(*) from read_parquet({files!r}, union_by_name = true) "
+                                     f"where {key} in (select key from fdw_changes)").fetchall()[0][0]:
+                touched = True
+            columns = {r[0] for r in con.execute(f"select column_name from duckdb_columns() where schema_name = 'main' and table_name = '{model}'").fetchall()}
+            if key not in columns or con.execute(f'select count(*) from main."{model}" where {key} in (select key from fdw_changes)').fetchall()[0][0]:
+                touched = True
+        if not touched:
+            out.append(model)
+    return out
 
 
 def staged_build(home: Home) -> Path:
@@ -251,6 +290,7 @@ class BuildPlan:
     incremental: bool
     reason: str  # why a full build, or what the incremental one covers
     changed: int = 0  # keys (documents, quarantined inputs) landed, changed or gone since the last build
+    untouched: list[str] = field(default_factory=list)  # models an incremental build left out (untouched_models)
 
 
 def _published_state(home: Home) -> tuple[str | None, bool]:
@@ -330,12 +370,14 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
             # the segments that hold them: the only raw files the models read (macros/landed.sql)
             con.execute("create or replace table fdw_change_segments as select distinct segment from m where key in (select key from fdw_changes)")
             plan.incremental = True
+            plan.untouched = untouched_models(con, home)
         plan.changed = con.execute("select count(distinct key) from fdw_changes").fetchall()[0][0]
         if plan.incremental:
-            plan.reason = f"incremental: {plan.changed} document(s) landed, changed or gone since the last build"
+            plan.reason = f"incremental: {plan.changed} document(s) landed, changed or gone since the last build" + (
+                f"; {len(plan.untouched)} staging model(s) with nothing to re-derive left as published" if plan.untouched else "")
         con.execute("comment on table fdw_changes is 'The documents (and quarantined inputs) the last build re-derived; unit_id_before: their unit in the build before.'")
     try:
-        dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt)
+        dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt, exclude=plan.untouched)
         with connect(staged, home.duckdb_tmp) as con:
             con.execute(f"create or replace table fdw_build_state as select key, batch from read_parquet('{manifest}')")
             con.execute("create or replace table fdw_build_meta as select ? as fingerprint, ? as mode, ? as changed, false as checked",

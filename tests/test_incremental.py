@@ -212,3 +212,41 @@ def test_an_unchanged_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
     again = ingest([docs], tmp_path / "home", workers=1)
     assert again.count("skipped") == 5 and read == [S002.name]
+
+
+def test_an_incremental_build_leaves_out_staging_models_with_nothing_to_re_derive(tmp_path):
+    """Sample 000 (a project self-evaluation: documents, evaluations, funds, indicators, score items)
+    added to a warehouse of 002 (final accounts with its 说明) and 003: the staging models of the raw
+    tables 000 has no rows in are left out of the incremental build, and the warehouse still ends where a
+    full rebuild ends."""
+    from loaders.warehouse import connect, resolve_home, untouched_models
+
+    home = tmp_path / "home"
+    fdw("run", "--home", str(home), "--workers", "1", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"))
+    out = fdw("run", "--home", str(home), "--workers", "1", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"),
+              str(SAMPLES / "000_e79ef39078520b37.txt"))
+    assert build_mode(home) == ("incremental", 1)
+    assert "staging model(s) with nothing to re-derive" in out
+    log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    last = log[log.rindex("Running with dbt"):]
+    for model in ("stg_final_account_cells", "stg_fa_tables", "stg_narrative_figures", "stg_narrative_defects"):
+        assert f"model main.{model} " not in last  # left out: 000 has no 决算 table or 说明
+    for model in ("stg_documents", "stg_evaluations", "stg_eval_indicators", "stg_eval_score_items"):
+        assert f"model main.{model} " in last
+    incremental = warehouse_snapshot(home / "warehouse.duckdb")
+    fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"),
+        str(SAMPLES / "000_e79ef39078520b37.txt"))
+    assert warehouse_snapshot(home / "warehouse.duckdb") == incremental
+
+    # 002 changed (as if parsed again) with no new raw rows: its staging rows are still to be deleted and
+    # re-derived, so the models holding them are not left out; those without a row of 002 are
+    h = resolve_home(home)
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(h.warehouse, copy)
+    with connect(copy, h.duckdb_tmp) as con:
+        doc = con.execute("select doc_id from dim_document where source_name = ?", [S002.name]).fetchall()[0][0]
+        con.execute("create or replace table fdw_changes as select ? as key, cast(null as varchar) as unit_id_before", [doc])
+        con.execute("create or replace table fdw_change_segments as select 'seg-none' as segment")
+        left_out = untouched_models(con, h)
+    assert "stg_final_account_cells" not in left_out and "stg_narrative_figures" not in left_out
+    assert "stg_eval_goals" in left_out and "stg_eval_counts" in left_out
