@@ -25,7 +25,11 @@ the rounding hints (not errors). Every
 suite validates one dataframe (the rule instances of the run, GE's pandas source: GE's SQL path is
 broken on DuckDB files, see runner.py); a row condition on `rule_id` and `check_no` picks each
 check's instances. The checks write those instances as Parquet files per suite while they run
-(BatchWriter); the checkpoint reads one suite's files when that suite's turn comes (run_checkpoint).
+(BatchWriter); the checkpoint reads one suite's files when that suite's turn comes (run_checkpoint)
+and gives GE each rule's rows with that rule's expectations only: a row condition picks nothing of
+another rule's rows, and filtering a whole part once per expectation of the suite was most of the
+checkpoint's time (issue 13). The stored result per suite and run is what GE gives the suite on the
+whole batch (tests/test_checks_streaming.py compares them).
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -61,6 +66,10 @@ COLUMNS = {"rule_id": "object", "check_no": "int64", "check_id": "object", "seve
            "source_ref": "object", "expected": "float64", "actual": "float64", "difference": "float64",
            "envelope": "float64", "shortfall": "float64", "excess": "float64"}
 INDEX_COLUMNS = ["source_name", "source_ref", "row_label", "column_label"]
+# What GE reads of the batch: the columns the expectations test and their row conditions name, and the
+# columns that identify an unexpected row. pandas builds a resolver for every column of the frame in
+# each row-condition query (seven per expectation), so the checkpoint reads only these.
+VALIDATED_COLUMNS = ["rule_id", "check_no", "excess", "shortfall", *INDEX_COLUMNS]
 KEEP_RUNS = 60  # runs whose validation results stay stored ($FDW_GX_KEEP_RUNS)
 NOTIFY_ENV = {"command": "FDW_NOTIFY_COMMAND", "url": "FDW_NOTIFY_URL"}
 log = logging.getLogger(__name__)
@@ -253,70 +262,137 @@ class BatchWriter:
 
 
 def suite_parts(folder: Path | None, suite: str) -> list[pd.DataFrame]:
-    """One suite's rows, read part by part from the run's batch files (each at most the checks' chunk
-    size; string columns as categories); a suite without rows is one empty part."""
+    """One suite's rows (the VALIDATED_COLUMNS), read part by part from the run's batch files (each at
+    most the checks' chunk size; strings as pandas' Arrow-backed str, cheaper to read than categories
+    and as small); a suite without rows is one empty part."""
     files = sorted((folder / suite).glob("part-*.parquet")) if folder is not None else []
     if not files:
-        return [batch_rows(pd.DataFrame())]
-    return (pq.read_table(f).to_pandas(strings_to_categorical=True) for f in files)
+        return [batch_rows(pd.DataFrame())[VALIDATED_COLUMNS]]
+    return (pq.read_table(f, columns=VALIDATED_COLUMNS).to_pandas() for f in files)
+
+
+def rule_slices(part: pd.DataFrame):
+    """The part's rows rule by rule, (rule_id, rows), each keeping its index in the part. The checks
+    write a suite's rows rule after rule (BatchWriter), so a rule is usually one run of rows; the
+    rules of a part come in the order of their first row."""
+    if part.empty:
+        return
+    ids = part["rule_id"].to_numpy(dtype=object, na_value=None)
+    starts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist()]
+    if len({ids[s] for s in starts}) == len(starts):  # every rule one contiguous run
+        for s, e in zip(starts, starts[1:] + [len(ids)]):
+            yield ids[s], part.iloc[s:e]
+    else:
+        for rule_id, rows in part.groupby("rule_id", sort=False, dropna=True):
+            yield rule_id, rows
 
 
 PARTIAL = 20  # GE's length of the partial unexpected lists
 
 
-def merge_results(into, earlier: list) -> None:
-    """One suite's validation result over all its parts: `into` (the last part's result, as GE stored
-    it) takes the counts, percentages and unexpected rows of the earlier parts' results too."""
+def merge_results(parts: list, whole_batch: bool):
+    """One expectation's result over the slices of the batch it was validated on (GE's results, in
+    batch order): the last slice's result takes the counts, percentages and unexpected rows of all,
+    computed as GE's _format_map_output computes them over one frame.
+    whole_batch: the one slice holds every row of the suite's batch that the expectation's condition
+    can pick, so GE's unexpected_index_query (row labels of the part) stays true and is kept."""
     from collections import Counter
 
-    for i, r in enumerate(into.results):
-        parts = [e.results[i] for e in earlier] + [r]
-        res = r.result
-        if not res or "element_count" not in res:
-            continue
-        n, missing, bad = (sum(p.result.get(k) or 0 for p in parts) for k in ("element_count", "missing_count", "unexpected_count"))
-        res.update(element_count=n, missing_count=missing, unexpected_count=bad,
-                   missing_percent=100 * missing / n if n else None,
-                   unexpected_percent=100 * bad / (n - missing) if n - missing else None,
-                   unexpected_percent_total=100 * bad / n if n else None,
-                   unexpected_percent_nonmissing=100 * bad / (n - missing) if n - missing else None)
-        for key in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list"):
-            if key in res:
-                rows = [x for p in parts for x in (p.result.get(key) or [])]
-                res[key] = rows[:PARTIAL] if key.startswith("partial") else rows
-        if "partial_unexpected_counts" in res:
-            res["partial_unexpected_counts"] = [{"value": v, "count": c} for v, c in
-                                                Counter(res.get("partial_unexpected_list") or []).most_common()]
-        res.pop("unexpected_index_query", None)  # a query over one part's frame
-        r.success = all(p.success for p in parts)
-    ok = sum(1 for r in into.results if r.success)
-    into.statistics.update(successful_expectations=ok, unsuccessful_expectations=len(into.results) - ok,
-                           success_percent=100 * ok / len(into.results) if into.results else None)
-    into.success = ok == len(into.results)
+    r = parts[-1]
+    res = r.result
+    if len(parts) == 1 or not res or "element_count" not in res:
+        if not whole_batch and res:
+            res.pop("unexpected_index_query", None)
+        return r
+    n, missing, bad = (sum(p.result.get(k) or 0 for p in parts) for k in ("element_count", "missing_count", "unexpected_count"))
+    nonnull = n - missing
+    res.update(element_count=n, missing_count=missing, unexpected_count=bad,
+               missing_percent=missing / n * 100 if n else None,
+               unexpected_percent_total=bad / n * 100 if n else None,
+               unexpected_percent_nonmissing=bad / nonnull * 100 if n and nonnull else None)
+    res["unexpected_percent"] = res["unexpected_percent_nonmissing"]
+    for key in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list"):
+        if key in res:
+            rows = [x for p in parts for x in (p.result.get(key) or [])]
+            res[key] = rows[:PARTIAL] if key.startswith("partial") else rows
+    if "partial_unexpected_counts" in res:
+        values = res["unexpected_list"] if "unexpected_list" in res else res.get("partial_unexpected_list") or []
+        res["partial_unexpected_counts"] = [{"value": v, "count": c} for v, c in
+                                            sorted(Counter(values).most_common(PARTIAL), key=lambda x: (-x[1], x[0]))]
+    res.pop("unexpected_index_query", None)  # a query over one part's frame
+    r.success = all(p.success for p in parts)
+    return r
+
+
+def _validate(definition, checkpoint, rows: pd.DataFrame, expectations: list):
+    """GE's validation of some of the suite's expectations on some of its rows (a suite built of their
+    configurations, ids included: GE keeps an expectation object in one suite), the results keyed by
+    expectation id."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.validator.v1_validator import Validator
+
+    subset = ExpectationSuite(name=definition.suite.name, expectations=[e.configuration for e in expectations])
+    validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": rows},
+                          result_format=checkpoint.result_format)
+    outcome = validator.validate_expectation_suite(subset)
+    return outcome, {r.expectation_config.id: r for r in outcome.results}
+
+
+def in_validation_order(expectations: list) -> list:
+    """The order of GE's results for a whole suite: its expectations grouped by column, columns in order
+    of first appearance (Validator.process_expectations_for_validation)."""
+    by_column: dict = {}
+    for e in expectations:
+        column = e.configuration.kwargs.get("column")
+        by_column.setdefault(column if isinstance(column, str) else None, []).append(e)
+    return [e for group in by_column.values() for e in group]
 
 
 def _validate_suite(checkpoint, definition, run, folder: Path | None):
-    """The suite's validation result over its parts, validated one part at a time; stored by GE as
-    one result per suite and run (the last part's run stores it; the merged result replaces it)."""
+    """The suite's validation result over its batch, stored as GE stores one result per suite and run.
+    The batch is read part by part and each part's rows rule by rule: a rule's rows are validated
+    against that rule's expectations only (their row conditions pick nothing of another rule), the
+    expectations of rules without rows against an empty frame (what GE reports for an empty domain);
+    each expectation's results over the slices are merged, in the order GE gives a whole suite's."""
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier
-    from great_expectations.validator.v1_validator import Validator
+    from great_expectations.validator.validator import calc_validation_statistics
 
-    parts, earlier, outcome = iter(suite_parts(folder, definition.suite.name)), [], None
-    part = next(parts)
-    for following in parts:  # every part but the last: validated, not stored
-        validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": part},
-                              result_format=checkpoint.result_format)
-        earlier.append(validator.validate_expectation_suite(definition.suite))
-        part = following
-    outcome = definition.run(checkpoint_id=checkpoint.id, batch_parameters={"dataframe": part},
-                             result_format=checkpoint.result_format, run_id=run)
+    expectations = definition.suite.expectations
+    of_rule: dict[str, list] = {}
+    for e in expectations:
+        of_rule.setdefault(e.meta["rule_id"], []).append(e)
+    slices: dict[str, list] = {e.id: [] for e in expectations}
+    outcome, n_parts = None, 0
+    for part in suite_parts(folder, definition.suite.name):
+        n_parts += 1
+        for rule_id, rows in rule_slices(part):
+            if rule_id in of_rule:
+                outcome, got = _validate(definition, checkpoint, rows, of_rule[rule_id])
+                for e in of_rule[rule_id]:
+                    slices[e.id].append(got[e.id])
+    empty = [e for e in expectations if not slices[e.id]]
+    if empty:
+        outcome, got = _validate(definition, checkpoint, batch_rows(pd.DataFrame())[VALIDATED_COLUMNS], empty)
+        for e in empty:
+            slices[e.id].append(got[e.id])
+    results = [merge_results(slices[e.id], n_parts == 1) for e in in_validation_order(expectations)]
+    statistics = calc_validation_statistics(results)
+    # the meta GE's ValidationDefinition.run gives a result (the batch's markers: of the last frame validated)
+    meta = {**outcome.meta, "validation_id": definition.id, "checkpoint_id": checkpoint.id, "run_id": run,
+            "validation_time": run.run_time, "batch_parameters": {"dataframe": DATAFRAME_REPLACEMENT_STR}}
+    result = ExpectationSuiteValidationResult(
+        results=results, success=statistics.success, suite_name=definition.suite.name, meta=meta, batch_id=outcome.batch_id,
+        statistics={"evaluated_expectations": statistics.evaluated_expectations,
+                    "successful_expectations": statistics.successful_expectations,
+                    "unsuccessful_expectations": statistics.unsuccessful_expectations,
+                    "success_percent": statistics.success_percent})
     suite = ExpectationSuiteIdentifier(name=definition.suite.name)
-    key = ValidationResultIdentifier(batch_identifier=outcome.batch_id, expectation_suite_identifier=suite, run_id=run)
-    if earlier:
-        merge_results(outcome, earlier)
-        definition._validation_results_store.store_validation_results(
-            suite_validation_result=outcome, suite_validation_result_identifier=key, expectation_suite_identifier=suite)
-    return key, outcome
+    key = ValidationResultIdentifier(batch_identifier=result.batch_id, expectation_suite_identifier=suite, run_id=run)
+    definition._validation_results_store.store_validation_results(
+        suite_validation_result=result, suite_validation_result_identifier=key, expectation_suite_identifier=suite)
+    return key, result
 
 
 # ---------------------------------------------------------------- the notification action
@@ -452,8 +528,9 @@ def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> G
     """Write the project into <home>/gx, run the checkpoint on the run's instances (the Parquet batch
     the checks wrote, runner.Sink), build Data Docs. What GE's Checkpoint.run does with one dataframe
     for every suite (one stored result per suite and run, then the actions once), but each suite's
-    rows are validated one part (a chunk of the checks) at a time and the parts' results merged: the
-    checkpoint never holds more than one part of the run's instances (issue 13)."""
+    rows are validated one part (a chunk of the checks) at a time, rule by rule against the rule's
+    expectations, and the results merged (_validate_suite): the checkpoint never holds more than one
+    part of the run's instances (issue 13)."""
     from great_expectations.core.run_identifier import RunIdentifier
 
     project = home_root / "gx"

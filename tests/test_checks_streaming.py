@@ -8,13 +8,16 @@ The warehouse: the five samples (samples/) and a synthetic corpus with injected 
 seed 5), built once by `fdw run`; every figure compared is computed by the code under test twice."""
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from great_expectations.validator.v1_validator import Validator
 
 from expectations import gx_project
 from expectations.runner import GEValidator, decided, instances, load_rules, run_checks
@@ -110,27 +113,99 @@ def test_ge_and_the_checkpoint_batch_never_see_more_than_a_chunk(small):
     assert all(r["source_name"] in names for r in batch if r["doc_id"] is not None)
 
 
-def test_the_checkpoint_validates_the_chunked_batch_part_by_part(small, tmp_path):
+@pytest.fixture(scope="module")
+def recut(small, tmp_path_factory):
     """The checks' batch re-cut into parts of a third of the largest suite (a GE validation per part
-    and suite: parts of CHUNK rows would be hundreds); the parts' results merged are GE's counts."""
+    and suite: parts of CHUNK rows would be hundreds), and the checkpoint run on it, counting what GE
+    was given: per validation, the rule ids of the rows and of the expectations."""
     db, result, _ = small
     files = sorted(result.instances.glob("*/part-*.parquet"))
     per_suite = Counter()
     for f in files:
         per_suite[f.parent.name] += pq.ParquetFile(f).metadata.num_rows
-    folder = tmp_path / "batch"
+    base = tmp_path_factory.mktemp("recut")
+    folder = base / "batch"
     writer = gx_project.BatchWriter(folder, load_rules(), max(per_suite.values()) // 3 + 1)
     for f in files:
         table = pq.read_table(f)
         writer.write(table.column("rule_id")[0].as_py(), table)  # one suite's rows: its first rule names the suite
     writer.close()
-    assert max(len(list(d.glob("part-*.parquet"))) for d in folder.iterdir()) == 3
-    home = tmp_path / "home"
+    home = base / "home"
     home.mkdir()
-    gx = gx_project.run_checkpoint(home, folder, "streaming")
+    calls, validate = [], Validator.validate_expectation_suite
+
+    def counting(self, suite, *args, **kwargs):
+        rows = self._batch_parameters["dataframe"]
+        calls.append((suite.name, Counter(rows["rule_id"]), [e.meta["rule_id"] for e in suite.expectations]))
+        return validate(self, suite, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Validator, "validate_expectation_suite", counting)
+        gx = gx_project.run_checkpoint(home, folder, "streaming")
+    return db, folder, home, gx, calls
+
+
+def test_the_checkpoint_validates_the_chunked_batch_part_by_part(recut):
+    """The parts' results merged are GE's counts: one stored result per suite, the findings' counts."""
+    db, folder, home, gx, _ = recut
+    assert max(len(list(d.glob("part-*.parquet"))) for d in folder.iterdir()) == 3
     with duckdb.connect(str(db), read_only=True) as con:
         counts = dict(con.sql("select severity, count(*) from dq_findings group by all").fetchall())
     summary = gx.summary
     assert (summary["errors"], summary["warnings"], summary["hints"]) == (counts.get("error", 0), counts.get("warning", 0), counts.get("hint", 0))
     stored = list((home / "gx" / "uncommitted" / "validations").glob("*/streaming/*/*.json"))
     assert sorted(p.parts[-4] for p in stored) == sorted(s["suite"] for s in summary["suites"])  # one result per suite
+
+
+def test_rows_are_validated_only_against_the_expectations_of_their_rules(recut):
+    """Each validation gives GE the rows of one rule and that rule's expectations, or an empty frame and
+    the expectations of the rules without rows; every expectation is validated once per part holding
+    rows of its rule (once in all when none does): no part against the whole suite."""
+    _, folder, home, _, calls = recut
+    ctx = gx_project.context(home / "gx")
+    expected, got = Counter(), Counter()
+    for definition in ctx.checkpoints.get(gx_project.CHECKPOINT).validation_definitions:
+        suite = definition.suite.name
+        rules = Counter(e.meta["rule_id"] for e in definition.suite.expectations)
+        held = set()
+        for f in sorted((folder / suite).glob("part-*.parquet")):
+            for rule_id in set(pq.read_table(f, columns=["rule_id"]).column("rule_id").to_pylist()):
+                expected[suite, rule_id] += rules[rule_id]
+                held.add(rule_id)
+        for rule_id in set(rules) - held:
+            expected[suite, rule_id] += rules[rule_id]
+    for suite, rows, rule_ids in calls:
+        if rows:
+            assert set(rows) == set(rule_ids), (suite, rows, rule_ids)  # one rule's rows, its expectations
+        for rule_id in rule_ids:
+            got[suite, rule_id] += 1
+    assert any(not rows for _, rows, _ in calls) and sum(1 for _, rows, _ in calls if rows) > len(calls) // 2
+    assert got == expected
+
+
+def test_the_merged_results_are_what_ge_gives_the_whole_batch(recut):
+    """Every stored result (success, statistics, each expectation's counts, percentages, unexpected
+    rows, partial lists and value counts) is what GE's validation of the suite on the suite's whole
+    batch in one frame gives; only the row positions of GE's unexpected_index_query, which name rows of
+    one part, are left out of a suite validated in several parts."""
+    _, folder, home, gx, _ = recut
+    ctx = gx_project.context(home / "gx")
+    checkpoint = ctx.checkpoints.get(gx_project.CHECKPOINT)
+    stored = {p.parts[-4]: json.loads(p.read_text(encoding="utf-8"))
+              for p in (home / "gx" / "uncommitted" / "validations").glob("*/streaming/*/*.json")}
+    compared = 0
+    for definition in checkpoint.validation_definitions:
+        files = sorted((folder / definition.suite.name).glob("part-*.parquet"))
+        whole = pq.ParquetDataset(files).read().to_pandas() if files else gx_project.batch_rows(pd.DataFrame())
+        validator = Validator(batch_definition=definition.batch_definition, batch_parameters={"dataframe": whole},
+                              result_format=checkpoint.result_format)
+        reference = validator.validate_expectation_suite(definition.suite).to_json_dict()
+        mine = stored[definition.suite.name]
+        assert (mine["success"], mine["statistics"]) == (reference["success"], reference["statistics"])
+        for r in (reference, mine):
+            for e in r["results"]:
+                if len(files) > 1:
+                    e["result"].pop("unexpected_index_query", None)
+        assert mine["results"] == reference["results"], definition.suite.name
+        compared += len(files) > 1 and any(e["result"].get("unexpected_count") for e in mine["results"])
+    assert compared  # a suite in several parts, with unexpected rows, was compared
