@@ -135,7 +135,9 @@ def _publish(home: Home, staged: Path, record: runlog.RunRecord, result=None) ->
 def _print_findings(result, home: Home, run_id: str) -> None:
     from expectations.report import write_report
 
+    t = time.perf_counter()
     paths = write_report(home.warehouse, home.reports, run_id, last_run=runlog.last(home.root))
+    elapsed = time.perf_counter() - t
     table = Table(title="findings by rule")
     for c in ("rule", "documents", "checks", "errors", "warnings", "hints"):
         table.add_column(c, justify="right" if c != "rule" else "left")
@@ -147,7 +149,7 @@ def _print_findings(result, home: Home, run_id: str) -> None:
     console.print(f"findings: [bold]{result.count('error')}[/bold] error(s), {result.count('warning')} warning(s), "
                   f"{result.count('hint')} rounding hint(s)")
     console.print(f"warehouse: {home.warehouse}")
-    console.print(f"report:    {paths.html}")
+    console.print(f"report:    {paths.html} ({elapsed:.1f} s)")
     console.print(f"           {paths.xlsx}")
 
 
