@@ -441,6 +441,8 @@ def targets_text(r: dict) -> str:
                r["incremental_share_pct"] <= TARGETS["incremental_share_pct"]),
               ("recall ≥ 99 %", r["recall_pct"], (r["recall_pct"] or 0) >= 99),
               ("precision ≥ 99 %", r["precision_pct"], (r["precision_pct"] or 0) >= 99)]
+    if big:  # the targets at 100k: measured end to end, peak ≤ 4 GB (the others are stated for 20k)
+        checks = [c for c in checks if not c[0].startswith(("ingest", "build", "+100"))]
     return (f"Targets at {r['documents']} documents: "
             + "; ".join(f"{name}: {value} ({'met' if ok else 'NOT met'})" for name, value, ok in checks) + ".")
 
