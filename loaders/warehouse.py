@@ -246,8 +246,9 @@ def untouched_models(con, home: Home) -> list[str]:
             return []  # not a warehouse this project built: build everything
         touched = False
         for name, key in inputs:
-            files = [str(f) for seg in segments if (f := home.raw / name / f"{seg}.parquet").exists()]
-            if files and con.execute(f"select count(*) from read_parquet({files!r}, union_by_name = true) "
+            files = [str(f).replace("'", "''") for seg in segments if (f := home.raw / name / f"{seg}.parquet").exists()]
+            listed = ", ".join(f"'{f}'" for f in files)  # SQL string literals (a home path may hold a quote)
+            if files and con.execute(f"select count(*) from read_parquet([{listed}], union_by_name = true) "
                                      f"where {key} in (select key from fdw_changes)").fetchall()[0][0]:
                 touched = True
             columns = {r[0] for r in con.execute(f"select column_name from duckdb_columns() where schema_name = 'main' and table_name = '{model}'").fetchall()}
