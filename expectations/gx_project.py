@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from expectations.runner import RULES_PATH, Rule, load_rules
+from loaders.reference import load_yaml
 
 HERE = Path(__file__).resolve().parent
 REPO_PROJECT = HERE / "gx"
@@ -85,7 +86,7 @@ class Family:
 
 def families(rules: list[Rule] | None = None, path: Path = RULES_PATH) -> list[Family]:
     """The rule families of rules.yaml, each with its rules; a rule that no family claims is an error."""
-    fams = [Family(**f) for f in yaml.safe_load(path.read_text(encoding="utf-8"))["families"]]
+    fams = [Family(**f) for f in load_yaml(path)["families"]]
     for rule in rules if rules is not None else load_rules(path):
         fam = next((f for f in fams if re.search(f.ids, rule.id)), None)
         if fam is None:

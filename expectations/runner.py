@@ -32,9 +32,9 @@ import duckdb
 import jinja2
 import pandas as pd
 import pyarrow as pa
-import yaml
 
 from expectations.dialect import translate
+from loaders.reference import load_yaml
 
 HERE = Path(__file__).resolve().parent
 RULES_PATH = HERE / "rules.yaml"
@@ -93,7 +93,7 @@ class Rule:
 
 
 def load_rules(path: Path = RULES_PATH) -> list[Rule]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     # a rule may take the checks of another (`checks_of: FA-005`): the same identity, other tables
     by_id = {r["id"]: r for r in data["rules"]}
     rules = [Rule(**{k: v for k, v in r.items() if k != "checks_of"},

@@ -18,8 +18,33 @@ import os
 import sys
 
 
+def _skip_unlogged_debug_events() -> None:
+    """dbt turns every event into a protobuf message and a formatted line before its loggers look at
+    the level; its debug events (each SQL statement, each connection opened or reused: most of them)
+    are then dropped by loggers at info, which `fdw` uses (DBT_LOG_LEVEL_FILE, loaders/warehouse.py
+    _dbt_env). Building them was a seventh of an incremental build's CPU (issue 13), so a debug event
+    is dropped before it is built when no logger would write it; with DBT_LOG_LEVEL_FILE=debug (or
+    --debug) every event is built and logged as before. This process registers no event callbacks
+    of its own; dbt's (behaviour-change warnings) never receive debug events."""
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+
+    fire_event = EventManager.fire_event
+    quiet = (EventLevel.INFO, EventLevel.WARN, EventLevel.ERROR)
+
+    def fire_logged_event(self, e, level=None, node=None, force_warn_or_error_handling=False):
+        if (level or e.level_tag()) == EventLevel.DEBUG and not force_warn_or_error_handling \
+                and all(getattr(logger, "level", None) in quiet for logger in self.loggers):
+            return
+        return fire_event(self, e, level=level, node=node, force_warn_or_error_handling=force_warn_or_error_handling)
+
+    EventManager.fire_event = fire_logged_event
+
+
 def main() -> int:
     from dbt.cli.main import dbtRunner
+
+    _skip_unlogged_debug_events()
 
     manifest = None
     project = os.environ.pop("FDW_DBT_PARSE_FIRST", None)

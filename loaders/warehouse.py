@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.reference import PROJECT_ROOT
+from loaders.reference import PROJECT_ROOT, load_yaml
 
 WAREHOUSE = "warehouse.duckdb"
 
@@ -426,9 +426,7 @@ FDW_TABLES = PROJECT_ROOT / "models" / "marts" / "_fdw_tables.yml"
 def describe_fdw_tables(con) -> None:
     """DuckDB comments on the columns of the tables fdw writes itself (dq_findings, dq_rule_results,
     fdw_runs), from their source declaration: dbt's persist_docs comments only its own models."""
-    import yaml
-
-    spec = yaml.safe_load(FDW_TABLES.read_text(encoding="utf-8"))
+    spec = load_yaml(FDW_TABLES)
     present = set(con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'main'").fetchall())
     for source in spec["sources"]:
         for table in source["tables"]:

@@ -28,3 +28,21 @@ def test_a_failing_invocation_reports_dbt_s_exit_code(tmp_path):
     home = resolve_home(tmp_path / "home")
     with Dbt(home, tmp_path / "w.duckdb") as dbt, pytest.raises(RunError, match=r"exit 2"):
         dbt.run("seed", "--no-such-option")
+
+
+def _dbt_log(home) -> str:
+    return (home.build_dir / "logs" / "dbt.log").read_text(encoding="utf-8")
+
+
+def test_debug_events_are_logged_only_when_the_file_log_asks_for_them(tmp_path):
+    # the worker drops dbt's debug events before building them when no logger would write them
+    quiet = resolve_home(tmp_path / "quiet")
+    with Dbt(quiet, tmp_path / "q.duckdb") as dbt:
+        dbt.run("seed", "--select", SEED)
+    log = _dbt_log(quiet)
+    assert "OK loaded seed file" in log and "[debug]" not in log
+    loud = resolve_home(tmp_path / "loud")
+    with Dbt(loud, tmp_path / "l.duckdb", env_extra={"DBT_LOG_LEVEL_FILE": "debug"}) as dbt:
+        dbt.run("seed", "--select", SEED)
+    log = _dbt_log(loud)
+    assert "OK loaded seed file" in log and "[debug]" in log and f'create table "l"."main"."{SEED}"' in log
