@@ -21,6 +21,12 @@ def corpus(tmp_path_factory):
     return out / "docs", counts
 
 
+def test_parse_workers_only_for_enough_documents():
+    # one process per MIN_DOCS_PER_WORKER (100) documents to parse, at most `workers`; 1 = no pool
+    assert [pipeline.pool_size(2, n) for n in (0, 3, 100, 199, 200, 20_000)] == [1, 1, 1, 1, 2, 2]
+    assert pipeline.pool_size(8, 450) == 4 and pipeline.pool_size(1, 20_000) == 1
+
+
 def raw_snapshot(home: Path) -> dict[str, list[tuple]]:
     """Every raw table's rows, sorted: what dbt will read."""
     con = duckdb.connect()
@@ -32,9 +38,15 @@ def raw_snapshot(home: Path) -> dict[str, list[tuple]]:
     return out
 
 
-def test_parallel_ingest_lands_what_serial_ingest_lands(corpus, tmp_path):
+def test_parallel_ingest_lands_what_serial_ingest_lands(corpus, tmp_path, monkeypatch):
     docs, counts = corpus
+    monkeypatch.setattr(pipeline, "MIN_DOCS_PER_WORKER", 1)  # a pool of 2 for this small corpus
+    pools = []
+    get_context = pipeline.multiprocessing.get_context
+    monkeypatch.setattr(pipeline.multiprocessing, "get_context",
+                        lambda method: pools.append(method) or get_context(method))
     par = ingest([docs], tmp_path / "par", workers=2)
+    assert pools == ["fork"]  # the parallel path did run
     ser = ingest([docs], tmp_path / "ser", workers=1)
     assert par.count("parsed") == ser.count("parsed") == counts["documents"]
     assert [o.path for o in par.outcomes] == [o.path for o in ser.outcomes]  # input order, whoever finished first
