@@ -334,6 +334,9 @@ def cached_corpus(work: Path, n: int, seed: int, fault_rate: float) -> tuple[Pat
     return folder, counts, elapsed
 
 
+INCREMENTAL_RUNS = 3  # +100 runs per size (bench_size)
+
+
 def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True,
                engines: tuple[str, ...] = ("duckdb",), artefacts: bool = True) -> dict:
     home_dir = work / f"home_{n}"
@@ -372,16 +375,24 @@ def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | 
     again = ingest([corpus / "docs"], home_dir, workers=workers)
     res["reingest_s"] = round(time.perf_counter() - t, 2)
     res["reingest_skipped"] = again.count("skipped")
-    # 100 new documents (another seed) added to the warehouse: a whole incremental run
-    extra, _, _ = cached_corpus(work, 100, seed + 1000, 0.0)
-    added = work / f"added_{n}"  # the same names as the corpus's first documents: renamed
-    shutil.rmtree(added, ignore_errors=True)
-    added.mkdir()
-    for f in (extra / "docs").iterdir():
-        shutil.copy(f, added / f"x_{f.name}")
-    inc = fresh_process_run(home_dir, [corpus / "docs", added], workers, artefacts)
-    res["incremental"] = {k: inc.get(k) for k in ("parsed", "skipped", "ingest_s", "build_mode", "dbt_build_s", "checks_s", "end_to_end_s",
-                                                  "checkpoint_s", "report_s", "run_s")}
+    # 100 new documents (another seed) added to the warehouse: a whole incremental run, INCREMENTAL_RUNS
+    # times, each batch on top of the last (the folder grows, as a county's does). A run of a few
+    # seconds spreads by ±0.4 s here between identical runs: the table gives the run with the median
+    # end-to-end time, results.json every run (`incremental_runs`).
+    folders, runs = [corpus / "docs"], []
+    for k in range(INCREMENTAL_RUNS):
+        extra, _, _ = cached_corpus(work, 100, seed + 1000 + k, 0.0)
+        added = work / f"added_{n}_{k}"  # the same names as the corpus's first documents: renamed
+        shutil.rmtree(added, ignore_errors=True)
+        added.mkdir()
+        for f in (extra / "docs").iterdir():
+            shutil.copy(f, added / f"x{k}_{f.name}")
+        folders.append(added)
+        inc = fresh_process_run(home_dir, folders, workers, artefacts)
+        runs.append({key: inc.get(key) for key in ("parsed", "skipped", "ingest_s", "build_mode", "dbt_build_s", "checks_s",
+                                                   "end_to_end_s", "checkpoint_s", "report_s", "run_s")})
+    res["incremental_runs"] = runs
+    inc = res["incremental"] = sorted(runs, key=lambda r: r["end_to_end_s"])[len(runs) // 2]
     res["incremental_share_pct"] = round(100 * inc["end_to_end_s"] / res["end_to_end_s"], 1)
     if inc.get("run_s") and res.get("run_s"):  # the whole `fdw run`, the checkpoint and the report included
         res["incremental_run_share_pct"] = round(100 * inc["run_s"] / res["run_s"], 1)
