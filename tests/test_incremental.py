@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -215,27 +216,53 @@ def test_an_unchanged_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
 
 
 def test_an_incremental_build_leaves_out_staging_models_with_nothing_to_re_derive(tmp_path):
-    """Sample 000 (a project self-evaluation: documents, evaluations, funds, indicators, score items)
-    added to a warehouse of 002 (final accounts with its 说明) and 003: the staging models of the raw
-    tables 000 has no rows in are left out of the incremental build, and the warehouse still ends where a
-    full rebuild ends."""
-    from loaders.warehouse import connect, resolve_home, untouched_models
+    """Samples 001, then 000 (project self-evaluations: documents, evaluations, funds, indicators, score
+    items) added to a warehouse of 002 (final accounts with its 说明) and 003. The first incremental build
+    after a full one builds every model and runs every data test in dbt, and keeps the tests as dbt
+    compiled them (fdw_dbt_tests); the next one leaves out the staging models of the raw tables 000 has
+    no rows in and runs the kept tests in one query, and the warehouse still ends where a full rebuild
+    ends. A kept test fails the build on a bad row as dbt's would."""
+    from loaders.warehouse import RunError, connect, resolve_home, run_stored_tests, untouched_models
 
     home = tmp_path / "home"
-    fdw("run", "--home", str(home), "--workers", "1", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"))
-    out = fdw("run", "--home", str(home), "--workers", "1", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"),
-              str(SAMPLES / "000_e79ef39078520b37.txt"))
+    docs = [str(S002), str(SAMPLES / "003_413624b6244a8c00.txt")]
+    fdw("run", "--home", str(home), "--workers", "1", *docs)
+    docs.append(str(SAMPLES / "001_b4b3860be9177acd.txt"))
+    out = fdw("run", "--home", str(home), "--workers", "1", *docs)
     assert build_mode(home) == ("incremental", 1)
-    assert "staging model(s) with nothing to re-derive" in out
+    assert "nothing to re-derive" not in out and "data tests run in dbt and are kept" in out
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        kept = dict(con.execute("select name, compiled_sql from fdw_dbt_tests").fetchall())
+    assert SCOPE in kept["unique_fct_performance_evaluation_eval_id"]  # as compiled for an incremental build
+    assert not [name for name in kept if "seed" in name]  # an incremental build runs no seed's test
+
+    docs.append(str(SAMPLES / "000_e79ef39078520b37.txt"))
+    out = fdw("run", "--home", str(home), "--workers", "1", *docs)
+    assert build_mode(home) == ("incremental", 1)
+    assert "staging model(s) with nothing to re-derive" in out and "data tests run in one query" in out
     log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
     last = log[log.rindex("Running with dbt"):]
     for model in ("stg_final_account_cells", "stg_fa_tables", "stg_narrative_figures", "stg_narrative_defects"):
         assert f"model main.{model} " not in last  # left out: 000 has no 决算 table or 说明
     for model in ("stg_documents", "stg_evaluations", "stg_eval_indicators", "stg_eval_score_items"):
         assert f"model main.{model} " in last
+    assert " test " not in last and f"{len(kept)} data tests of this incremental build run in one query" in last
     incremental = warehouse_snapshot(home / "warehouse.duckdb")
-    fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", str(S002), str(SAMPLES / "003_413624b6244a8c00.txt"),
-        str(SAMPLES / "000_e79ef39078520b37.txt"))
+
+    # a kept test on a bad row of a document this build changed (000's evaluation twice): the build fails
+    h = resolve_home(home)
+    bad = tmp_path / "bad.duckdb"
+    shutil.copyfile(h.warehouse, bad)
+    with connect(bad, h.duckdb_tmp) as con:
+        con.execute("insert into fct_performance_evaluation select * from fct_performance_evaluation "
+                    "where doc_id in (select key from fdw_changes)")
+    with pytest.raises(RunError, match=r"ERROR=1\n  ERROR unique_fct_performance_evaluation_eval_id \(1 failing\)"):
+        run_stored_tests(h, bad)
+    with connect(bad, h.duckdb_tmp) as con:  # the same test with severity warn: a warning, as in dbt
+        con.execute("update fdw_dbt_tests set severity = 'warn' where name = 'unique_fct_performance_evaluation_eval_id'")
+    assert "WARN=1 ERROR=0" in run_stored_tests(h, bad)
+
+    fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", *docs)
     assert warehouse_snapshot(home / "warehouse.duckdb") == incremental
 
     # 002 changed (as if parsed again) with no new raw rows: its staging rows are still to be deleted and
