@@ -377,8 +377,6 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
             plan.incremental = True
             plan.untouched = untouched_models(con, home)
             plan.stored_tests = stored_tests(con, tests_key)
-            if not plan.stored_tests:  # this build keeps the tests dbt compiles: every model is built, every test compiled
-                plan.untouched = []
         plan.changed = con.execute("select count(distinct key) from fdw_changes").fetchall()[0][0]
         if plan.incremental:
             plan.reason = f"incremental: {plan.changed} document(s) landed, changed or gone since the last build" + (
@@ -390,7 +388,7 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
         if plan.stored_tests:  # those data tests as one query (run_stored_tests), not as dbt's nodes
             dbt_build(home, staged, full_refresh=False, dbt=dbt, exclude=[*plan.untouched, *plan.stored_tests])
             plan.tests = run_stored_tests(home, staged)
-        else:  # an incremental build here builds every model, compiles every test and keeps them
+        else:  # an incremental build here runs its tests in dbt and keeps those dbt compiled
             dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt, exclude=plan.untouched,
                       write_json=plan.incremental)
             if plan.incremental:
@@ -413,7 +411,8 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
 # incremental build of the same project (it names main.fdw_changes, not its contents), so the first
 # incremental build after a full one runs them in dbt as always and keeps what dbt compiled
 # (fdw_dbt_tests, from its manifest.json); later incremental builds of the same project and dbt run the
-# models in dbt and those tests here, in one statement, with dbt's own test semantics (get_test_sql:
+# models (and any test not kept) in dbt and the kept tests here, in one statement, with dbt's own test
+# semantics (get_test_sql:
 # fail_calc, warn_if, error_if, limit, severity). A project or dbt change makes the next build a full
 # one, which discards them. DBT_TESTS_IN_DBT=1 keeps every test in dbt.
 def _dbt_core_version() -> str:
@@ -434,8 +433,9 @@ def stored_tests(con, key: str) -> list[str]:
 
 def store_tests(home: Home, staged: Path, key: str) -> int:
     """Keep the data tests dbt compiled and ran in this incremental build (target/manifest.json) in
-    fdw_dbt_tests. Tests it did not run (those of seeds: an incremental build loads no seed) are not
-    kept, and later builds leave them to dbt as this one did."""
+    fdw_dbt_tests. Tests it did not run — those of seeds (an incremental build loads no seed) and of
+    the models it left out (untouched_models) — are not kept: later builds leave them to dbt, which
+    runs them with their models, and exclude only the kept ones by name."""
     import pyarrow as pa
 
     manifest = json.loads((home.build_dir / "target" / "manifest.json").read_text(encoding="utf-8"))
