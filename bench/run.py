@@ -334,7 +334,7 @@ def cached_corpus(work: Path, n: int, seed: int, fault_rate: float) -> tuple[Pat
     return folder, counts, elapsed
 
 
-INCREMENTAL_RUNS = 3  # +100 runs per size (bench_size)
+INCREMENTAL_RUNS = 5  # +100 runs per size (bench_size)
 
 
 def bench_size(n: int, work: Path, seed: int, fault_rate: float, workers: int | None, direct_sql: bool = True,
