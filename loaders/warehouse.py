@@ -294,7 +294,6 @@ class BuildPlan:
     changed: int = 0  # keys (documents, quarantined inputs) landed, changed or gone since the last build
     untouched: list[str] = field(default_factory=list)  # models an incremental build left out (untouched_models)
     stored_tests: list[str] = field(default_factory=list)  # data tests run as one query (fdw_dbt_tests), not in dbt
-    tests: str = ""  # their outcome (run_stored_tests), else ""
 
 
 def _published_state(home: Home) -> tuple[str | None, bool]:
@@ -387,7 +386,7 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
     try:
         if plan.stored_tests:  # those data tests as one query (run_stored_tests), not as dbt's nodes
             dbt_build(home, staged, full_refresh=False, dbt=dbt, exclude=[*plan.untouched, *plan.stored_tests])
-            plan.tests = run_stored_tests(home, staged)
+            run_stored_tests(home, staged)  # its outcome goes to dbt.log; a failing test raises
         else:  # an incremental build here runs its tests in dbt and keeps those dbt compiled
             dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt, exclude=plan.untouched,
                       write_json=plan.incremental)
