@@ -405,15 +405,15 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
 
 # Data tests of an incremental build as one query (issue 13). dbt runs each data test as a node of its
 # own: compiling it, a connection, events, results — ≈ 11 ms of dbt's Python per test, 1.3 s of a
-# 100-document run for 133 tests whose SQL (narrowed to the changed documents: macros/test_scope.sql)
-# takes a tenth of that. The SQL dbt compiled for them in an incremental build is the same in every
-# incremental build of the same project (it names main.fdw_changes, not its contents), so the first
-# incremental build after a full one runs them in dbt as always and keeps what dbt compiled
-# (fdw_dbt_tests, from its manifest.json); later incremental builds of the same project and dbt run the
-# models (and any test not kept) in dbt and the kept tests here, in one statement, with dbt's own test
-# semantics (get_test_sql:
-# fail_calc, warn_if, error_if, limit, severity). A project or dbt change makes the next build a full
-# one, which discards them. DBT_TESTS_IN_DBT=1 keeps every test in dbt.
+# 100-document run at 20k for its 115 tests, whose SQL (narrowed to the changed documents:
+# macros/test_scope.sql) takes a fifth of that. The SQL dbt compiles for them in an incremental build
+# is the same in every incremental build of the same project (it names main.fdw_changes, not its
+# contents), so the first incremental build after a full one runs them in dbt as always and keeps what
+# dbt compiled (fdw_dbt_tests, from its manifest.json); later incremental builds of the same project
+# and dbt run the models (and any test not kept) in dbt and the kept tests here, in one statement, with
+# dbt's own test semantics (get_test_sql: fail_calc, warn_if, error_if, limit, severity). A project
+# change makes the next build a full one, which starts without them. DBT_TESTS_IN_DBT=1 keeps every
+# test in dbt.
 def _dbt_core_version() -> str:
     from importlib.metadata import version
 
