@@ -42,6 +42,7 @@ import subprocess
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, Optional
 
@@ -538,7 +539,8 @@ def run_checkpoint(home_root: Path, batch_folder: Path | None, run_id: str) -> G
     write_project(project, HOME_DOCS_DIR)
     prune(project, int(os.environ.get("FDW_GX_KEEP_RUNS") or KEEP_RUNS))
     checkpoint = context(project).checkpoints.get(CHECKPOINT)
-    run = RunIdentifier(run_name=run_id)
+    # The run's time is given, not guessed by GE from the run name (warehouse.run_id_at).
+    run = RunIdentifier(run_name=run_id, run_time=datetime.now(timezone.utc))
     results = dict(_validate_suite(checkpoint, definition, run, batch_folder) for definition in checkpoint.validation_definitions)
     result = checkpoint._construct_result(run_id=run, run_results=results)
     checkpoint._run_actions(checkpoint_result=result)

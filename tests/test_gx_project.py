@@ -7,18 +7,22 @@ compared with the findings the runner wrote for the same run, never with numbers
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import threading
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
 import pytest
+from dateutil.parser import parse as parse_date
 from typer.testing import CliRunner
 
 from expectations import gx_project
 from expectations.runner import Rule, load_rules
 from loaders.cli import app
+from loaders.warehouse import run_id_at
 
 from conftest import ROOT, S002
 
@@ -182,6 +186,28 @@ def test_a_failing_hook_is_reported_and_never_fails_the_run(home):
     result = CliRunner().invoke(app, ["check", "--home", str(home)], env={"FDW_NOTIFY_COMMAND": "exit 3"})
     assert result.exit_code == 0, result.output
     assert "notification failed" in result.output and "'returncode': 3" in result.output
+
+
+def test_run_names_are_never_read_as_dates():
+    """GE titles each Data Docs page by reading the run name as a date (dateutil). CI drew the run
+    20261123T041357Z-8813ad: "-8813ad" read as a UTC offset of 88 hours and the run's pages failed.
+    Whatever the random suffix, a run name must not parse."""
+    moment = datetime(2026, 11, 23, 4, 13, 57, tzinfo=timezone.utc)
+    suffixes = ["8813ad", "5099f3", "000000", "1958ad", "22a10a"] + [f"{random.getrandbits(24):06x}" for _ in range(3000)]
+    for suffix in suffixes:
+        with pytest.raises(ValueError):
+            parse_date(run_id_at(moment, suffix))
+
+
+def test_the_run_ci_drew_gets_its_data_docs(home, monkeypatch):
+    run_id = run_id_at(datetime.now(timezone.utc), "8813ad")
+    monkeypatch.setattr("loaders.cli.new_run_id", lambda: run_id)
+    result = CliRunner().invoke(app, ["check", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "Data Docs not written" not in result.output, result.output
+    assert _runs(home)[-1] == run_id and run_id in (home / "reports" / "gx" / "index.html").read_text(encoding="utf-8")
+    assert {"final_accounts", "evaluations"} <= set(_stored(home, run_id))
+    assert list((home / "reports" / "gx" / "validations" / "evaluations" / run_id).glob("*/*.html"))
 
 
 def test_only_the_last_runs_stay_stored(home, tmp_path):
