@@ -394,11 +394,12 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
     try:
         if plan.stored_tests:  # those data tests as one query (run_stored_tests), not as dbt's nodes
             dbt_build(home, staged, full_refresh=False, dbt=dbt, exclude=[*plan.untouched, *plan.stored_tests])
-            run_stored_tests(home, staged)  # its outcome goes to dbt.log; a failing test raises
-        else:  # an incremental build here runs its tests in dbt and keeps those dbt compiled
+            run_stored_tests(home, staged, left_out=plan.untouched)  # its outcome goes to dbt.log; a failing test raises
+        else:  # the tests run in dbt, which compiles them; they are kept for the next incremental builds
+            keep = not os.environ.get("DBT_TESTS_IN_DBT")
             dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt, exclude=plan.untouched,
-                      write_json=plan.incremental)
-            if plan.incremental:
+                      write_json=keep and plan.incremental)
+            if keep:
                 store_tests(home, staged, tests_key)
         with connect(staged, home.duckdb_tmp) as con:
             con.execute(f"create or replace table fdw_build_state as select key, batch from read_parquet('{manifest}')")
@@ -416,12 +417,14 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
 # 100-document run at 20k for its 115 tests, whose SQL (narrowed to the changed documents:
 # macros/test_scope.sql) takes a fifth of that. The SQL dbt compiles for them in an incremental build
 # is the same in every incremental build of the same project (it names main.fdw_changes, not its
-# contents), so the first incremental build after a full one runs them in dbt as always and keeps what
-# dbt compiled (fdw_dbt_tests, from its manifest.json); later incremental builds of the same project
-# and dbt run the models (and any test not kept) in dbt and the kept tests here, in one statement, with
-# dbt's own test semantics (get_test_sql: fail_calc, warn_if, error_if, limit, severity). A project
-# change makes the next build a full one, which starts without them. DBT_TESTS_IN_DBT=1 keeps every
-# test in dbt.
+# contents), and a full build compiles the same SQL with the scope's predicate replaced by `true` and
+# named in a comment beside it. So a full build keeps what dbt compiled (fdw_dbt_tests, from its
+# manifest.json) with the predicate put back, and the incremental builds of the same project and dbt
+# after it run the models (and any test not kept) in dbt and the kept tests here, in one statement,
+# with dbt's own test semantics (get_test_sql: fail_calc, warn_if, error_if, limit, severity). A build
+# without kept tests (a warehouse from before them) runs its tests in dbt and keeps them. A project
+# change makes the next build a full one, which keeps its own. DBT_TESTS_IN_DBT=1 keeps every test in
+# dbt and none in the warehouse.
 def _dbt_core_version() -> str:
     from importlib.metadata import version
 
@@ -438,43 +441,56 @@ def stored_tests(con, key: str) -> list[str]:
     return [r[0] for r in con.execute("select name from fdw_dbt_tests order by name").fetchall()]
 
 
+TEST_SCOPE = re.compile(r"/\* fdw_test_scope: (.+?) \*/ \(true\)")  # a full build's scope (macros/test_scope.sql)
+
+
 def store_tests(home: Home, staged: Path, key: str) -> int:
-    """Keep the data tests dbt compiled and ran in this incremental build (target/manifest.json) in
-    fdw_dbt_tests. Tests it did not run — those of seeds (an incremental build loads no seed) and of
-    the models it left out (untouched_models) — are not kept: later builds leave them to dbt, which
-    runs them with their models, and exclude only the kept ones by name."""
+    """Keep the data tests dbt compiled and ran in this build (target/manifest.json) in fdw_dbt_tests,
+    in the form an incremental build compiles them (a full build's tests get their scope's predicate
+    back: TEST_SCOPE), each with the models it reads. Not kept: the tests of seeds (an incremental build
+    loads no seed, and dbt leaves their tests out with them) and, in an incremental build, those of the
+    models it left out (untouched_models; dbt compiled none): later builds leave them to dbt."""
     import pyarrow as pa
 
     manifest = json.loads((home.build_dir / "target" / "manifest.json").read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
     rows = [{"unique_id": uid, "name": n["name"], "severity": str(n["config"]["severity"]).lower(),
              "fail_calc": n["config"]["fail_calc"], "warn_if": n["config"]["warn_if"], "error_if": n["config"]["error_if"],
-             "limit_rows": n["config"].get("limit"), "build_key": key,
+             "limit_rows": n["config"].get("limit"),
+             "models": " ".join(sorted(nodes[d]["name"] for d in n["depends_on"]["nodes"] if d.startswith("model."))),
              # relations without their catalog (the staged file's name when dbt compiled them): the
              # tests read whichever copy of the warehouse they run in
-             "compiled_sql": n["compiled_code"].replace(f'"{n["database"]}"."', '"') if n.get("database") else n["compiled_code"]}
-            for uid, n in sorted(manifest["nodes"].items()) if n["resource_type"] == "test" and n.get("compiled_code")]
+             "compiled_sql": TEST_SCOPE.sub(lambda m: f"/* fdw_test_scope: {m[1]} */ ({m[1]})",
+                                            n["compiled_code"].replace(f'"{n["database"]}"."', '"') if n.get("database") else n["compiled_code"]),
+             "build_key": key}
+            for uid, n in sorted(nodes.items()) if n["resource_type"] == "test" and n.get("compiled_code")
+            and not any(d.startswith("seed.") for d in n["depends_on"]["nodes"])]
     if not rows:
         return 0
     with connect(staged, home.duckdb_tmp) as con:
         con.register("compiled_tests", pa.Table.from_pylist(rows, schema=pa.schema(
             [(c, pa.int64() if c == "limit_rows" else pa.string()) for c in rows[0]])))
         con.execute("create or replace table fdw_dbt_tests as select * from compiled_tests")
-        con.execute("comment on table fdw_dbt_tests is 'The data tests of this project as dbt compiled them for an incremental build: later incremental builds run them in one query.'")
+        con.execute("comment on table fdw_dbt_tests is 'The data tests of this project as dbt compiles them for an incremental build: later incremental builds run them in one query.'")
     return len(rows)
 
 
-def run_stored_tests(home: Home, staged: Path) -> str:
+def run_stored_tests(home: Home, staged: Path, left_out: list[str] = ()) -> str:
     """Run fdw_dbt_tests in the staged warehouse as dbt would (its get_test_sql) in one statement:
     a test with severity error whose error_if holds fails the build (RunError, nothing published), one
-    with severity warn whose warn_if holds is a warning. The outcome is appended to dbt.log and returned."""
+    with severity warn whose warn_if holds is a warning. The tests of models this build left out (their
+    tables are the published ones; dbt leaves out a left-out model's tests) are not run. The outcome is
+    appended to dbt.log and returned."""
     with connect(staged, home.duckdb_tmp) as con:
-        tests = con.execute("""select name, severity, fail_calc, warn_if, error_if, limit_rows, compiled_sql
-                               from fdw_dbt_tests order by unique_id""").fetchall()
+        tests = [t[1:] for t in con.execute("""select models, name, severity, fail_calc, warn_if, error_if, limit_rows, compiled_sql
+                                               from fdw_dbt_tests order by unique_id""").fetchall()
+                 if not set(t[0].split()) & set(left_out)]
         parts = [f"""select {i} as i, {fail_calc} as failures, {fail_calc} {warn_if} as should_warn,
                         {fail_calc} {error_if} as should_error
                      from (\n{sql}\n{f"limit {limit}" if limit is not None else ""}\n) dbt_internal_test"""
                  for i, (_, _, fail_calc, warn_if, error_if, limit, sql) in enumerate(tests)]
-        outcome = {i: (failures, warn, error) for i, failures, warn, error in con.execute("\nunion all\n".join(parts)).fetchall()}
+        outcome = {i: (failures, warn, error) for i, failures, warn, error in
+                   (con.execute("\nunion all\n".join(parts)).fetchall() if parts else [])}
     errors = [f"{t[0]} ({outcome[i][0]} failing)" for i, t in enumerate(tests) if t[1] == "error" and outcome[i][2]]
     warns = [f"{t[0]} ({outcome[i][0]} failing)" for i, t in enumerate(tests)
              if (t[1] == "warn" and outcome[i][1]) or (t[1] == "error" and outcome[i][1] and not outcome[i][2])]

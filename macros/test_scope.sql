@@ -7,13 +7,20 @@
   (its pre-hook deletes only the changed documents' rows), and they passed every test when the
   published warehouse was built (a failed test publishes nothing). So
     * row tests (not_null, accepted_values, accepted_range, null_when) can fail only on new rows;
+      a row without a doc_id belongs to no document and is always in scope;
     * unique / unique_combination keys of these models all contain doc_id or eval_id (= doc_id:n,
       loaders/parsers/evaluations.py), so two rows can collide only within one document;
     * relationships: a child row of an unchanged document points at a parent derived from the same
       document (dim_document, fct_performance_evaluation, stg_documents, stg_evaluations) or from
       its unit or project, which its own unchanged rows keep in dim_unit / dim_project.
   Tests of models rebuilt as tables (dimensions, int_documents, int_unit_matches, ...) run on the
-  whole table. A full build (`fdw build --full-refresh`, any project change, Spark) tests every row.
+  whole table. A full build (`fdw build --full-refresh`, any project change) tests every row.
+
+  The scope is written into the test's SQL with the incremental predicate in a comment before it:
+      /* fdw_test_scope: <predicate> */ (<predicate>)   in an incremental build,
+      /* fdw_test_scope: <predicate> */ (true)          in a full build.
+  A full build's tests thus name the predicate an incremental build would apply: fdw keeps them with it
+  applied (warehouse.store_tests), and the next incremental builds run them in one query.
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set scoped = fdw_test_scope(relation) -%}
@@ -27,15 +34,15 @@
     {%- do return(filtered) -%}
 {%- endmacro %}
 
-{#- the predicate narrowing a test of `relation` in an incremental build, or '' (test every row) -#}
+{#- the scope of a test of `relation` (see above), or '' (dbt's own: not an incremental model, or not DuckDB) -#}
 {% macro fdw_test_scope(relation) -%}
-    {%- if not execute or flags.FULL_REFRESH or target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
+    {%- if not execute or target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
     {%- set incremental_models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
             | selectattr('config.materialized', 'equalto', 'incremental') | map(attribute='alias') | list -%}
-    {%- if relation.identifier in incremental_models and fdw_incremental_build() -%}
-        {{ return('doc_id in (select key from main.fdw_changes)') }}
-    {%- endif -%}
-    {{ return('') }}
+    {%- if relation.identifier not in incremental_models -%}{{ return('') }}{%- endif -%}
+    {%- set predicate = 'doc_id is null or doc_id in (select key from main.fdw_changes)' -%}
+    {%- set applied = predicate if not flags.FULL_REFRESH and fdw_incremental_build() else 'true' -%}
+    {{ return('/* fdw_test_scope: ' ~ predicate ~ ' */ (' ~ applied ~ ')') }}
 {%- endmacro %}
 
 {#- true when fdw prepared this build as an incremental one (it wrote main.fdw_change_segments into the

@@ -4,6 +4,7 @@ rebuild ends."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -49,7 +50,9 @@ def fdw(*args: str) -> str:
     return " ".join(result.output.split())  # as one line (the console wraps long lines)
 
 
-SCOPE = "doc_id in (select key from main.fdw_changes)"  # macros/test_scope.sql
+# macros/test_scope.sql: a scoped test's rows in an incremental build, and the same test in a full one
+SCOPE = "(doc_id is null or doc_id in (select key from main.fdw_changes))"
+FULL_SCOPE = "/* fdw_test_scope: doc_id is null or doc_id in (select key from main.fdw_changes) */ (true)"
 
 
 def dbt_tests(home: Path) -> list[dict]:
@@ -75,7 +78,8 @@ def assert_tests_scoped_to_changed_documents(home: Path) -> None:
             assert SCOPE not in t["compiled_code"], t["unique_id"]
     # a test's own `where` (fct_budget_execution's, models/marts/_models.yml) is kept beside the scope
     with_where = [t for t in tests if "source = 'evaluation'" in t["compiled_code"]]
-    assert with_where and all(f"(source = 'evaluation') and {SCOPE}" in t["compiled_code"] for t in with_where)
+    assert with_where and all(f"(source = 'evaluation') and /* fdw_test_scope: " in t["compiled_code"]
+                              and SCOPE in t["compiled_code"] for t in with_where)
     unique_lines = next(t for t in tests if t["unique_id"].split(".")[2].startswith("unique_combination_fct_final_account_lines_"))
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         assert con.execute(unique_lines["compiled_code"]).fetchall() == []
@@ -89,6 +93,7 @@ def assert_tests_scoped_to_changed_documents(home: Path) -> None:
 
 def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
     monkeypatch.setenv("DBT_WRITE_JSON", "true")  # dbt's run_results.json of incremental builds too (dbt_tests)
+    monkeypatch.setenv("DBT_TESTS_IN_DBT", "1")  # every data test a dbt node, to read how dbt compiled it
     counts = generate(tmp_path / "corpus", 6, 2, 5, 0.3)
     docs = sorted((tmp_path / "corpus" / "docs").iterdir())
     first, later = tmp_path / "first", tmp_path / "later"
@@ -126,7 +131,8 @@ def test_incremental_runs_end_where_a_full_rebuild_ends(tmp_path, monkeypatch):
 
     fdw("run", "--home", str(home), "--workers", "1", "--full-refresh", str(first), str(later))
     assert build_mode(home)[0] == "full"
-    assert not [t for t in dbt_tests(home) if SCOPE in t["compiled_code"]]  # a full build tests every row
+    tests = dbt_tests(home)  # a full build tests every row
+    assert not [t for t in tests if SCOPE in t["compiled_code"]] and [t for t in tests if FULL_SCOPE in t["compiled_code"]]
     full = warehouse_snapshot(home / "warehouse.duckdb")
     assert incremental.keys() == full.keys() and "dq_findings" in full
     for table in full:
@@ -219,36 +225,56 @@ def test_an_incremental_build_leaves_out_staging_models_with_nothing_to_re_deriv
     """Samples 001, then 000 (project self-evaluations: documents, evaluations, funds, indicators, score
     items) added to a warehouse of 002 (final accounts with its 说明) and 003: the staging models of the
     raw tables they have no rows in are left out of both incremental builds, and the warehouse still ends
-    where a full rebuild ends. The first incremental build runs its data tests in dbt and keeps them as
-    dbt compiled them (fdw_dbt_tests: not those of the models it left out); the second runs the kept
-    ones in one query and none in dbt. A kept test fails the build on a bad row as dbt's would."""
+    where a full rebuild ends. The full build keeps its data tests as an incremental build compiles them
+    (fdw_dbt_tests); the first incremental build runs them in one query and none in dbt, but not those
+    of the models it left out. A warehouse without kept tests (one built before them) runs its tests in
+    dbt and keeps them. A kept test fails the build on a bad row as dbt's would."""
     from loaders.warehouse import RunError, connect, resolve_home, run_stored_tests, untouched_models
 
     home = tmp_path / "home"
     docs = [str(S002), str(SAMPLES / "003_413624b6244a8c00.txt")]
     fdw("run", "--home", str(home), "--workers", "1", *docs)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        kept = dict(con.execute("select name, compiled_sql from fdw_dbt_tests").fetchall())
+    # as compiled for an incremental build: the full build's `true` gave back its predicate
+    assert SCOPE in kept["unique_fct_performance_evaluation_eval_id"]
+    assert not [name for name, sql in kept.items() if FULL_SCOPE in sql]
+    assert "not_null_dim_unit_unit_id" in kept and SCOPE not in kept["not_null_dim_unit_unit_id"]
+    left_out_tests = [name for name in kept if "_stg_final_account_cells_" in name or "_stg_fa_tables_" in name]
+    assert left_out_tests  # kept, and run only by the builds that re-derive those models
+    manifest = json.loads((home / ".build" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    seeds_tests = [n["name"] for n in manifest["nodes"].values()
+                   if n["resource_type"] == "test" and any(d.startswith("seed.") for d in n["depends_on"]["nodes"])]
+    assert seeds_tests and not set(seeds_tests) & set(kept)  # not kept: an incremental build loads no seed
+
     docs.append(str(SAMPLES / "001_b4b3860be9177acd.txt"))
     out = fdw("run", "--home", str(home), "--workers", "1", *docs)
     assert build_mode(home) == ("incremental", 1)
-    assert "staging model(s) with nothing to re-derive" in out and "data tests run in dbt and are kept" in out
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        kept = dict(con.execute("select name, compiled_sql from fdw_dbt_tests").fetchall())
-    assert SCOPE in kept["unique_fct_performance_evaluation_eval_id"]  # as compiled for an incremental build
-    # not kept: the tests of the staging models left out, and of seeds (an incremental build loads none)
-    assert not [name for name in kept if "_stg_final_account_cells_" in name or "_stg_fa_tables_" in name]
-    assert "unique_combination_stg_eval_funds_eval_id__seq" in kept and "not_null_dim_unit_unit_id" in kept
+    assert "staging model(s) with nothing to re-derive" in out and "data tests run in one query" in out
+    log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    last = log[log.rindex("Running with dbt"):]
+    assert " test " not in last and "model main.stg_final_account_cells " not in last
+    [ran] = re.findall(r"(\d+) data tests of this incremental build run in one query", last)
+    assert 0 < int(ran) <= len(kept) - len(left_out_tests)
 
+    # a warehouse whose tests were not kept: the build runs them in dbt and keeps those it ran
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("drop table fdw_dbt_tests")
     docs.append(str(SAMPLES / "000_e79ef39078520b37.txt"))
     out = fdw("run", "--home", str(home), "--workers", "1", *docs)
     assert build_mode(home) == ("incremental", 1)
-    assert "staging model(s) with nothing to re-derive" in out and "data tests run in one query" in out
+    assert "staging model(s) with nothing to re-derive" in out and "data tests run in dbt and are kept" in out
     log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
     last = log[log.rindex("Running with dbt"):]
     for model in ("stg_final_account_cells", "stg_fa_tables", "stg_narrative_figures", "stg_narrative_defects"):
         assert f"model main.{model} " not in last  # left out: 000 has no 决算 table or 说明
     for model in ("stg_documents", "stg_evaluations", "stg_eval_indicators", "stg_eval_score_items"):
         assert f"model main.{model} " in last
-    assert " test " not in last and f"{len(kept)} data tests of this incremental build run in one query" in last
+    assert " test " in last
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        kept_again = dict(con.execute("select name, compiled_sql from fdw_dbt_tests").fetchall())
+    assert {n: kept[n] for n in kept_again} == kept_again  # as the full build kept them
+    assert not set(left_out_tests) & set(kept_again)  # dbt compiled none of the left-out models' tests
     incremental = warehouse_snapshot(home / "warehouse.duckdb")
 
     # a kept test on a bad row of a document this build changed (000's evaluation twice): the build fails

@@ -207,7 +207,7 @@ def test_report_renders_in_a_real_browser_without_network(built, tmp_path):
 
 MARTS = sorted(p.stem for p in (__import__("conftest").ROOT / "models" / "marts").glob("*.sql"))
 FDW_TABLES = ["dq_findings", "dq_rule_results", "dq_document_checks", "dq_rule_instances", "fdw_runs", "fdw_build_state",
-              "fdw_build_meta", "fdw_changes", "fdw_rule_sql"]  # written by fdw, described in _fdw_tables.yml
+              "fdw_build_meta", "fdw_changes", "fdw_rule_sql", "fdw_dbt_tests"]  # written by fdw, described in _fdw_tables.yml
 
 
 def test_every_mart_column_has_a_description(built):
