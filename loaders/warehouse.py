@@ -391,17 +391,17 @@ def _build(home: Home, staged: Path, full_refresh: bool, dbt: Dbt | None) -> tup
                 "; its data tests run in one query (fdw_dbt_tests)" if plan.stored_tests else
                 "; its data tests run in dbt and are kept for the next incremental build")
         con.execute("comment on table fdw_changes is 'The documents (and quarantined inputs) the last build re-derived; unit_id_before: their unit in the build before.'")
+    keep_tests = not plan.stored_tests and not os.environ.get("DBT_TESTS_IN_DBT")
     try:
         if plan.stored_tests:  # those data tests as one query (run_stored_tests), not as dbt's nodes
             dbt_build(home, staged, full_refresh=False, dbt=dbt, exclude=[*plan.untouched, *plan.stored_tests])
             run_stored_tests(home, staged, left_out=plan.untouched)  # its outcome goes to dbt.log; a failing test raises
         else:  # the tests run in dbt, which compiles them; they are kept for the next incremental builds
-            keep = not os.environ.get("DBT_TESTS_IN_DBT")
             dbt_build(home, staged, full_refresh=not plan.incremental, dbt=dbt, exclude=plan.untouched,
-                      write_json=keep and plan.incremental)
-            if keep:
-                store_tests(home, staged, tests_key)
+                      write_json=keep_tests and plan.incremental)
         with connect(staged, home.duckdb_tmp) as con:
+            if keep_tests:
+                store_tests(home, con, tests_key)
             con.execute(f"create or replace table fdw_build_state as select key, batch from read_parquet('{manifest}')")
             con.execute("create or replace table fdw_build_meta as select ? as fingerprint, ? as mode, ? as changed, false as checked",
                         [fingerprint, "incremental" if plan.incremental else "full", plan.changed])
@@ -444,7 +444,7 @@ def stored_tests(con, key: str) -> list[str]:
 TEST_SCOPE = re.compile(r"/\* fdw_test_scope: (.+?) \*/ \(true\)")  # a full build's scope (macros/test_scope.sql)
 
 
-def store_tests(home: Home, staged: Path, key: str) -> int:
+def store_tests(home: Home, con, key: str) -> int:
     """Keep the data tests dbt compiled and ran in this build (target/manifest.json) in fdw_dbt_tests,
     in the form an incremental build compiles them (a full build's tests get their scope's predicate
     back: TEST_SCOPE), each with the models it reads. Not kept: the tests of seeds (an incremental build
@@ -467,11 +467,11 @@ def store_tests(home: Home, staged: Path, key: str) -> int:
             and not any(d.startswith("seed.") for d in n["depends_on"]["nodes"])]
     if not rows:
         return 0
-    with connect(staged, home.duckdb_tmp) as con:
-        con.register("compiled_tests", pa.Table.from_pylist(rows, schema=pa.schema(
-            [(c, pa.int64() if c == "limit_rows" else pa.string()) for c in rows[0]])))
-        con.execute("create or replace table fdw_dbt_tests as select * from compiled_tests")
-        con.execute("comment on table fdw_dbt_tests is 'The data tests of this project as dbt compiles them for an incremental build: later incremental builds run them in one query.'")
+    con.register("compiled_tests", pa.Table.from_pylist(rows, schema=pa.schema(
+        [(c, pa.int64() if c == "limit_rows" else pa.string()) for c in rows[0]])))
+    con.execute("create or replace table fdw_dbt_tests as select * from compiled_tests")
+    con.unregister("compiled_tests")
+    con.execute("comment on table fdw_dbt_tests is 'The data tests of this project as dbt compiles them for an incremental build: later incremental builds run them in one query.'")
     return len(rows)
 
 
