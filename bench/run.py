@@ -474,7 +474,7 @@ def targets_text(r: dict) -> str:
     if big:  # the targets at 100k: measured end to end, peak ≤ 4 GB (the others are stated for 20k)
         checks = [c for c in checks if not c[0].startswith(("ingest", "build", "+100"))]
     runs = [round(100 * i["end_to_end_s"] / r["end_to_end_s"], 1) for i in r.get("incremental_runs", [])]
-    if len(runs) > 1 and not big:  # the median run, and every run (the first after the full build keeps the data tests)
+    if len(runs) > 1 and not big:  # the median run, and every run (the first is the first incremental build after the full one)
         checks = [(f"{name} (median of {len(runs)} runs: {', '.join(map(str, runs))} %)" if name.startswith("+100") else name, value, ok)
                   for name, value, ok in checks]
     return (f"Targets at {r['documents']} documents: "
