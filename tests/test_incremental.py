@@ -248,12 +248,17 @@ def test_an_incremental_build_leaves_out_staging_models_with_nothing_to_re_deriv
                    if n["resource_type"] == "test" and any(d.startswith("seed.") for d in n["depends_on"]["nodes"])]
     assert seeds_tests and not set(seeds_tests) & set(kept)  # not kept: an incremental build loads no seed
 
-    docs.append(str(SAMPLES / "001_b4b3860be9177acd.txt"))
-    out = fdw("run", "--home", str(home), "--workers", "1", *docs)
-    assert build_mode(home) == ("incremental", 1)
-    assert "staging model(s) with nothing to re-derive" in out and "data tests run in one query" in out
-    log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
-    last = log[log.rindex("Running with dbt"):]
+    def incremental_run(sample: str) -> tuple[str, str]:
+        """fdw run with one more sample: its output, and the dbt log of its build"""
+        docs.append(str(SAMPLES / sample))
+        out = fdw("run", "--home", str(home), "--workers", "1", *docs)
+        assert build_mode(home) == ("incremental", 1)
+        assert "staging model(s) with nothing to re-derive" in out
+        log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
+        return out, log[log.rindex("Running with dbt"):]
+
+    out, last = incremental_run("001_b4b3860be9177acd.txt")
+    assert "data tests run in one query" in out
     assert " test " not in last and "model main.stg_final_account_cells " not in last
     [ran] = re.findall(r"(\d+) data tests of this incremental build run in one query", last)
     built = set(re.findall(r"model main\.(\w+) ", last))
@@ -264,12 +269,8 @@ def test_an_incremental_build_leaves_out_staging_models_with_nothing_to_re_deriv
     # a warehouse whose tests were not kept: the build runs them in dbt and keeps those it ran
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         con.execute("drop table fdw_dbt_tests")
-    docs.append(str(SAMPLES / "000_e79ef39078520b37.txt"))
-    out = fdw("run", "--home", str(home), "--workers", "1", *docs)
-    assert build_mode(home) == ("incremental", 1)
-    assert "staging model(s) with nothing to re-derive" in out and "data tests run in dbt and are kept" in out
-    log = (home / ".build" / "logs" / "dbt.log").read_text(encoding="utf-8")
-    last = log[log.rindex("Running with dbt"):]
+    out, last = incremental_run("000_e79ef39078520b37.txt")
+    assert "data tests run in dbt and are kept" in out
     for model in ("stg_final_account_cells", "stg_fa_tables", "stg_narrative_figures", "stg_narrative_defects"):
         assert f"model main.{model} " not in last  # left out: 000 has no 决算 table or 说明
     for model in ("stg_documents", "stg_evaluations", "stg_eval_indicators", "stg_eval_score_items"):
